@@ -1,0 +1,116 @@
+"""The library entry points: grade a submission against a worksheet, stage by stage.
+
+spec -> inputs and expected values (reference, in this process) -> child (student code)
+-> comparison -> report. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Optional, Union
+
+from . import __name__ as _package
+from .checks import judge_check, plan_check
+from .errors import SubmissionError
+from .reference import load_reference
+from .results import CellError, LoadResult, QuestionResult, Report, SubmissionInfo, WorksheetInfo
+from .sandbox import SandboxResult, run_in_sandbox
+from .spec import Limits, Worksheet, load_worksheet, resolve_worksheet
+from .submission import load_submission
+
+DEFAULT_WORKSHEET = "td5"
+
+
+def grader_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(_package)
+    except PackageNotFoundError:
+        return "0.1.0+source"
+
+
+def seed_for(sha256: str) -> int:
+    """The default seed: derived from the submission's content, so a re-run gives the same report."""
+    return int(sha256[:8], 16)
+
+
+def open_worksheet(worksheet: Union[str, Path, Worksheet]) -> Worksheet:
+    """A worksheet from a model, a spec path, or the name of a bundled worksheet."""
+    if isinstance(worksheet, Worksheet):
+        return worksheet
+    return load_worksheet(resolve_worksheet(str(worksheet)))
+
+
+def _load_result(result: SandboxResult, path: str) -> LoadResult:
+    errors = [
+        CellError(where=str(e.get("file") or Path(path).name), exception=str(e.get("exception", "Error")),
+                  message=str(e.get("message", "")), line=e.get("line") if isinstance(e.get("line"), int) else None,
+                  code=e.get("code") if isinstance(e.get("code"), str) else None,
+                  traceback=str(e.get("traceback", "")))
+        for e in result.load_errors if isinstance(e, dict)
+    ]
+    if result.load_ok:
+        return LoadResult(ok=True, errors=errors)
+    if errors:
+        first = errors[-1]
+        where = f"{first.where}, line {first.line}" if first.line else first.where
+        message = f"the submission does not load: {first.exception}: {first.message} ({where})"
+    else:
+        message = f"the submission does not load: {result.load_message or 'the child never answered'}"
+    return LoadResult(ok=False, message=message, errors=errors)
+
+
+def grade_submission(
+    path: Union[str, Path],
+    worksheet: Union[str, Path, Worksheet] = DEFAULT_WORKSHEET,
+    *,
+    seed: Optional[int] = None,
+    limits: Optional[Limits] = None,
+) -> Report:
+    """Grade one ``.py`` or ``.ipynb`` file and return its report.
+
+    Args:
+        path: the submission.
+        worksheet: a ``Worksheet``, a spec file or folder, or a bundled worksheet name.
+        seed: seed of every random input; default derived from the submission's content.
+        limits: override the worksheet's resource limits.
+
+    Raises:
+        SubmissionError: the file cannot be read. (Code that fails is a report, not an error.)
+        SpecError: the worksheet is invalid.
+    """
+    started = time.monotonic()
+    ws = open_worksheet(worksheet)
+    submission = load_submission(path)
+    seed = seed_for(submission.sha256) if seed is None else int(seed)
+    reference = load_reference(ws)
+    plans = [plan_check(ws, q, c, reference, seed) for q in ws.questions for c in q.checks]
+    jobs = [job for plan in plans for job in plan.jobs]
+    result = run_in_sandbox(submission.chunks, jobs, limits or ws.limits)
+    outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
+    by_question: dict[str, list] = {q.id: [] for q in ws.questions}
+    offset = 0
+    for plan in plans:
+        count = len(plan.jobs)
+        by_question[plan.question.id].append(judge_check(ws, plan, outcomes[offset:offset + count]))
+        offset += count
+    warnings = list(submission.warnings)
+    if result.dropped:
+        warnings.append(f"{result.dropped} bytes of the submission's output were dropped (cap "
+                        f"{(limits or ws.limits).output_kb} KiB per stream)")
+    return Report(
+        grader_version=grader_version(),
+        worksheet=WorksheetInfo(id=ws.id, title=ws.title, version=ws.version),
+        submission=SubmissionInfo(path=str(path), sha256=submission.sha256, format=submission.format),  # type: ignore[arg-type]
+        seed=seed,
+        isolation=list(result.isolation),
+        load=_load_result(result, submission.path),
+        questions=[QuestionResult(id=q.id, title=q.title, checks=by_question[q.id]) for q in ws.questions],
+        stdout=result.stdout, stderr=result.stderr, output_dropped=result.dropped,
+        warnings=warnings, duration=round(time.monotonic() - started, 4),
+    )
+
+
+__all__ = ["DEFAULT_WORKSHEET", "SubmissionError", "grade_submission", "open_worksheet", "seed_for"]

@@ -1,0 +1,258 @@
+"""Data-only encoding across the sandbox boundary: JSON plus ``.npy`` blobs, never pickle.
+
+Both sides use this module; the child imports nothing else of the grader. ``encode`` turns any
+value into plain data (anything unknown becomes an ``Unsupported`` description, so the child never
+fails to answer); ``decode`` is strict and bounded, because it reads untrusted bytes.
+
+A frame is ``u64 length | u32 header length | JSON header | blob bytes...``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+NUMERIC_KINDS = "biufc"
+MAX_DEPTH = 32
+MAX_STR = 10_000
+MAX_INT_DIGITS = 300
+
+
+class CodecError(ValueError):
+    """Bytes that are not a valid frame or value (from a broken or hostile child)."""
+
+
+@dataclass(frozen=True)
+class RngSeed:
+    """A numpy Generator to build on the other side: ``numpy.random.default_rng(entropy)``."""
+
+    entropy: int
+
+    def make(self) -> np.random.Generator:
+        return np.random.default_rng(self.entropy)
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A value that is not plain data (an object, a function, an object array...)."""
+
+    type_name: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class NoItem:
+    """The output had no item at the path the check reads (e.g. a 2-tuple where 3 are expected)."""
+
+    detail: str
+
+
+def _float(v: float) -> Any:
+    return v if math.isfinite(v) else {"$": "float", "v": repr(v)}
+
+
+def _safe_repr(value: Any) -> str:
+    try:
+        return repr(value)[:200]
+    except BaseException:  # a hostile __repr__ must not stop the child from answering
+        return "<unprintable>"
+
+
+def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
+    """Turn ``value`` into JSON-able data, appending array bytes to ``blobs``."""
+    if depth > MAX_DEPTH:
+        return {"$": "unsupported", "type": "nesting", "text": f"nested deeper than {MAX_DEPTH}"}
+    t = type(value)
+    if value is None or t is bool or t is str and len(value) <= MAX_STR:
+        return value
+    if t is str:
+        return {"$": "unsupported", "type": "str", "text": f"a string of {len(value)} characters"}
+    if t is int:
+        if abs(value) < 10**MAX_INT_DIGITS:
+            return value
+        return {"$": "unsupported", "type": "int", "text": "an integer with more than 300 digits"}
+    if t is float:
+        return _float(value)
+    if t is complex:
+        return {"$": "complex", "re": _float(value.real), "im": _float(value.imag)}
+    if t is RngSeed:
+        return {"$": "rng", "entropy": value.entropy}
+    if t is Unsupported:
+        return {"$": "unsupported", "type": value.type_name, "text": value.text}
+    if t is NoItem:
+        return {"$": "noitem", "text": value.detail}
+    if isinstance(value, np.generic) and t.__module__ == "numpy":
+        value = np.asarray(value)
+        t = np.ndarray
+    if isinstance(value, np.ndarray):
+        array = np.ndarray.view(value, np.ndarray)  # drop any subclass without calling its hooks
+        if array.dtype.kind not in NUMERIC_KINDS or array.dtype.fields is not None:
+            return {"$": "unsupported", "type": f"ndarray[{array.dtype}]", "text": f"shape {array.shape}"}
+        buffer = io.BytesIO()
+        np.save(buffer, array.copy(order="C"), allow_pickle=False)
+        blobs.append(buffer.getvalue())
+        return {"$": "ndarray", "blob": len(blobs) - 1}
+    if t is list or t is tuple or isinstance(value, (list, tuple)):
+        items = [encode(v, blobs, depth + 1) for v in list.__iter__(value)] if isinstance(value, list) \
+            else [encode(v, blobs, depth + 1) for v in tuple.__iter__(value)]
+        return items if isinstance(value, list) else {"$": "tuple", "items": items}
+    if t is dict:
+        if all(type(k) is str for k in value):
+            return {"$": "dict", "items": [[k, encode(v, blobs, depth + 1)] for k, v in value.items()]}
+        return {"$": "unsupported", "type": "dict", "text": "a dict with non-string keys"}
+    name = f"{getattr(t, '__module__', '?')}.{getattr(t, '__qualname__', '?')}"
+    if name.startswith("sympy."):
+        try:
+            import sympy  # only when the student's module already imported it
+
+            return {"$": "sympy", "srepr": sympy.srepr(value)[:MAX_STR]}
+        except BaseException:
+            pass
+    return {"$": "unsupported", "type": name[:200], "text": _safe_repr(value)}
+
+
+@dataclass(frozen=True)
+class SympyText:
+    """A SymPy expression as sent by the child: its ``srepr`` text, parsed only by a safe parser."""
+
+    srepr: str
+
+
+def decode(data: Any, blobs: list[bytes], depth: int = 0) -> Any:
+    """Rebuild a value from ``encode``'s output; raise ``CodecError`` on anything unexpected."""
+    if depth > MAX_DEPTH + 1:
+        raise CodecError("value nested too deeply")
+    if data is None or isinstance(data, (bool, str, float)):
+        return data
+    if isinstance(data, int):
+        return data
+    if isinstance(data, list):
+        return [decode(v, blobs, depth + 1) for v in data]
+    if not isinstance(data, dict) or not isinstance(data.get("$"), str):
+        raise CodecError(f"unexpected JSON value of type {type(data).__name__}")
+    tag = data["$"]
+    try:
+        if tag == "tuple":
+            return tuple(decode(v, blobs, depth + 1) for v in _list(data["items"]))
+        if tag == "dict":
+            return {_str(k): decode(v, blobs, depth + 1) for k, v in _list(data["items"])}
+        if tag == "float":
+            if data["v"] not in ("nan", "inf", "-inf"):
+                raise CodecError("bad float")
+            return float(data["v"])
+        if tag == "complex":
+            return complex(decode(data["re"], blobs, depth + 1), decode(data["im"], blobs, depth + 1))
+        if tag == "ndarray":
+            return _load_array(blobs[_index(data["blob"], len(blobs))])
+        if tag == "rng":
+            return RngSeed(entropy=int(data["entropy"]))
+        if tag == "unsupported":
+            return Unsupported(_str(data["type"])[:200], _str(data.get("text", ""))[:MAX_STR])
+        if tag == "noitem":
+            return NoItem(_str(data["text"])[:MAX_STR])
+        if tag == "sympy":
+            return SympyText(_str(data["srepr"])[:MAX_STR])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CodecError(f"malformed {tag!r} value: {exc}") from None
+    raise CodecError(f"unknown value tag {tag!r}")
+
+
+def _list(v: Any) -> list:
+    if not isinstance(v, list):
+        raise CodecError("expected a list")
+    return v
+
+
+def _str(v: Any) -> str:
+    if not isinstance(v, str):
+        raise CodecError("expected a string")
+    return v
+
+
+def _index(v: Any, n: int) -> int:
+    if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < n:
+        raise CodecError("bad blob index")
+    return v
+
+
+def _load_array(blob: bytes) -> np.ndarray:
+    try:
+        array = np.load(io.BytesIO(blob), allow_pickle=False)
+    except Exception as exc:  # numpy raises several types on malformed .npy data
+        raise CodecError(f"bad .npy blob: {exc}") from None
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in NUMERIC_KINDS or array.dtype.fields:
+        raise CodecError("non-numeric array")
+    return array
+
+
+# ---------------------------------------------------------------- frames
+
+_LEN = struct.Struct(">Q")
+_HDR = struct.Struct(">I")
+
+
+def pack_frame(message: Any) -> bytes:
+    """Encode ``message`` (any value ``encode`` accepts) as one frame."""
+    blobs: list[bytes] = []
+    header = {"value": encode(message, blobs), "blobs": [len(b) for b in blobs]}
+    text = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
+    payload = b"".join([_HDR.pack(len(text)), text, *blobs])
+    return _LEN.pack(len(payload)) + payload
+
+
+def unpack_payload(payload: bytes) -> Any:
+    """Decode one frame's payload (without its length prefix)."""
+    if len(payload) < _HDR.size:
+        raise CodecError("truncated frame")
+    (hlen,) = _HDR.unpack_from(payload)
+    if hlen > len(payload) - _HDR.size:
+        raise CodecError("truncated frame header")
+    try:
+        header = json.loads(payload[_HDR.size:_HDR.size + hlen])
+    except (ValueError, RecursionError) as exc:
+        raise CodecError(f"frame header is not JSON: {exc}") from None
+    if not isinstance(header, dict) or not isinstance(header.get("blobs"), list):
+        raise CodecError("frame header lacks blobs")
+    blobs, offset = [], _HDR.size + hlen
+    for size in header["blobs"]:
+        if not isinstance(size, int) or size < 0 or offset + size > len(payload):
+            raise CodecError("blob sizes do not match the frame")
+        blobs.append(payload[offset:offset + size])
+        offset += size
+    try:
+        return decode(header.get("value"), blobs)
+    except RecursionError:
+        raise CodecError("value nested too deeply") from None
+
+
+class FrameReader:
+    """Incremental frame splitter for a byte stream, refusing frames above ``max_bytes``."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._buffer = bytearray()
+        self.oversized: int | None = None  # the declared size of a refused frame
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        """Add bytes; return the payloads of every frame now complete."""
+        if self.oversized is not None:
+            return []
+        self._buffer += chunk
+        payloads = []
+        while len(self._buffer) >= _LEN.size:
+            (size,) = _LEN.unpack_from(self._buffer)
+            if size > self.max_bytes:
+                self.oversized = size
+                self._buffer.clear()
+                break
+            if len(self._buffer) < _LEN.size + size:
+                break
+            payloads.append(bytes(self._buffer[_LEN.size:_LEN.size + size]))
+            del self._buffer[:_LEN.size + size]
+        return payloads

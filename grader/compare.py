@@ -1,0 +1,178 @@
+"""Compare a student's value with the expected one; return a verdict, never raise.
+
+The ladder: kind of value -> sequence length -> shape -> dtype kind -> NaN/inf -> allclose. A tuple
+and a list, a scalar and a 0-d array, an int and a float are interchangeable when the value is right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import numpy as np
+
+from .codec import NoItem, RngSeed, SympyText, Unsupported
+from .spec import Tolerance
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    message: str = ""
+    max_abs_error: Optional[float] = None
+    max_rel_error: Optional[float] = None
+    mismatched: Optional[int] = None
+
+
+def describe(value: Any) -> str:
+    """A few words on what a value is, for messages: 'an array of shape (3, 4)', 'None', ..."""
+    if value is None:
+        return "None"
+    if isinstance(value, Unsupported):
+        return f"a {value.type_name} object"
+    if isinstance(value, NoItem):
+        return value.detail
+    if isinstance(value, SympyText):
+        return "a SymPy expression"
+    if isinstance(value, np.ndarray):
+        return f"a 0-d array" if value.ndim == 0 else f"an array of shape {tuple(value.shape)}"
+    if isinstance(value, bool):
+        return "a bool"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, RngSeed):
+        return "a random Generator"
+    return f"a {type(value).__name__}"
+
+
+def _is_scalar(value: Any) -> bool:
+    return (isinstance(value, (int, float, np.number)) and not isinstance(value, bool)) or (
+        isinstance(value, np.ndarray) and value.ndim == 0)
+
+
+def _as_array(value: Any) -> tuple[Optional[np.ndarray], str]:
+    """The value as a float/complex array, or None and the reason it is not numeric."""
+    if isinstance(value, bool) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
+        return None, "booleans, not numbers"
+    if isinstance(value, (int, float, np.number)):
+        return np.asarray(value), ""
+    if isinstance(value, np.ndarray):
+        return value, ""
+    if isinstance(value, (list, tuple)):
+        if not all(isinstance(v, (int, float, np.ndarray, list, tuple)) and not isinstance(v, bool)
+                   for v in value):
+            return None, f"{describe(value)} that are not all numbers"
+        try:
+            array = np.asarray(value, dtype=float)
+        except (ValueError, TypeError):
+            return None, f"{describe(value)} that do not form a rectangular array"
+        return array, ""
+    return None, describe(value)
+
+
+def _index(flat: int, shape: tuple[int, ...]) -> str:
+    if not shape:
+        return ""
+    return " at index " + str(tuple(int(i) for i in np.unravel_index(flat, shape)))
+
+
+def _fmt(x: Any) -> str:
+    return f"{x:.6g}" if isinstance(x, (float, np.floating)) else repr(x)
+
+
+def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance) -> Verdict:
+    """Same-shape numeric arrays: NaN/inf first, then ``|a - e| <= atol + rtol |e|``."""
+    if actual.dtype.kind == "c" and expected.dtype.kind != "c":
+        if np.any(actual.imag != 0):
+            return Verdict(False, "got complex values where real ones are expected")
+        actual = actual.real
+    e = expected.astype(complex if expected.dtype.kind == "c" else float)
+    a = actual.astype(complex if actual.dtype.kind == "c" else float)
+    bad = ~np.isfinite(a) & np.isfinite(e)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        kind = "NaN" if np.isnan(a.flat[first]) else "inf"
+        count = int(bad.sum())
+        if a.ndim == 0:
+            return Verdict(False, f"got {kind} where a finite value is expected", mismatched=1)
+        return Verdict(False, f"got {kind} where finite values are expected ({count} of {a.size} values; "
+                              f"first{_index(first, a.shape)})", mismatched=count)
+    same_special = (~np.isfinite(e)) & ((a == e) | (np.isnan(a) & np.isnan(e)))
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.where(same_special, 0.0, np.abs(a - e))
+        scale = np.abs(e)
+        allowed = tol.atol + tol.rtol * scale
+        rel = np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), np.where(diff > 0, np.inf, 0.0))
+    wrong = ~(diff <= allowed)
+    max_abs = float(diff.max()) if diff.size else 0.0
+    max_rel = float(rel.max()) if rel.size else 0.0
+    if not wrong.any():
+        return Verdict(True, "", max_abs, max_rel, 0)
+    worst = int(np.argmax(np.where(wrong, diff, -1.0)))
+    count = int(wrong.sum())
+    lead = f"{count} of {a.size} values differ" if a.ndim else "the value differs"
+    message = (f"{lead} beyond rtol={tol.rtol:g}, atol={tol.atol:g}; largest error {max_abs:.3g}"
+               f"{_index(worst, a.shape)}: got {_fmt(a.flat[worst])}, expected {_fmt(e.flat[worst])}")
+    return Verdict(False, message, max_abs, max_rel, count)
+
+
+def compare(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
+    """Compare ``actual`` (the student's) with ``expected`` (the reference's)."""
+    try:
+        return _compare(expected, actual, tol)
+    except Exception as exc:  # a comparator must never take the grading down
+        return Verdict(False, f"could not compare the values ({type(exc).__name__}: {exc})")
+
+
+def _compare(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
+    if isinstance(actual, NoItem):
+        return Verdict(False, actual.detail)
+    if isinstance(actual, Unsupported):
+        detail = f": {actual.text}" if actual.text else ""
+        return Verdict(False, f"returned a {actual.type_name}, which is not plain data{detail}")
+    if expected is None:
+        return Verdict(actual is None, "" if actual is None else f"expected None, got {describe(actual)}")
+    if isinstance(expected, str):
+        ok = isinstance(actual, str) and actual == expected
+        return Verdict(ok, "" if ok else f"expected the text {expected!r}, got {describe(actual)}")
+    if isinstance(expected, (tuple, list)):
+        return _compare_sequence(expected, actual, tol)
+    if actual is None:
+        return Verdict(False, "returned None (is a return statement missing?)")
+    if _is_scalar(expected):
+        if isinstance(actual, np.ndarray) and actual.ndim > 0:
+            return Verdict(False, f"got an array of shape {tuple(actual.shape)}, expected a single number")
+        if isinstance(actual, (tuple, list)):
+            return Verdict(False, f"got {describe(actual)}, expected a single number")
+        if isinstance(actual, complex):
+            actual = np.asarray(actual)
+        array, why = _as_array(actual)
+        if array is None:
+            return Verdict(False, f"got {why}, expected a number")
+        return compare_numeric(np.asarray(expected), array, tol)
+    expected_array = np.asarray(expected)
+    array, why = _as_array(actual)
+    if array is None:
+        return Verdict(False, f"got {why}, expected an array of shape {tuple(expected_array.shape)}")
+    if array.shape != expected_array.shape:
+        hint = " (transposed?)" if array.ndim == 2 and array.shape == expected_array.shape[::-1] else ""
+        return Verdict(False, f"shape: got {tuple(array.shape)}, expected {tuple(expected_array.shape)}{hint}")
+    return compare_numeric(expected_array, array, tol)
+
+
+def _compare_sequence(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
+    if isinstance(actual, np.ndarray) and actual.ndim >= 1 and len(actual) == len(expected):
+        actual = list(actual)  # an array of the right length stands for a tuple of its rows
+    if not isinstance(actual, (tuple, list)):
+        return Verdict(False, f"expected a tuple of {len(expected)} items, got {describe(actual)}")
+    if len(actual) != len(expected):
+        return Verdict(False, f"expected a tuple of {len(expected)} items, got {describe(actual)}")
+    worst_abs, worst_rel = 0.0, 0.0
+    for i, (e, a) in enumerate(zip(expected, actual)):
+        verdict = _compare(e, a, tol)
+        if not verdict.ok:
+            return Verdict(False, f"item [{i}]: {verdict.message}", verdict.max_abs_error,
+                           verdict.max_rel_error, verdict.mismatched)
+        worst_abs = max(worst_abs, verdict.max_abs_error or 0.0)
+        worst_rel = max(worst_rel, verdict.max_rel_error or 0.0)
+    return Verdict(True, "", worst_abs, worst_rel, 0)

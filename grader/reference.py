@@ -1,0 +1,52 @@
+"""The trusted side: load a worksheet's reference and helper modules, in the grading process only."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable
+
+from .codec import RngSeed
+from .errors import InternalError, SpecError
+from .spec import Worksheet
+
+
+def _load_module(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise SpecError(path, "cannot be loaded as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise SpecError(path, f"the module fails to load: {type(exc).__name__}: {exc}") from exc
+    return module
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The reference solution's functions and the worksheet's helpers (generators, predicates)."""
+
+    solution: ModuleType
+    helpers: dict[str, Callable[..., Any]]
+
+    def call(self, function: str, args: list[Any]) -> Any:
+        """Call a reference function on deep copies of ``args`` (an ``RngSeed`` becomes a Generator)."""
+        func = getattr(self.solution, function, None)
+        if not callable(func):
+            raise InternalError(f"the reference has no function {function}()")
+        real = [a.make() if isinstance(a, RngSeed) else copy.deepcopy(a) for a in args]
+        return func(*real)
+
+
+def load_reference(ws: Worksheet) -> Reference:
+    """Import the worksheet's reference (and helpers) from their files, under private names."""
+    solution = _load_module(ws.path_of(ws.reference), f"_grader_reference_{ws.id}")
+    helpers: dict[str, Callable[..., Any]] = {}
+    if ws.generators:
+        module = _load_module(ws.path_of(ws.generators), f"_grader_helpers_{ws.id}")
+        helpers = {k: v for k, v in vars(module).items() if callable(v) and not k.startswith("_")}
+    return Reference(solution=solution, helpers=helpers)

@@ -1,0 +1,140 @@
+"""Pure renderers: a ``Report`` in, text out. Nothing here prints or grades."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Optional
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .results import CheckResult, Failure, Report, report_schema
+
+STYLE = {"passed": "green", "failed": "red", "error": "red", "timeout": "magenta",
+         "missing": "yellow", "manual": "cyan"}
+MARK = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱", "missing": "?", "manual": "✎"}
+
+
+def to_json(report: Report) -> str:
+    """The report as JSON (schema: ``grade schema``)."""
+    return report.model_dump_json(indent=2)
+
+
+def schema_json() -> str:
+    return json.dumps(report_schema(), indent=2)
+
+
+def _points(x: float) -> str:
+    return f"{x:g}"
+
+
+def _summary_table(report: Report) -> Table:
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False, expand=False)
+    table.add_column("Q", no_wrap=True)
+    table.add_column("check", overflow="fold")
+    table.add_column("status", no_wrap=True)
+    table.add_column("points", justify="right", no_wrap=True)
+    for question in report.questions:
+        for i, check in enumerate(question.checks):
+            name = check.id.split("/", 1)[1]
+            status = Text(f"{MARK[check.status]} {check.status}", style=STYLE[check.status])
+            points = "-" if check.status == "manual" else _points(check.points)
+            table.add_row(question.id if i == 0 else "", name, status, f"{points} / {_points(check.max_points)}")
+            for part in check.parts if len(check.parts) > 1 else []:
+                mark = Text(f"  {MARK[part.status]} {part.status}", style=STYLE[part.status])
+                table.add_row("", f"  · {part.name}", mark, f"{_points(part.points)} / {_points(part.max_points)}")
+        table.add_row("", Text(f"{question.id} total", style="dim"), "",
+                      Text(f"{_points(question.score)} / {_points(question.max_score)}", style="bold"))
+    return table
+
+
+def _indent(text: str) -> str:
+    return text.replace("\n", "\n" + " " * 14)
+
+
+def _failure_lines(failure: Failure) -> list[Text]:
+    lines = []
+    where = "edge case" if failure.edge_case else "random case"
+    lines.append(Text.assemble(("    call      ", "dim"), f"{failure.call}   ({where} #{failure.case})"))
+    for name, value in failure.inputs.items():
+        lines.append(Text.assemble(("    input     ", "dim"), _indent(f"{name} = {value.text}")))
+    if failure.actual is not None:
+        lines.append(Text.assemble(("    got       ", "dim"), (_indent(failure.actual.text), "red")))
+    if failure.expected is not None:
+        lines.append(Text.assemble(("    expected  ", "dim"), (_indent(failure.expected.text), "green")))
+    if failure.max_abs_error is not None:
+        rel = f", max relative {failure.max_rel_error:.3g}" if failure.max_rel_error is not None else ""
+        lines.append(Text.assemble(("    error     ", "dim"), f"max absolute {failure.max_abs_error:.3g}{rel}"))
+    if failure.traceback:
+        tail = [l for l in failure.traceback.strip().splitlines() if l.strip()][-3:]
+        for l in tail:
+            lines.append(Text.assemble(("    | ", "dim"), l))
+    return lines
+
+
+def _check_details(check: CheckResult) -> list[Text]:
+    out = [Text.assemble((f"{MARK[check.status]} {check.id}", f"bold {STYLE[check.status]}"),
+                         f"  {check.status}, {_points(check.points)} / {_points(check.max_points)} points")]
+    targets = [(p.name, p.message, p.failure) for p in check.parts if p.status != "passed"] \
+        if len(check.parts) > 1 else [("", check.message, check.failure)]
+    for name, message, failure in targets:
+        label = f"[{name}] " if name else ""
+        out.append(Text(f"  {label}{message}"))
+        if failure is not None and check.status not in ("missing",) and not message.startswith("not run"):
+            out.extend(_failure_lines(failure))
+    return out
+
+
+def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
+    """The terminal report: header, per-question table, then what went wrong and why."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
+                      color_system="standard" if color else None, highlight=False, soft_wrap=False)
+    ws, sub = report.worksheet, report.submission
+    console.print(Text(f"{ws.title}  [{ws.id} {ws.version}]", style="bold"))
+    console.print(f"submission {sub.path}  (sha256 {sub.sha256[:12]}…)  seed {report.seed}")
+    if "namespaces" not in report.isolation:
+        console.print(Text("note: no namespace isolation here; student code ran as a limited process only",
+                           style="yellow"))
+    if not report.load.ok:
+        console.print(Text(f"✗ {report.load.message}", style="bold red"))
+        for err in report.load.errors[-1:]:
+            if err.code:
+                console.print(Text(f"    {err.code}", style="dim"))
+    console.print()
+    console.print(_summary_table(report))
+    console.print()
+    pending = f" + {_points(report.manual_pending)} to grade by hand" if report.manual_pending else ""
+    auto = report.max_score - report.manual_pending
+    console.print(Text(f"Score: {_points(report.score)} / {_points(auto)} ({report.percent:g}%){pending}", style="bold"))
+    failing = [c for c in report.checks() if c.status not in ("passed", "manual")]
+    if failing and report.load.ok:
+        console.print()
+        console.print(Text("What went wrong", style="bold underline"))
+        for check in failing:
+            for line in _check_details(check):
+                console.print(line)
+    manual = [c for c in report.checks() if c.status == "manual"]
+    if manual:
+        console.print()
+        console.print(Text("Graded by hand", style="bold underline"))
+        for check in manual:
+            answer = f"answer: {check.answer[:300]}" if check.answer else check.message
+            console.print(Text.assemble((f"✎ {check.id}", "cyan"), f"  ({_points(check.max_points)} points) {answer}"))
+    for warning in report.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+    console.print()
+    console.print(Text(f"Reproduce: grade {sub.path} --seed {report.seed}", style="dim"))
+    return buffer.getvalue()
+
+
+def render(report: Report, fmt: str, *, width: int = 80, color: bool = False) -> str:
+    """Dispatch on a format name: ``terminal`` or ``json``."""
+    if fmt == "json":
+        return to_json(report) + "\n"
+    return to_text(report, width=width, color=color)
+
+
+__all__: list[Optional[str]] = ["render", "schema_json", "to_json", "to_text"]

@@ -1,0 +1,182 @@
+"""Report models: frozen, versioned, and the single source of every output format.
+
+Totals (per question and per submission) are computed from the checks, never stored twice; they
+appear in the JSON as read-only fields and are ignored when a report is read back.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+
+REPORT_SCHEMA_VERSION = 1
+
+Status = Literal["passed", "failed", "error", "timeout", "missing", "manual"]
+STATUSES: tuple[str, ...] = ("passed", "failed", "error", "timeout", "missing", "manual")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_computed(cls, data: Any) -> Any:
+        # Computed totals are written out for readers, but a report read back recomputes them.
+        if isinstance(data, dict) and cls.model_computed_fields:
+            data = {k: v for k, v in data.items() if k not in cls.model_computed_fields}
+        return data
+
+
+class Value(_Model):
+    """A value as shown to a person: its type, shape, full content when small, and a short text."""
+
+    type: str = Field(description="Python type, e.g. ndarray, float, tuple")
+    shape: Optional[list[int]] = None
+    dtype: Optional[str] = None
+    value: Any = Field(None, description="the full value as JSON when small (NaN/inf become null)")
+    text: str = Field(description="short human-readable rendering")
+    items: Optional[list["Value"]] = Field(None, description="items of a tuple or list")
+
+
+class Failure(_Model):
+    """The first failing case of a check or part: what was called, what came back, what was expected."""
+
+    case: int = Field(description="case number (0-based) within the check")
+    edge_case: bool = Field(description="true for a hand-written edge case, false for a random one")
+    call: str = Field(description="the call, written as Python")
+    inputs: dict[str, Value] = Field(default_factory=dict)
+    expected: Optional[Value] = None
+    actual: Optional[Value] = None
+    message: str
+    max_abs_error: Optional[float] = None
+    max_rel_error: Optional[float] = None
+    mismatched: Optional[int] = Field(None, description="number of elements outside the tolerance")
+    line: Optional[int] = Field(None, description="line of the submission where an exception was raised")
+    traceback: Optional[str] = None
+
+
+class PartResult(_Model):
+    name: str
+    status: Status
+    points: float
+    max_points: float
+    message: str = ""
+    failure: Optional[Failure] = None
+    max_abs_error: Optional[float] = Field(None, description="largest absolute error over the cases run")
+    max_rel_error: Optional[float] = Field(None, description="largest relative error over the cases run")
+
+
+class CheckResult(_Model):
+    id: str = Field(description="question id and check id, e.g. II.1/bn_forward")
+    kind: str
+    title: str = ""
+    functions: list[str] = Field(description="the student functions this check calls")
+    status: Status
+    points: float
+    max_points: float
+    message: str = ""
+    parts: list[PartResult] = Field(default_factory=list)
+    failure: Optional[Failure] = None
+    cases_run: int = 0
+    cases_passed: int = 0
+    tolerance: Optional[dict[str, float]] = None
+    hidden: bool = False
+    answer: Optional[str] = Field(None, description="free-text answer found in the submission (manual checks)")
+    duration: float = Field(0.0, description="seconds spent in the student's code for this check")
+
+
+class QuestionResult(_Model):
+    id: str
+    title: str
+    checks: list[CheckResult]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def score(self) -> float:
+        return round(sum(c.points for c in self.checks), 6)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def max_score(self) -> float:
+        return round(sum(c.max_points for c in self.checks), 6)
+
+
+class CellError(_Model):
+    """An error while running the submission's top level (a notebook cell, or the module)."""
+
+    where: str = Field(description="file, or notebook cell, where it happened")
+    exception: str
+    message: str
+    line: Optional[int] = None
+    code: Optional[str] = None
+    traceback: str = ""
+
+
+class LoadResult(_Model):
+    ok: bool = Field(description="the submission's definitions are available for grading")
+    message: str = ""
+    errors: list[CellError] = Field(default_factory=list)
+
+
+class SubmissionInfo(_Model):
+    path: str
+    sha256: str
+    format: Literal["py", "ipynb"]
+
+
+class WorksheetInfo(_Model):
+    id: str
+    title: str
+    version: str
+
+
+class Report(_Model):
+    """Everything one grading run found out about one submission."""
+
+    schema_version: Literal[1] = REPORT_SCHEMA_VERSION
+    grader_version: str
+    worksheet: WorksheetInfo
+    submission: SubmissionInfo
+    seed: int = Field(description="re-run with --seed to reproduce every input")
+    isolation: list[str] = Field(description="isolation layers that were in force for the child")
+    load: LoadResult
+    questions: list[QuestionResult]
+    stdout: str = Field("", description="what the submission printed (capped)")
+    stderr: str = Field("", description="what the submission wrote to stderr (capped)")
+    output_dropped: int = Field(0, description="bytes of output dropped beyond the cap")
+    warnings: list[str] = Field(default_factory=list)
+    duration: float = Field(0.0, description="wall seconds for the whole grading")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def score(self) -> float:
+        return round(sum(q.score for q in self.questions), 6)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def max_score(self) -> float:
+        return round(sum(q.max_score for q in self.questions), 6)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def manual_pending(self) -> float:
+        """Points that await a human grader (free-text answers)."""
+        return round(sum(c.max_points for q in self.questions for c in q.checks if c.status == "manual"), 6)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def percent(self) -> float:
+        auto = self.max_score - self.manual_pending
+        return round(100.0 * self.score / auto, 2) if auto > 0 else 0.0
+
+    def checks(self) -> list[CheckResult]:
+        return [c for q in self.questions for c in q.checks]
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of a report as written by ``grade --format json``."""
+    schema = Report.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://grader.invalid/report/v{REPORT_SCHEMA_VERSION}.json"
+    return schema

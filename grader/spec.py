@@ -1,0 +1,410 @@
+"""Worksheet specs: strict, frozen pydantic models loaded from TOML, with readable errors.
+
+A worksheet has questions; a question has checks. A check says which student function(s) to call,
+on which generated and edge-case inputs, how to compare, and for how many points.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import SpecError
+from .generators import Dim, Generator
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+SCHEMA_VERSION = 1
+SPEC_FILENAME = "worksheet.toml"
+_IDENT = r"^[A-Za-z_][A-Za-z0-9_]*$"
+_REF = re.compile(r"^\$(?P<step>[A-Za-z_][A-Za-z0-9_]*)\[(?P<index>-?\d+)\]$")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Tolerance(Frozen):
+    """``|actual - expected| <= atol + rtol * |expected|``, elementwise."""
+
+    rtol: float = Field(1e-6, ge=0, description="relative tolerance")
+    atol: float = Field(1e-9, ge=0, description="absolute tolerance")
+
+
+class Limits(Frozen):
+    """Resource limits of the child that runs a submission."""
+
+    call_timeout: float = Field(5.0, gt=0, description="seconds for one case (all its calls)")
+    load_timeout: float = Field(10.0, gt=0, description="seconds to run the submission's top level")
+    total_timeout: float = Field(60.0, gt=0, description="seconds for the whole submission")
+    memory_mb: int = Field(1024, ge=64, description="address-space limit of the child, MiB")
+    file_mb: int = Field(16, ge=0, description="largest file the child may write, MiB")
+    output_kb: int = Field(1024, ge=1, description="captured stdout/stderr kept, KiB each")
+    result_mb: int = Field(64, ge=1, description="largest result message accepted, MiB")
+
+
+class Part(Frozen):
+    """One scored piece of a check's output, e.g. ``dgamma`` = item 1 of ``bn_backward``'s tuple."""
+
+    name: str
+    step: Optional[str] = Field(None, description="which step's output (a function name); default the last")
+    index: list[int] = Field(default_factory=list, description="index path into that output")
+    points: float = Field(gt=0)
+
+
+class Step(Frozen):
+    """One call of a pipeline; an argument is an input name or ``$function[i]`` (an earlier output)."""
+
+    function: str = Field(pattern=_IDENT)
+    args: list[str] = Field(default_factory=list)
+
+
+class _Check(Frozen):
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    title: str = ""
+    points: Optional[float] = Field(None, gt=0, description="points of the check (or give them per part)")
+    parts: list[Part] = Field(default_factory=list)
+    timeout: Optional[float] = Field(None, gt=0, description="seconds per case; default limits.call_timeout")
+    hidden: bool = Field(False, description="hide inputs and expected values from the student's report")
+
+    @model_validator(mode="after")
+    def _points(self) -> "_Check":
+        if self.parts and self.points is not None:
+            raise ValueError("give points either to the check or to its parts, not both")
+        if not self.parts and self.points is None:
+            raise ValueError("the check needs points (or parts with points)")
+        names = [p.name for p in self.parts]
+        if len(set(names)) != len(names):
+            raise ValueError("part names must be unique")
+        return self
+
+    @property
+    def max_points(self) -> float:
+        return sum(p.points for p in self.parts) if self.parts else float(self.points or 0)
+
+    def functions(self) -> list[str]:
+        return []
+
+
+class _Called(_Check):
+    """A check that calls student functions on generated inputs."""
+
+    inputs: dict[str, Generator] = Field(default_factory=dict)
+    cases: int = Field(10, ge=0, description="number of random cases")
+    edge_cases: list[dict[str, Any]] = Field(default_factory=list, description="inputs fixed by hand")
+    tolerance: Optional[Tolerance] = None
+
+    def steps(self) -> list[Step]:
+        raise NotImplementedError
+
+    def functions(self) -> list[str]:
+        return list(dict.fromkeys(s.function for s in self.steps()))
+
+    @model_validator(mode="after")
+    def _wiring(self) -> "_Called":
+        known: list[str] = []
+        for name, gen in self.inputs.items():
+            missing = [r for r in gen.refs() if r not in known]
+            if missing:
+                raise ValueError(f"input {name!r} refers to {missing}, which is not an earlier input")
+            known.append(name)
+        for case in self.edge_cases:
+            unknown = sorted(set(case) - set(self.inputs))
+            if unknown:
+                raise ValueError(f"edge case {case} sets {unknown}, which are not inputs")
+        if self.cases + len(self.edge_cases) == 0:
+            raise ValueError("the check has no cases: set cases or edge_cases")
+        done: list[str] = []
+        for step in self.steps():
+            for arg in step.args:
+                ref = _REF.match(arg)
+                if ref and ref["step"] not in done:
+                    raise ValueError(f"{step.function}: {arg!r} refers to a step that does not come before")
+                if not ref and arg not in self.inputs:
+                    raise ValueError(f"{step.function}: argument {arg!r} is not an input")
+            done.append(step.function)
+        for part in self.parts:
+            if part.step is not None and part.step not in done:
+                raise ValueError(f"part {part.name!r}: step {part.step!r} is not a step of this check")
+        return self
+
+
+class CompareCheck(_Called):
+    """Student vs reference on the same inputs, output by output."""
+
+    kind: Literal["compare"]
+    function: str = Field(pattern=_IDENT)
+    args: list[str] = Field(default_factory=list)
+
+    def steps(self) -> list[Step]:
+        return [Step(function=self.function, args=self.args)]
+
+
+class PipelineCheck(_Called):
+    """Several calls in one child, later ones fed the student's own earlier outputs."""
+
+    kind: Literal["pipeline"]
+    pipeline: list[Step] = Field(min_length=1)
+
+    def steps(self) -> list[Step]:
+        return list(self.pipeline)
+
+
+class PropertyCheck(_Called):
+    """The student's output must satisfy a predicate written beside the reference."""
+
+    kind: Literal["property"]
+    function: str = Field(pattern=_IDENT)
+    args: list[str] = Field(default_factory=list)
+    predicate: str = Field(pattern=_IDENT, description="reference function: (output, inputs) -> list of problems")
+    cases: int = Field(1, ge=0)
+
+    def steps(self) -> list[Step]:
+        return [Step(function=self.function, args=self.args)]
+
+
+class StatisticalCheck(_Called):
+    """A sampler's output must have the right shape and law (tests with a bounded false-failure rate)."""
+
+    kind: Literal["statistical"]
+    function: str = Field(pattern=_IDENT)
+    args: list[str] = Field(default_factory=list)
+    law: Literal["normal", "uniform"]
+    scale: Step = Field(description="reference call giving sigma (normal) or the limit (uniform)")
+    shape: list[Dim]
+    alpha: float = Field(1e-7, gt=0, lt=0.01, description="bound on the false-failure probability of a correct sampler")
+    cases: int = Field(0, ge=0)
+
+    def steps(self) -> list[Step]:
+        return [Step(function=self.function, args=self.args)]
+
+
+class ManualCheck(_Check):
+    """A free-text answer graded by hand; the submission's text is copied into the report."""
+
+    kind: Literal["manual"]
+    prompt: str
+    answer: str = Field(pattern=_IDENT, description="module-level name holding the answer, e.g. ANSWER_I_2")
+
+
+Check = Annotated[
+    Union[CompareCheck, PipelineCheck, PropertyCheck, StatisticalCheck, ManualCheck],
+    Field(discriminator="kind"),
+]
+
+
+class Question(Frozen):
+    id: str = Field(pattern=r"^[IVX]+(\.\d+)?$", description="question id as on the sheet, e.g. II.1")
+    title: str
+    checks: list[Check] = Field(min_length=1)
+
+    @property
+    def max_points(self) -> float:
+        return sum(c.max_points for c in self.checks)
+
+
+class Worksheet(Frozen):
+    """A worksheet: its questions and checks, and where its trusted reference lives."""
+
+    schema_version: Literal[1]
+    id: str = Field(pattern=_IDENT)
+    title: str
+    version: str
+    reference: str = Field(description="reference solution module, relative to this file")
+    generators: Optional[str] = Field(None, description="module of custom generators and predicates")
+    default_function_module: Optional[str] = None
+    tolerance: Tolerance = Tolerance()
+    limits: Limits = Limits()
+    questions: list[Question] = Field(min_length=1)
+    base_dir: str = Field("", exclude=True, description="folder of the spec file (set by the loader)")
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Worksheet":
+        qids = [q.id for q in self.questions]
+        if len(set(qids)) != len(qids):
+            raise ValueError(f"question ids repeat: {qids}")
+        for q in self.questions:
+            cids = [c.id for c in q.checks]
+            if len(set(cids)) != len(cids):
+                raise ValueError(f"check ids repeat in question {q.id}: {cids}")
+        return self
+
+    @property
+    def max_points(self) -> float:
+        return sum(q.max_points for q in self.questions)
+
+    def path_of(self, relative: str) -> Path:
+        return (Path(self.base_dir) / relative).resolve()
+
+    def tolerance_of(self, check: _Called) -> Tolerance:
+        return check.tolerance or self.tolerance
+
+
+# ---------------------------------------------------------------- loading
+
+_TAGS = frozenset({"int", "float", "choice", "fixed", "array", "spd", "rng", "custom",
+                   "compare", "pipeline", "property", "statistical", "manual"})
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop the union tags pydantic puts into error paths (``checks[0].compare.function``)."""
+    out = []
+    for i, part in enumerate(loc):
+        tagged = isinstance(part, str) and part in _TAGS and i > 0
+        if tagged and (isinstance(loc[i - 1], int) or (i > 1 and loc[i - 2] == "inputs")):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line number of ``loc`` in the TOML text (array-of-tables headers, then keys)."""
+    lines = text.splitlines()
+    pos, prefix = 0, []
+    parts = [p for p in loc]
+    i = 0
+    found: int | None = None
+    while i < len(parts):
+        part = parts[i]
+        if isinstance(part, str) and i + 1 < len(parts) and isinstance(parts[i + 1], int):
+            prefix.append(part)
+            header = "[[" + ".".join(prefix) + "]]"
+            count, target = -1, parts[i + 1]
+            for n in range(pos, len(lines)):
+                if lines[n].strip() == header:
+                    count += 1
+                    if count == target:
+                        pos, found = n, n + 1
+                        break
+            else:
+                return found
+            i += 2
+            continue
+        if isinstance(part, str):
+            pattern = re.compile(rf"^\s*(\[+[^\]]*\b{re.escape(part)}\]+|{re.escape(part)}\s*=|\"{re.escape(part)}\"\s*=)")
+            for n in range(pos, len(lines)):
+                if n > pos and lines[n].lstrip().startswith("[[") and found is not None and n != pos:
+                    if not lines[n].strip().startswith("[[" + ".".join(prefix)):
+                        break
+                if pattern.search(lines[n]):
+                    pos, found = n, n + 1
+                    break
+        i += 1
+    return found
+
+
+def _readable(exc: ValidationError, text: str) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        loc = _clean_loc(tuple(err["loc"]))
+        line = _line_of(text, loc)
+        where = f"line {line}: " if line else ""
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key (not part of the spec format)"
+        elif err["type"] == "missing":
+            message = "required key is missing"
+        problems.append(f"{where}{_key_path(loc)}: {message}")
+    return problems
+
+
+def _defined_names(path: Path) -> set[str]:
+    """Top-level functions of a Python file, found by parsing it (never importing it)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def _check_modules(ws: Worksheet, path: Path) -> list[str]:
+    problems = []
+    reference = ws.path_of(ws.reference)
+    if not reference.is_file():
+        return [f"reference: file {reference} does not exist"]
+    names = _defined_names(reference)
+    helpers: set[str] = set()
+    if ws.generators:
+        gen_path = ws.path_of(ws.generators)
+        if not gen_path.is_file():
+            return [f"generators: file {gen_path} does not exist"]
+        helpers = _defined_names(gen_path)
+    for qi, q in enumerate(ws.questions):
+        for ci, c in enumerate(q.checks):
+            where = f"questions[{qi}].checks[{ci}] ({q.id}/{c.id})"
+            if isinstance(c, (CompareCheck, PipelineCheck)):
+                for f in c.functions():
+                    if f not in names:
+                        problems.append(f"{where}: function {f!r} is not defined in the reference {reference.name}")
+            if isinstance(c, PropertyCheck) and c.predicate not in helpers:
+                problems.append(f"{where}: predicate {c.predicate!r} is not defined in the generators module")
+            if isinstance(c, StatisticalCheck) and c.scale.function not in names:
+                problems.append(f"{where}: scale function {c.scale.function!r} is not in the reference")
+            if not isinstance(c, ManualCheck):
+                for name, gen in c.inputs.items():
+                    if gen.kind == "custom" and gen.function not in helpers:
+                        problems.append(f"{where}.inputs.{name}: custom generator {gen.function!r} is not defined")
+    return problems
+
+
+def load_worksheet(path: str | Path) -> Worksheet:
+    """Load and validate a worksheet from a spec file or a folder holding ``worksheet.toml``.
+
+    Raises:
+        SpecError: the file is missing, not TOML, or not a valid spec (file, key path, reason).
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / SPEC_FILENAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(path, f"cannot read the spec: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(path, f"not valid TOML: {exc}") from None
+    if isinstance(data, dict) and data.get("schema_version") not in (None, SCHEMA_VERSION):
+        raise SpecError(path, f"schema_version {data.get('schema_version')!r} is not supported "
+                              f"(this grader reads version {SCHEMA_VERSION})")
+    data["base_dir"] = str(path.parent.resolve())
+    try:
+        ws = Worksheet.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(path, _readable(exc, text)) from None
+    problems = _check_modules(ws, path)
+    if problems:
+        raise SpecError(path, problems)
+    return ws
+
+
+def builtin_root() -> Path:
+    """Folder of the bundled worksheets: inside the installed package, or the source checkout."""
+    installed = Path(__file__).parent / "_content" / "exercises"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "exercises"
+
+
+def resolve_worksheet(name_or_path: str) -> Path:
+    """A worksheet spec file from a path, or from the name of a bundled worksheet (``td5``)."""
+    candidate = Path(name_or_path)
+    if candidate.exists():
+        return candidate / SPEC_FILENAME if candidate.is_dir() else candidate
+    bundled = builtin_root() / name_or_path / SPEC_FILENAME
+    if re.match(_IDENT, name_or_path) and bundled.is_file():
+        return bundled
+    known = sorted(p.name for p in builtin_root().iterdir() if (p / SPEC_FILENAME).is_file()) \
+        if builtin_root().is_dir() else []
+    raise SpecError(name_or_path, f"no such worksheet file or bundled worksheet (bundled: {', '.join(known) or 'none'})")

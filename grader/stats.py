@@ -1,0 +1,93 @@
+"""Distribution tests for sampler outputs, each with a proven bound on its false-failure rate.
+
+A correct sampler fails a test with probability at most the ``alpha`` it is given, by
+non-asymptotic inequalities (no normal approximation): Dvoretzky-Kiefer-Wolfowitz-Massart for the
+Kolmogorov-Smirnov distance, Laurent-Massart for chi-square sums of squares, Hoeffding for bounded
+means, and the exact normal law of a normal sample's mean.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+TESTS_PER_SAMPLE = 3
+
+
+@dataclass(frozen=True)
+class SampleVerdict:
+    ok: bool
+    problems: list[str]
+    mean: float
+    std: float
+    expected_std: float
+    ks_distance: float
+
+
+def _normal_cdf(x: np.ndarray) -> np.ndarray:
+    erf = np.vectorize(math.erf, otypes=[float])
+    return 0.5 * (1.0 + erf(x / math.sqrt(2.0)))
+
+
+def _two_sided_z(alpha: float) -> float:
+    """z with P(|N(0,1)| > z) = alpha, by bisection on erfc."""
+    low, high = 0.0, 40.0
+    for _ in range(200):
+        mid = (low + high) / 2
+        if math.erfc(mid / math.sqrt(2)) > alpha:
+            low = mid
+        else:
+            high = mid
+    return high
+
+
+def ks_distance(sorted_sample: np.ndarray, cdf_values: np.ndarray) -> float:
+    """sup |F_n - F| for a sorted sample and the target CDF at its points."""
+    n = sorted_sample.size
+    upper = np.arange(1, n + 1) / n - cdf_values
+    lower = cdf_values - np.arange(0, n) / n
+    return float(max(upper.max(), lower.max()))
+
+
+def check_sample(sample: np.ndarray, law: str, scale: float, alpha: float) -> SampleVerdict:
+    """Test that ``sample`` is i.i.d. N(0, scale^2) (law="normal") or U(-scale, scale) ("uniform").
+
+    Each of the three tests (mean, spread, KS) gets ``alpha / 3``.
+    """
+    x = np.asarray(sample, dtype=float).ravel()
+    n = x.size
+    a = alpha / TESTS_PER_SAMPLE
+    log_term = math.log(2.0 / a)
+    problems: list[str] = []
+    expected_std = scale if law == "normal" else scale / math.sqrt(3.0)
+    if n == 0:
+        return SampleVerdict(False, ["the sample is empty"], 0.0, 0.0, expected_std, 1.0)
+    if not np.isfinite(x).all():
+        return SampleVerdict(False, ["the sample contains NaN or inf"], math.nan, math.nan, expected_std, 1.0)
+    mean, std = float(x.mean()), float(np.sqrt((x**2).mean()))
+    xs = np.sort(x)
+    if law == "normal":
+        cdf = _normal_cdf(xs / scale)
+        if abs(mean) > _two_sided_z(a) * scale / math.sqrt(n):
+            problems.append(f"the sample mean {mean:.4g} is too far from 0 for {n} draws")
+        chi = float((x**2).sum()) / scale**2
+        if chi - n > 2 * math.sqrt(n * log_term) + 2 * log_term or n - chi > 2 * math.sqrt(n * log_term):
+            problems.append(f"the spread is wrong: sample std {std:.4g}, expected {expected_std:.4g} "
+                            f"(ratio {std / expected_std:.3g})")
+    else:
+        cdf = np.clip((xs + scale) / (2 * scale), 0.0, 1.0)
+        outside = int((np.abs(x) > scale * (1 + 1e-9)).sum())
+        if outside:
+            problems.append(f"{outside} of {n} values lie outside [-{scale:.4g}, {scale:.4g}] "
+                            f"(largest |value| {float(np.abs(x).max()):.4g})")
+        if abs(mean) > 2 * scale * math.sqrt(log_term / (2 * n)):
+            problems.append(f"the sample mean {mean:.4g} is too far from 0 for {n} draws")
+        if abs(float((x**2).mean()) - scale**2 / 3) > scale**2 * math.sqrt(log_term / (2 * n)):
+            problems.append(f"the spread is wrong: sample std {std:.4g}, expected {expected_std:.4g} "
+                            f"(ratio {std / expected_std:.3g})")
+    distance = ks_distance(xs, cdf)
+    if distance > math.sqrt(log_term / (2 * n)):
+        problems.append(f"the values do not follow a {law} law (Kolmogorov-Smirnov distance {distance:.3g})")
+    return SampleVerdict(not problems, problems, mean, std, expected_std, distance)

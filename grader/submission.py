@@ -1,0 +1,58 @@
+"""A submission file turned into source chunks for the child (no execution here).
+
+A ``.py`` file is one chunk. Notebooks are read by ``notebook.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import SubmissionError
+from .sandbox import Chunk
+
+MAX_BYTES = 5 * 2**20
+FORMATS = (".py", ".ipynb")
+
+
+@dataclass(frozen=True)
+class Submission:
+    path: str
+    sha256: str
+    format: str
+    chunks: list[Chunk]
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_submission(path: str | Path) -> Submission:
+    """Read a ``.py`` or ``.ipynb`` submission.
+
+    Raises:
+        SubmissionError: missing, unreadable, too large, not UTF-8, or an invalid notebook.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise SubmissionError(path, f"not a .py or .ipynb file (got {path.suffix or 'no extension'!r})")
+    try:
+        if not path.is_file():
+            raise SubmissionError(path, "no such file" if not path.exists() else "not a regular file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SubmissionError(path, f"file too large ({size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SubmissionError(path, f"cannot read the file: {exc.strerror or exc}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    if path.suffix.lower() == ".ipynb":
+        from .notebook import notebook_chunks
+
+        chunks, warnings = notebook_chunks(path, data)
+        return Submission(str(path), digest, "ipynb", chunks, warnings)
+    try:
+        source = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SubmissionError(path, f"not UTF-8 text (byte {exc.start})") from None
+    if "\x00" in source:
+        raise SubmissionError(path, "contains NUL bytes: not a Python source file")
+    return Submission(str(path), digest, "py", [Chunk(source=source, filename=path.name)])
