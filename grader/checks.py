@@ -14,7 +14,7 @@ from typing import Any, Optional
 import numpy as np
 
 from .codec import NoItem
-from .compare import Verdict, compare, describe
+from .compare import Verdict, as_array, compare
 from .display import summarize
 from .generators import draw_inputs
 from .reference import Reference
@@ -172,8 +172,10 @@ def _judge_output(plan: Plan, case: Case, part_index: int, actual: Any, ws: Work
 
 
 def _judge_sample(check: StatisticalCheck, case: Case, actual: Any) -> Verdict:
-    if not isinstance(actual, np.ndarray):
-        return Verdict(False, f"got {describe(actual)}, expected an array of shape {case.shape}")
+    array, why = as_array(actual)
+    if array is None:
+        return Verdict(False, f"got {why}, expected an array of shape {case.shape}")
+    actual = array
     if actual.shape != case.shape:
         return Verdict(False, f"shape: got {tuple(actual.shape)}, expected {case.shape}")
     if actual.dtype.kind not in "iuf":

@@ -50,7 +50,7 @@ def _is_scalar(value: Any) -> bool:
         isinstance(value, np.ndarray) and value.ndim == 0)
 
 
-def _as_array(value: Any) -> tuple[Optional[np.ndarray], str]:
+def as_array(value: Any) -> tuple[Optional[np.ndarray], str]:
     """The value as a float/complex array, or None and the reason it is not numeric."""
     if isinstance(value, bool) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
         return None, "booleans, not numbers"
@@ -146,12 +146,12 @@ def _compare(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
             return Verdict(False, f"got {describe(actual)}, expected a single number")
         if isinstance(actual, complex):
             actual = np.asarray(actual)
-        array, why = _as_array(actual)
+        array, why = as_array(actual)
         if array is None:
             return Verdict(False, f"got {why}, expected a number")
         return compare_numeric(np.asarray(expected), array, tol)
     expected_array = np.asarray(expected)
-    array, why = _as_array(actual)
+    array, why = as_array(actual)
     if array is None:
         return Verdict(False, f"got {why}, expected an array of shape {tuple(expected_array.shape)}")
     if array.shape != expected_array.shape:

@@ -1,0 +1,143 @@
+"""Shared fixtures: the TD 5 worksheet, and submissions built from a correct base by swapping functions."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grader.api import grade_submission
+from grader.spec import load_worksheet
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "submissions_example"
+TD5 = ROOT / "exercises" / "td5"
+
+# A correct submission whose functions do not call each other, so that a wrong variant of one
+# function can only fail the checks that call it.
+BASE = '''
+import numpy as np
+
+def preactivation_stats(d, sigma):
+    return 0.0, d * sigma ** 2
+
+def good_sigma(d):
+    return 1 / np.sqrt(d)
+
+def glorot_sigma(d, n_h):
+    return np.sqrt(2 / (d + n_h))
+
+def glorot_normal(d, n_h, rng):
+    return rng.normal(0, np.sqrt(2 / (d + n_h)), size=(d, n_h))
+
+def glorot_uniform_limit(d, n_h):
+    return np.sqrt(6 / (d + n_h))
+
+def glorot_uniform(d, n_h, rng):
+    a = np.sqrt(6 / (d + n_h))
+    return rng.uniform(-a, a, size=(d, n_h))
+
+def bn_forward(x, gamma, beta, eps=1e-5):
+    mu = x.mean(axis=0)
+    var = x.var(axis=0)
+    x_hat = (x - mu) / np.sqrt(var + eps)
+    return gamma * x_hat + beta, (x_hat, gamma, np.sqrt(var + eps))
+
+def bn_backward(dout, cache):
+    x_hat, gamma, std = cache
+    g = dout * gamma
+    dx = (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) / std
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+def gradient_counterexample():
+    return np.diag([1.0, 3.0]), np.array([1.0, 1.0]), np.zeros(2)
+
+def quadratic_value(w, w_star, H, c_star):
+    u = w - w_star
+    return c_star + 0.5 * u @ H @ u
+
+def gd_iterate(w0, w_star, H, step, t):
+    lam, U = np.linalg.eigh(H)
+    return w_star + U @ ((1 - step * lam) ** t * (U.T @ (w0 - w_star)))
+
+def optimal_step(H):
+    lam = np.linalg.eigvalsh(H)
+    return 2 / (lam[0] + lam[-1])
+
+def max_step(H):
+    return 2 / np.linalg.eigvalsh(H)[-1]
+
+def convergence_rate(H):
+    lam = np.linalg.eigvalsh(H)
+    k = lam[-1] / lam[0]
+    return (k - 1) / (k + 1)
+'''
+
+# which checks call each function (by the spec)
+CALLERS = {
+    "preactivation_stats": {"I.1/preactivation_stats"},
+    "good_sigma": {"I.1/good_sigma"},
+    "glorot_sigma": {"I.2/glorot_sigma"},
+    "glorot_normal": {"I.2/glorot_normal"},
+    "glorot_uniform_limit": {"I.3/glorot_uniform_limit"},
+    "glorot_uniform": {"I.3/glorot_uniform"},
+    "bn_forward": {"II.1/bn_forward", "II.1/bn_backward_params", "II.2/bn_backward_dx"},
+    "bn_backward": {"II.1/bn_backward_params", "II.2/bn_backward_dx"},
+    "gradient_counterexample": {"III.1/gradient_counterexample"},
+    "quadratic_value": {"III.2/quadratic_value"},
+    "gd_iterate": {"III.3/gd_iterate"},
+    "optimal_step": {"III.4/optimal_step"},
+    "max_step": {"III.4/max_step"},
+    "convergence_rate": {"III.4/convergence_rate"},
+}
+
+
+def replace_functions(source: str, replacements: dict[str, str]) -> str:
+    """``source`` with the named top-level functions replaced by new definitions (or removed with '')."""
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    spans = {n.name: (n.lineno - 1, n.end_lineno) for n in tree.body if isinstance(n, ast.FunctionDef)}
+    for name in sorted(replacements, key=lambda n: -spans[n][0]):
+        start, end = spans[name]
+        lines[start:end] = textwrap.dedent(replacements[name]).strip("\n").splitlines()
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="session")
+def td5():
+    return load_worksheet(TD5)
+
+
+@pytest.fixture
+def make_submission(tmp_path):
+    """Write a submission (the correct base with some functions replaced) and return its path."""
+    counter = iter(range(10_000))
+
+    def make(replacements: dict[str, str] | None = None, *, source: str | None = None,
+             name: str | None = None) -> Path:
+        text = source if source is not None else replace_functions(BASE, replacements or {})
+        path = tmp_path / (name or f"sub{next(counter)}.py")
+        path.write_text(text)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def grade(td5):
+    """Grade a path against TD 5 with a fixed seed."""
+
+    def run(path, seed: int = 1234, **kwargs):
+        return grade_submission(path, td5, seed=seed, **kwargs)
+
+    return run
+
+
+def statuses(report) -> dict[str, str]:
+    return {c.id: c.status for c in report.checks()}
+
+
+def failing(report) -> set[str]:
+    return {c.id for c in report.checks() if c.status not in ("passed", "manual")}

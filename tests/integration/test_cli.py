@@ -1,0 +1,97 @@
+"""The ``grade`` command: formats, exit codes, the schema, and reproducibility."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from conftest import EXAMPLES
+from grader.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "grader", *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def schema():
+    result = run("schema")
+    assert result.returncode == 0
+    return json.loads(result.stdout)
+
+
+def test_json_report_validates_against_the_schema(schema):
+    for name in ("perfect.py", "partial.py", "broken.py"):
+        result = run(str(EXAMPLES / name), "--format", "json")
+        report = json.loads(result.stdout)
+        jsonschema.validate(report, schema)
+        assert report["schema_version"] == 1 and report["submission"]["sha256"]
+
+
+def test_schema_rejects_a_report_with_a_bad_status(schema):
+    report = json.loads(run(str(EXAMPLES / "perfect.py"), "--format", "json").stdout)
+    report["questions"][0]["checks"][0]["status"] = "great"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(report, schema)
+
+
+def test_same_seed_same_report_durations_aside(tmp_path):
+    def without_durations(text: str) -> str:
+        data = json.loads(text)
+        data.pop("duration")
+        for q in data["questions"]:
+            for c in q["checks"]:
+                c.pop("duration")
+        return json.dumps(data, sort_keys=True)
+
+    first = run(str(EXAMPLES / "partial.py"), "--format", "json")
+    second = run(str(EXAMPLES / "partial.py"), "--format", "json")
+    assert without_durations(first.stdout) == without_durations(second.stdout)
+    other = run(str(EXAMPLES / "partial.py"), "--format", "json", "--seed", "99")
+    assert json.loads(other.stdout)["seed"] == 99
+    assert without_durations(other.stdout) != without_durations(first.stdout)
+
+
+def test_terminal_report_fits_80_columns_and_shows_the_failure():
+    result = run(str(EXAMPLES / "partial.py"))
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert max(len(l) for l in lines) <= 80
+    assert "\x1b[" not in result.stdout  # not a terminal: no colour codes
+    text = result.stdout
+    assert "glorot_sigma" in text and "expected" in text and "got" in text
+    assert "Score: 16.5 / 28" in text
+
+
+def test_exit_codes(tmp_path):
+    assert run(str(EXAMPLES / "perfect.py")).returncode == 0
+    assert run(str(EXAMPLES / "partial.py"), "--fail-under", "90").returncode == 1
+    assert run(str(EXAMPLES / "partial.py"), "--fail-under", "50").returncode == 0
+    assert run(str(EXAMPLES / "broken.py")).returncode == 1
+    missing = run(str(tmp_path / "nope.py"))
+    assert missing.returncode == 2 and "nope.py" in missing.stderr
+    wrong_kind = tmp_path / "notes.txt"
+    wrong_kind.write_text("hello")
+    assert run(str(wrong_kind)).returncode == 2
+    assert run("--format", "xml", str(EXAMPLES / "perfect.py")).returncode == 2
+    assert run().returncode == 2
+
+
+def test_out_writes_the_file(tmp_path, capsys):
+    out = tmp_path / "report.json"
+    code = main([str(EXAMPLES / "perfect.py"), "--format", "json", "--out", str(out)])
+    assert code == 0
+    assert json.loads(out.read_text())["score"] == 28
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_bad_worksheet_is_a_usage_error(tmp_path, capsys):
+    bad = tmp_path / "worksheet.toml"
+    bad.write_text("schema_version = 1\nid = 'x'\n")
+    assert main([str(EXAMPLES / "perfect.py"), "--worksheet", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "title" in err

@@ -1,0 +1,106 @@
+"""Student code that crashes, exits, hangs or returns nonsense fails only its own checks."""
+
+from __future__ import annotations
+
+from conftest import failing, statuses
+
+
+def test_segfault_in_one_function(make_submission, grade):
+    path = make_submission({"max_step": """
+def max_step(H):
+    import ctypes
+    return ctypes.string_at(0)"""})
+    report = grade(path)
+    assert statuses(report)["III.4/max_step"] == "error"
+    check = next(c for c in report.checks() if c.id == "III.4/max_step")
+    assert "SIGSEGV" in check.message
+    assert failing(report) == {"III.4/max_step"}
+
+
+def test_os_exit_in_a_function(make_submission, grade):
+    report = grade(make_submission({"good_sigma": "def good_sigma(d):\n    import os\n    os._exit(3)"}))
+    check = next(c for c in report.checks() if c.id == "I.1/good_sigma")
+    assert check.status == "error" and "status 3" in check.message
+    assert failing(report) == {"I.1/good_sigma"}
+    assert report.score == 27
+
+
+def test_sys_exit_at_import(make_submission, grade):
+    from conftest import BASE
+
+    report = grade(make_submission(source=BASE + "\nimport sys\nsys.exit('bye')\n"))
+    assert not report.load.ok
+    assert "SystemExit" in report.load.message and "line" in report.load.message
+    assert report.score == 0
+
+
+def test_exception_at_import_names_the_line(make_submission, grade):
+    report = grade(make_submission(source="import numpy as np\n\nx = 1 / 0\n"))
+    assert not report.load.ok
+    assert "ZeroDivisionError" in report.load.message and "line 3" in report.load.message
+
+
+def test_missing_module_at_import(make_submission, grade):
+    report = grade(make_submission(source="import torch_that_does_not_exist\n"))
+    assert not report.load.ok and "ModuleNotFoundError" in report.load.message
+
+
+def test_missing_function_is_missing_and_the_rest_is_graded(make_submission, grade):
+    report = grade(make_submission({"gd_iterate": ""}))
+    assert statuses(report)["III.3/gd_iterate"] == "missing"
+    assert failing(report) == {"III.3/gd_iterate"}
+    assert report.score == 25
+
+
+def test_name_bound_to_a_non_function(make_submission, grade):
+    report = grade(make_submission({"good_sigma": "good_sigma = 0.1"}))
+    check = next(c for c in report.checks() if c.id == "I.1/good_sigma")
+    assert check.status == "missing" and "float" in check.message
+
+
+def test_non_numeric_return(make_submission, grade):
+    report = grade(make_submission({
+        "quadratic_value": "def quadratic_value(w, w_star, H, c_star):\n    return 'about three'",
+        "optimal_step": "def optimal_step(H):\n    return object()",
+        "max_step": "def max_step(H):\n    return None",
+    }))
+    checks = {c.id: c for c in report.checks()}
+    assert checks["III.2/quadratic_value"].status == "failed"
+    assert "str" in checks["III.2/quadratic_value"].message
+    assert "object" in checks["III.4/optimal_step"].message
+    assert "None" in checks["III.4/max_step"].message
+    assert failing(report) == {"III.2/quadratic_value", "III.4/optimal_step", "III.4/max_step"}
+
+
+def test_raise_reports_exception_and_line(make_submission, grade):
+    path = make_submission({"convergence_rate": "def convergence_rate(H):\n    raise ValueError('not done yet')"})
+    report = grade(path)
+    check = next(c for c in report.checks() if c.id == "III.4/convergence_rate")
+    assert check.status == "error"
+    assert "ValueError" in check.message and "not done yet" in check.message
+    assert check.failure is not None and check.failure.line is not None
+    assert "raise ValueError" in (check.failure.traceback or "")
+
+
+def test_nan_and_shape_mismatch_say_which(make_submission, grade):
+    report = grade(make_submission({
+        "gd_iterate": "def gd_iterate(w0, w_star, H, step, t):\n    return np.full_like(w0, np.nan)",
+        "quadratic_value": "def quadratic_value(w, w_star, H, c_star):\n    return np.ones(3)",
+    }))
+    checks = {c.id: c for c in report.checks()}
+    assert "NaN" in checks["III.3/gd_iterate"].message
+    assert "expected a single number" in checks["III.2/quadratic_value"].message
+
+
+def test_timeout_in_pipeline_only_poisons_that_function(make_submission, grade):
+    report = grade(make_submission({"bn_backward": "def bn_backward(dout, cache):\n    while True:\n        pass"}))
+    assert statuses(report)["II.1/bn_backward_params"] == "timeout"
+    assert statuses(report)["II.2/bn_backward_dx"] == "timeout"
+    assert statuses(report)["II.1/bn_forward"] == "passed"
+    assert failing(report) == {"II.1/bn_backward_params", "II.2/bn_backward_dx"}
+
+
+def test_prints_are_captured_not_mixed_into_the_report(make_submission, grade):
+    report = grade(make_submission({"good_sigma": "def good_sigma(d):\n    print('hello', d)\n    return 1 / np.sqrt(d)"}))
+    assert "hello" in report.stdout
+    assert failing(report) == set()

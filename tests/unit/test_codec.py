@@ -1,0 +1,137 @@
+"""The boundary codec: every value type round-trips; hostile bytes are refused, never executed."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import pickle
+import struct
+
+import numpy as np
+import pytest
+
+from grader.codec import (CodecError, FrameReader, NoItem, RngSeed, Unsupported, decode, encode, pack_frame,
+                          unpack_payload)
+
+
+def roundtrip(value):
+    frame = pack_frame(value)
+    return unpack_payload(frame[8:])
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 3, -2**70, 1.5, "text", [1, 2.5, None], (1, (2, 3)), {"a": [1, 2]}, 1 + 2j,
+])
+def test_plain_values_roundtrip(value):
+    assert roundtrip(value) == value
+
+
+def test_special_floats():
+    out = roundtrip([math.inf, -math.inf, math.nan])
+    assert out[0] == math.inf and out[1] == -math.inf and math.isnan(out[2])
+
+
+@pytest.mark.parametrize("array", [np.arange(6.0).reshape(2, 3), np.array(3.5), np.array([1, 2], dtype=np.int32),
+                                   np.array([True, False]), np.zeros((0, 4)), np.array([1 + 1j])])
+def test_arrays_roundtrip_with_shape_and_dtype(array):
+    out = roundtrip(array)
+    assert isinstance(out, np.ndarray) and out.shape == array.shape and out.dtype == array.dtype
+    assert np.array_equal(out, array)
+
+
+def test_numpy_scalars_become_0d_arrays():
+    out = roundtrip(np.float64(2.5))
+    assert isinstance(out, np.ndarray) and out.shape == () and out == 2.5
+
+
+def test_ndarray_subclass_is_plain_after_the_trip():
+    class Sub(np.ndarray):
+        def __array_finalize__(self, obj):
+            if getattr(obj, "armed", False):
+                raise RuntimeError("must not be called on the way")
+
+    hostile = np.zeros((1, 2)).view(Sub)
+    hostile.armed = True
+    out = roundtrip(hostile)
+    assert type(out) is np.ndarray
+
+
+def test_objects_become_unsupported_descriptions():
+    class Thing:
+        def __repr__(self):
+            return "Thing()"
+
+    out = roundtrip([Thing(), np.array([object()], dtype=object), {1: 2}])
+    assert isinstance(out[0], Unsupported) and out[0].type_name.endswith("Thing") and out[0].text == "Thing()"
+    assert isinstance(out[1], Unsupported) and "object" in out[1].type_name
+    assert isinstance(out[2], Unsupported)
+
+
+def test_hostile_repr_does_not_break_encoding():
+    class Evil:
+        def __repr__(self):
+            raise SystemExit("no")
+
+    assert roundtrip(Evil()).text == "<unprintable>"
+
+
+def test_rng_seed_and_noitem():
+    assert roundtrip(RngSeed(42)) == RngSeed(42)
+    assert roundtrip(NoItem("no item [2]")) == NoItem("no item [2]")
+
+
+def _payload(header: dict, *blobs: bytes) -> bytes:
+    text = json.dumps(header).encode()
+    return struct.pack(">I", len(text)) + text + b"".join(blobs)
+
+
+def test_pickled_array_is_refused():
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([object()], dtype=object), allow_pickle=True)
+    blob = buffer.getvalue()
+    with pytest.raises(CodecError):
+        unpack_payload(_payload({"value": {"$": "ndarray", "blob": 0}, "blobs": [len(blob)]}, blob))
+
+
+def test_raw_pickle_is_never_loaded():
+    blob = pickle.dumps([1, 2])
+    with pytest.raises(CodecError):
+        unpack_payload(_payload({"value": {"$": "ndarray", "blob": 0}, "blobs": [len(blob)]}, blob))
+
+
+@pytest.mark.parametrize("value", [
+    {"$": "nope"}, {"no": "tag"}, {"$": "ndarray", "blob": 5}, {"$": "float", "v": "1e400"},
+    {"$": "dict", "items": [[1, 2]]}, {"$": "tuple", "items": "abc"},
+])
+def test_malformed_values_are_refused(value):
+    with pytest.raises(CodecError):
+        decode(value, [])
+
+
+def test_truncated_and_lying_frames():
+    with pytest.raises(CodecError):
+        unpack_payload(b"\x00\x00")
+    with pytest.raises(CodecError):
+        unpack_payload(_payload({"value": None, "blobs": [10]}, b"abc"))
+    with pytest.raises(CodecError):
+        unpack_payload(struct.pack(">I", 99) + b"{}")
+
+
+def test_deep_nesting_is_refused():
+    value: object = 1
+    for _ in range(200):
+        value = [value]
+    text = json.dumps(value)
+    payload = struct.pack(">I", len(text) + 24) + ('{"value":' + text + ',"blobs":[]}').encode()
+    with pytest.raises(CodecError):
+        unpack_payload(payload)
+
+
+def test_frame_reader_splits_and_refuses_oversized():
+    frames = pack_frame([1, 2]) + pack_frame("x")
+    reader = FrameReader(max_bytes=1000)
+    got = reader.feed(frames[:5]) + reader.feed(frames[5:])
+    assert [unpack_payload(p) for p in got] == [[1, 2], "x"]
+    small = FrameReader(max_bytes=10)
+    assert small.feed(pack_frame(np.zeros(100))) == [] and small.oversized and small.oversized > 10

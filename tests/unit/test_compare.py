@@ -1,0 +1,67 @@
+"""The comparison ladder: interchangeable forms pass, each kind of mismatch says which."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from grader.codec import NoItem, Unsupported
+from grader.compare import compare
+from grader.spec import Tolerance
+
+TOL = Tolerance(rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("expected,actual", [
+    (1.0, 1), (1, 1.0), (2.0, np.float32(2.0)), (2.0, np.array(2.0)), ((1.0, 2.0), [1.0, 2.0]),
+    ([1.0, 2.0], (1, 2)), (np.arange(3.0), [0, 1, 2]), (np.eye(2), np.eye(2) + 1e-12),
+    ((0.0, 5.0), np.array([0.0, 5.0])), (None, None), ("a", "a"), (math.inf, math.inf),
+])
+def test_equivalent_forms_pass(expected, actual):
+    verdict = compare(expected, actual, TOL)
+    assert verdict.ok, verdict.message
+
+
+@pytest.mark.parametrize("expected,actual,words", [
+    (np.zeros((3, 4)), np.zeros((4, 3)), "shape: got (4, 3), expected (3, 4) (transposed?)"),
+    (np.zeros(3), np.array([0, np.nan, 0]), "NaN"),
+    (1.0, math.inf, "inf"),
+    (1.0, "1.0", "str"),
+    (1.0, None, "None"),
+    (1.0, np.ones(2), "expected a single number"),
+    ((1.0, 2.0), (1.0,), "2 items"),
+    (np.ones(2), [1, "a"], "not all numbers"),
+    (np.ones(2), [[1], [1, 2]], "rectangular"),
+    (1.0, True, "bool"),
+    (1.0, 1 + 1j, "complex"),
+    (1.0, Unsupported("torch.Tensor", "tensor(1.)"), "torch.Tensor"),
+    (1.0, NoItem("returned a tuple of 2 items, so it has no item [2]"), "no item [2]"),
+])
+def test_mismatches_say_which(expected, actual, words):
+    verdict = compare(expected, actual, TOL)
+    assert not verdict.ok
+    assert words in verdict.message
+
+
+def test_numeric_mismatch_reports_error_sizes():
+    expected = np.array([[1.0, 2.0], [3.0, 4.0]])
+    actual = expected.copy()
+    actual[1, 0] = 3.5
+    verdict = compare(expected, actual, TOL)
+    assert not verdict.ok and verdict.mismatched == 1
+    assert verdict.max_abs_error == pytest.approx(0.5) and verdict.max_rel_error == pytest.approx(0.5 / 3)
+    assert "index (1, 0)" in verdict.message and "got 3.5, expected 3" in verdict.message
+
+
+def test_tolerance_is_relative_and_absolute():
+    assert compare(1e6, 1e6 + 0.5, TOL).ok
+    assert not compare(1e6, 1e6 + 5, TOL).ok
+    assert compare(0.0, 1e-10, TOL).ok
+    assert not compare(0.0, 1e-8, TOL).ok
+
+
+def test_passing_comparison_still_reports_error_size():
+    verdict = compare(np.ones(3), np.ones(3) * (1 + 1e-9), TOL)
+    assert verdict.ok and 0 < verdict.max_rel_error < 1e-8

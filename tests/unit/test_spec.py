@@ -1,0 +1,107 @@
+"""Worksheet specs: the bundled one is valid; invalid ones name the file, the key and the line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from conftest import TD5
+from grader.errors import SpecError
+from grader.spec import Worksheet, load_worksheet, resolve_worksheet
+
+
+def test_td5_covers_the_contract(td5):
+    functions = {f for q in td5.questions for c in q.checks for f in c.functions()}
+    assert functions == {
+        "preactivation_stats", "good_sigma", "glorot_sigma", "glorot_normal", "glorot_uniform_limit",
+        "glorot_uniform", "bn_forward", "bn_backward", "gradient_counterexample", "quadratic_value",
+        "gd_iterate", "optimal_step", "max_step", "convergence_rate",
+    }
+    assert [q.id for q in td5.questions] == ["I.1", "I.2", "I.3", "II.1", "II.2", "III.1", "III.2", "III.3", "III.4"]
+    kinds = {c.kind for q in td5.questions for c in q.checks}
+    assert kinds == {"compare", "pipeline", "property", "statistical", "manual"}
+
+
+def test_models_are_frozen(td5):
+    with pytest.raises(Exception):
+        td5.id = "other"  # type: ignore[misc]
+
+
+def test_bundled_worksheet_resolves_by_name():
+    assert resolve_worksheet("td5").name == "worksheet.toml"
+    with pytest.raises(SpecError, match="td5"):
+        resolve_worksheet("td99")
+
+
+def _copy(tmp_path, edit):
+    target = tmp_path / "exercises" / "td5"
+    target.mkdir(parents=True)
+    shutil.copytree(TD5.parent.parent / "reference", tmp_path / "reference")
+    text = (TD5 / "worksheet.toml").read_text()
+    new = edit(text)
+    assert new != text, "the edit did not apply"
+    (target / "worksheet.toml").write_text(new)
+    return target
+
+
+def _error(tmp_path, edit) -> SpecError:
+    with pytest.raises(SpecError) as info:
+        load_worksheet(_copy(tmp_path, edit))
+    return info.value
+
+
+def test_unknown_key(tmp_path):
+    err = _error(tmp_path, lambda t: t.replace('cases = 12\nedge_cases = [{ d = 1 }', 'casez = 12\nedge_cases = [{ d = 1 }', 1))
+    message = str(err)
+    assert "worksheet.toml" in message
+    assert "questions[0].checks[1].casez" in message and "unknown key" in message
+    line = int(re.search(r"line (\d+)", message).group(1))
+    assert "casez" in (tmp_path / "exercises/td5/worksheet.toml").read_text().splitlines()[line - 1]
+
+
+def test_wrong_type(tmp_path):
+    err = _error(tmp_path, lambda t: t.replace("points = 3\ncases = 12", 'points = "three"\ncases = 12', 1))
+    assert "questions[7].checks[0].points" in str(err)
+
+
+def test_missing_function_name(tmp_path):
+    err = _error(tmp_path, lambda t: t.replace('function = "good_sigma"\n', "", 1))
+    assert "questions[0].checks[1].function" in str(err) and "missing" in str(err)
+
+
+def test_function_not_in_reference(tmp_path):
+    err = _error(tmp_path, lambda t: t.replace('function = "good_sigma"', 'function = "good_sigmaa"', 1))
+    assert "good_sigmaa" in str(err) and "reference" in str(err)
+
+
+def test_bad_input_reference(tmp_path):
+    err = _error(tmp_path, lambda t: t.replace('shape = ["m", "n"], distribution = "normal" }',
+                                               'shape = ["m", "k"], distribution = "normal" }', 1))
+    assert "'k'" in str(err)
+
+
+def test_not_toml_and_missing_file(tmp_path):
+    bad = tmp_path / "worksheet.toml"
+    bad.write_text("[[questions]\n")
+    with pytest.raises(SpecError, match="not valid TOML"):
+        load_worksheet(bad)
+    with pytest.raises(SpecError, match="cannot read"):
+        load_worksheet(tmp_path / "absent.toml")
+
+
+def test_future_schema_version(tmp_path):
+    err = _error(tmp_path, lambda t: t.replace("schema_version = 1", "schema_version = 2"))
+    assert "schema_version 2" in str(err)
+
+
+def test_points_on_check_and_parts_is_refused(tmp_path):
+    err = _error(tmp_path, lambda t: t.replace('function = "preactivation_stats"\n',
+                                               'function = "preactivation_stats"\npoints = 2\n', 1))
+    assert "either to the check or to its parts" in str(err)
+
+
+def test_json_schema_for_authors():
+    schema = Worksheet.model_json_schema()
+    assert "questions" in schema["properties"]

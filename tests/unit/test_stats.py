@@ -1,0 +1,41 @@
+"""Sampler tests: correct samplers pass, wrong laws and scales fail."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grader.stats import check_sample, ks_distance
+
+
+def test_correct_samplers_pass_many_seeds():
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        assert check_sample(rng.normal(0, 0.05, size=(100, 60)), "normal", 0.05, 1e-7).ok
+        assert check_sample(rng.uniform(-0.3, 0.3, size=(60, 100)), "uniform", 0.3, 1e-7).ok
+
+
+@pytest.mark.parametrize("sample,law,scale,words", [
+    (np.random.default_rng(1).uniform(-np.sqrt(3) * 0.05, np.sqrt(3) * 0.05, size=(784, 30)), "normal", 0.05,
+     "do not follow a normal law"),
+    (np.random.default_rng(2).normal(0, np.sqrt(2) * 0.05, size=(784, 30)), "normal", 0.05, "spread"),
+    (np.random.default_rng(3).normal(0.01, 0.05, size=(784, 30)), "normal", 0.05, "mean"),
+    (np.random.default_rng(4).normal(0, 0.1, size=(784, 30)), "uniform", 0.17, "do not follow"),
+    (np.random.default_rng(5).uniform(-0.5, 0.5, size=(784, 30)), "uniform", 0.3, "outside"),
+    (np.zeros((50, 400)), "normal", 0.05, "spread"),
+])
+def test_wrong_samplers_fail(sample, law, scale, words):
+    verdict = check_sample(sample, law, scale, 1e-7)
+    assert not verdict.ok
+    assert any(words in p for p in verdict.problems), verdict.problems
+
+
+def test_nonfinite_and_empty():
+    assert not check_sample(np.array([np.nan, 1.0]), "normal", 1.0, 1e-7).ok
+    assert not check_sample(np.array([]), "normal", 1.0, 1e-7).ok
+
+
+def test_ks_distance_of_a_perfect_grid_is_small():
+    n = 1000
+    grid = (np.arange(n) + 0.5) / n
+    assert ks_distance(grid, grid) == pytest.approx(0.5 / n)
