@@ -16,10 +16,18 @@ import types
 _HERE = os.path.dirname(os.path.abspath(__file__))
 if sys.path and os.path.abspath(sys.path[0] or ".") == _HERE:
     sys.path.pop(0)  # the grader's own folder must not shadow or expose anything
-_spec = importlib.util.spec_from_file_location("_grader_codec", os.path.join(_HERE, "codec.py"))
-codec = importlib.util.module_from_spec(_spec)
-sys.modules["_grader_codec"] = codec
-_spec.loader.exec_module(codec)
+
+
+def _private_import(name, filename):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(_HERE, filename))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+codec = _private_import("_grader_codec", "codec.py")
+confine = _private_import("_grader_confine", "_confine.py")
 
 MAX_TRACEBACK = 4000
 
@@ -34,22 +42,6 @@ def _read_request(fd):
     os.close(fd)
     data = b"".join(chunks)
     return codec.unpack_payload(data[8:])
-
-
-def _set_limits(limits):
-    try:
-        import resource
-    except ImportError:  # not on this platform: the parent's timeouts still hold
-        return
-    for name, key in (("RLIMIT_AS", "memory_bytes"), ("RLIMIT_CPU", "cpu_seconds"),
-                      ("RLIMIT_FSIZE", "file_bytes"), ("RLIMIT_CORE", "core_bytes")):
-        value = limits.get(key)
-        if value is None or not hasattr(resource, name):
-            continue
-        try:
-            resource.setrlimit(getattr(resource, name), (int(value), int(value)))
-        except (ValueError, OSError):
-            pass
 
 
 def _text(value, limit=2000):
@@ -86,7 +78,9 @@ class Channel:
         self.fd = fd
 
     def send(self, message):
-        data = codec.pack_frame(message)
+        self.write(codec.pack_frame(message))
+
+    def write(self, data):
         view = memoryview(data)
         while view:
             written = os.write(self.fd, view)
@@ -170,10 +164,62 @@ def _flush():
             pass
 
 
+def _confine(request, channel):
+    """Apply every isolation layer the OS allows, then tell the parent which ones hold.
+
+    With namespaces, this process forks: the child becomes init of a new PID namespace and runs
+    the student; this process only waits and passes on how it ended (exit status or signal).
+    """
+    import signal
+
+    plan = request.get("sandbox") or {}
+    conf = confine.Confinement()
+    confine.die_with_parent()
+    if plan.get("uid") == "auto":
+        plan["uid"] = 1_000_000 + os.getpid()  # unique among live sandboxes
+    if plan.get("namespaces") and sys.platform.startswith("linux") and confine.enter_namespaces(conf, plan):
+        ready_r, ready_w = os.pipe()
+        pid = os.fork()
+        if pid:
+            os.close(ready_r)
+            channel.send({"type": "sandbox", "layers": conf.layers + ["private-init"], "notes": conf.notes,
+                          "pid": pid, "uid": plan.get("uid")})
+            os.write(ready_w, b"x")
+            os.close(ready_w)
+            _, status = os.waitpid(pid, 0)
+            if os.WIFSIGNALED(status):
+                sig = os.WTERMSIG(status)
+                signal.signal(sig, signal.SIG_DFL)
+                os.kill(os.getpid(), sig)
+            os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+        os.close(ready_w)
+        os.read(ready_r, 1)
+        os.close(ready_r)
+        done = len(conf.layers)
+        confine.mount_proc(conf)
+        _apply_process_limits(conf, request, plan)
+        channel.send({"type": "sandbox", "layers": conf.layers[done:], "notes": conf.notes})
+        return
+    _apply_process_limits(conf, request, plan)
+    channel.send({"type": "sandbox", "layers": conf.layers, "notes": conf.notes, "pid": os.getpid(),
+                  "uid": plan.get("uid")})
+
+
+def _apply_process_limits(conf, request, plan):
+    confine.set_limits(conf, request.get("limits", {}))
+    confine.drop_privileges(conf, plan)
+    confine.die_with_parent()  # again: changing credentials clears it
+    if plan.get("workdir"):
+        try:
+            os.chdir(plan["workdir"])
+        except OSError:
+            pass
+
+
 def main(argv):
     request = _read_request(int(argv[1]))
     channel = Channel(int(argv[2]))
-    _set_limits(request.get("limits", {}))
+    _confine(request, channel)
     module = types.ModuleType(request.get("module_name", "submission"))
     module.__file__ = request["chunks"][0]["filename"] if request["chunks"] else "submission.py"
     sys.modules[module.__name__] = module
@@ -188,10 +234,11 @@ def main(argv):
             outcome["duration"] = time.perf_counter() - start
             _flush()
             try:
-                channel.send({"type": "job", "job": index, "outcome": outcome})
-            except (ValueError, TypeError, OverflowError) as exc:
-                channel.send({"type": "job", "job": index, "outcome": {
-                    "status": "invalid", "message": f"result could not be encoded: {exc}"}})
+                frame = codec.pack_frame({"type": "job", "job": index, "outcome": outcome})
+            except BaseException as exc:  # e.g. MemoryError while encoding a huge result
+                frame = codec.pack_frame({"type": "job", "job": index, "outcome": {
+                    "status": "invalid", "message": f"the result could not be encoded ({type(exc).__name__})"}})
+            channel.write(frame)
     _flush()
     os._exit(0)  # leave at once: threads the student started must not keep us alive
 

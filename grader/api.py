@@ -6,9 +6,10 @@ spec -> inputs and expected values (reference, in this process) -> child (studen
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional, Sequence, Union
 
 from . import __name__ as _package
 from .checks import judge_check, plan_check
@@ -41,6 +42,36 @@ def open_worksheet(worksheet: Union[str, Path, Worksheet]) -> Worksheet:
     if isinstance(worksheet, Worksheet):
         return worksheet
     return load_worksheet(resolve_worksheet(str(worksheet)))
+
+
+def hidden_paths(ws: Worksheet, submission: Union[str, Path], extra: Sequence[Union[str, Path]] = ()) -> list[str]:
+    """Folders the child must not see: the worksheet and its reference, the grader's own files,
+    the submission's folder (other students' work), and ``extra`` (e.g. bulk output).
+
+    A folder that holds the Python installation itself is never hidden (the child needs it).
+    """
+    package = Path(__file__).resolve().parent
+    candidates = [Path(ws.base_dir), ws.path_of(ws.reference).parent, package,
+                  Path(submission).resolve().parent, *map(Path, extra)]
+    if ws.generators:
+        candidates.append(ws.path_of(ws.generators).parent)
+    for name in ("exercises", "reference"):  # a source checkout keeps these beside the package
+        candidates.append(package.parent / name)
+    needed = [Path(p).resolve() for p in {sys.prefix, sys.base_prefix, sys.executable, *_module_dirs()}]
+    hide: list[str] = []
+    for path in candidates:
+        path = path.resolve()
+        if not path.exists() or any(n == path or path in n.parents for n in needed):
+            continue
+        if str(path) not in hide:
+            hide.append(str(path))
+    return hide
+
+
+def _module_dirs() -> list[str]:
+    import numpy
+
+    return [str(Path(numpy.__file__).resolve().parent.parent)]
 
 
 def _load_result(result: SandboxResult, path: str) -> LoadResult:
@@ -88,7 +119,7 @@ def grade_submission(
     reference = load_reference(ws)
     plans = [plan_check(ws, q, c, reference, seed) for q in ws.questions for c in q.checks]
     jobs = [job for plan in plans for job in plan.jobs]
-    result = run_in_sandbox(submission.chunks, jobs, limits or ws.limits)
+    result = run_in_sandbox(submission.chunks, jobs, limits or ws.limits, hide=hidden_paths(ws, path))
     outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
     by_question: dict[str, list] = {q.id: [] for q in ws.questions}
     offset = 0
@@ -96,7 +127,7 @@ def grade_submission(
         count = len(plan.jobs)
         by_question[plan.question.id].append(judge_check(ws, plan, outcomes[offset:offset + count]))
         offset += count
-    warnings = list(submission.warnings)
+    warnings = list(submission.warnings) + [f"sandbox: {note}" for note in result.notes]
     if result.dropped:
         warnings.append(f"{result.dropped} bytes of the submission's output were dropped (cap "
                         f"{(limits or ws.limits).output_kb} KiB per stream)")

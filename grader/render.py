@@ -95,8 +95,8 @@ def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
     ws, sub = report.worksheet, report.submission
     console.print(Text(f"{ws.title}  [{ws.id} {ws.version}]", style="bold"))
     console.print(f"submission {sub.path}  (sha256 {sub.sha256[:12]}…)  seed {report.seed}")
-    if "namespaces" not in report.isolation:
-        console.print(Text("note: no namespace isolation here; student code ran as a limited process only",
+    if not {"net-namespace", "mount-namespace"} <= set(report.isolation):
+        console.print(Text("note: reduced isolation on this system (no namespaces): see README, Security model",
                            style="yellow"))
     if not report.load.ok:
         console.print(Text(f"✗ {report.load.message}", style="bold red"))

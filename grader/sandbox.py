@@ -18,7 +18,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Sequence
 
 from .codec import CodecError, FrameReader, pack_frame, unpack_payload
 from .errors import SandboxError
@@ -26,7 +26,7 @@ from .spec import Limits
 
 CHILD = str(Path(__file__).with_name("_child.py"))
 ENV_ALLOWED = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-ISOLATION = ("subprocess", "own-session", "rlimits", "clean-environment", "private-tmpdir", "stdin-closed")
+PARENT_LAYERS = ("subprocess", "own-session", "clean-environment", "stdin-closed", "output-capped")
 
 OutcomeStatus = Literal["ok", "raised", "missing", "timeout", "crashed", "invalid"]
 
@@ -77,6 +77,7 @@ class SandboxResult:
     dropped: int
     isolation: tuple[str, ...]
     restarts: int
+    notes: tuple[str, ...] = ()
 
 
 class _Capture:
@@ -117,6 +118,10 @@ def _crash_message(returncode: Optional[int], memory_mb: int) -> str:
 
 @dataclass
 class _RunState:
+    layers: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    init_pid: Optional[int] = None  # the sandbox's init (PID namespace) or the child itself
+    uid: Optional[int] = None
     load: Optional[dict[str, Any]] = None
     done: list[JobOutcome] = field(default_factory=list)
     step: int = -1
@@ -127,8 +132,8 @@ class _ChildRun:
     """One child process working through a list of jobs until it finishes, hangs or dies."""
 
     def __init__(self, chunks: list[Chunk], jobs: list[Job], limits: Limits, workdir: str,
-                 total_deadline: float, stdout: _Capture, stderr: _Capture) -> None:
-        self.chunks, self.jobs, self.limits = chunks, jobs, limits
+                 total_deadline: float, stdout: _Capture, stderr: _Capture, hide: Sequence[str]) -> None:
+        self.chunks, self.jobs, self.limits, self.hide = chunks, jobs, limits, hide
         self.workdir, self.total_deadline = workdir, total_deadline
         self.stdout, self.stderr = stdout, stderr
         self.state = _RunState()
@@ -139,12 +144,21 @@ class _ChildRun:
             "file_bytes": self.limits.file_mb * 2**20,
             "cpu_seconds": int(self.limits.total_timeout) + 2,
             "core_bytes": 0,
+            "processes": self.limits.processes,
+        }
+        sandbox = {
+            "namespaces": sys.platform.startswith("linux"),
+            "hide": list(self.hide),
+            "workdir": self.workdir,
+            "uid": "auto" if _is_root() else None,
+            "tmp_bytes": max(self.limits.file_mb, 1) * 2**20,
         }
         return pack_frame({
             "chunks": [{"source": c.source, "filename": c.filename, "stop_on_error": c.stop_on_error}
                        for c in self.chunks],
             "jobs": [{"steps": j.steps} for j in self.jobs],
             "limits": limits,
+            "sandbox": sandbox,
             "module_name": "submission",
         })
 
@@ -172,7 +186,7 @@ class _ChildRun:
         try:
             self._pump(proc, resp_r)
         finally:
-            _kill_group(proc)
+            _kill_group(proc, self.state)
             os.close(resp_r)
             writer.join(timeout=1)
         return self.state
@@ -273,7 +287,16 @@ class _ChildRun:
             if not isinstance(message, dict):
                 raise CodecError("a message must be a dict")
             kind = message.get("type")
-            if kind == "loaded" and self.state.load is None:
+            if kind == "sandbox" and self.state.load is None and len(self.state.layers) < 40:
+                # one report from the confining process, one from the init that runs the student
+                self.state.layers += [str(x)[:40] for x in message.get("layers") or []][:20]
+                self.state.notes += [str(x)[:300] for x in message.get("notes") or []][:20]
+                pid, uid = message.get("pid"), message.get("uid")
+                if self.state.init_pid is None and isinstance(pid, int) and pid > 1:
+                    self.state.init_pid = pid
+                if self.state.uid is None and isinstance(uid, int) and uid >= 1000:
+                    self.state.uid = uid
+            elif kind == "loaded" and self.state.load is None:
                 self.state.load = {"ok": message.get("ok") is True, "errors": list(message.get("errors") or [])}
             elif kind == "step" and message.get("job") == len(self.state.done):
                 self.state.step = int(message.get("step", -1))
@@ -336,12 +359,40 @@ def _outcome(data: Any, job: Job) -> JobOutcome:
     )
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    """Kill the child's whole process group (it has its own session) and reap the child."""
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _kill_uid(uid: int) -> None:
+    """Kill every process of the sandbox's own uid (root only; the uid belongs to one sandbox)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            os.kill(int(entry), signal.SIGKILL)
+                        break
+        except (OSError, ValueError):
+            continue
+
+
+def _kill_group(proc: subprocess.Popen, state: _RunState) -> None:
+    """Kill everything the child started: its process group, the PID namespace's init (which
+    takes the whole namespace with it), and, without namespaces, every process of its uid."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+    if state.init_pid and state.init_pid != proc.pid:
+        try:
+            os.kill(state.init_pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if state.uid is not None and _is_root() and "pid-namespace" not in state.layers and os.path.isdir("/proc"):
+        _kill_uid(state.uid)
     try:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL cannot be ignored
@@ -351,11 +402,13 @@ def _kill_group(proc: subprocess.Popen) -> None:
             stream.close()
 
 
-def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits) -> SandboxResult:
+def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits, *,
+                   hide: Sequence[str] = ()) -> SandboxResult:
     """Run ``jobs`` against the submission made of ``chunks``; never raises for anything the code does.
 
     After a time-out or crash, the remaining jobs go to a fresh child; jobs that call the
-    function that hung or crashed are not run again and get the same outcome.
+    function that hung or crashed are not run again and get the same outcome. ``hide`` lists
+    folders and files the child must not see (the reference, specs, other submissions).
     """
     outcomes: list[Optional[JobOutcome]] = [None] * len(jobs)
     stdout = _Capture(limits.output_kb * 1024)
@@ -364,8 +417,11 @@ def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits) -> Sand
     load: Optional[dict[str, Any]] = None
     poisoned: dict[str, JobOutcome] = {}
     restarts = -1
+    layers: list[str] = []
+    notes: list[str] = []
     pending = list(range(len(jobs)))
     with tempfile.TemporaryDirectory(prefix="grader-child-") as workdir:
+        os.chmod(workdir, 0o700)
         while True:
             pending = _skip_poisoned(pending, jobs, poisoned, outcomes)
             if load is not None and not pending:
@@ -376,10 +432,11 @@ def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits) -> Sand
                                                                  f"({limits.total_timeout:g} s) was reached")
                 break
             restarts += 1
-            run = _ChildRun(chunks, [jobs[i] for i in pending], limits, workdir, total_deadline, stdout, stderr)
+            run = _ChildRun(chunks, [jobs[i] for i in pending], limits, workdir, total_deadline, stdout, stderr, hide)
             state = run.run()
             if load is None:
                 load = state.load
+                layers, notes = state.layers, state.notes
             if not state.load or not state.load.get("ok"):
                 if restarts:  # it loaded before: the remaining calls cannot run
                     for i in pending:
@@ -401,7 +458,7 @@ def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits) -> Sand
         load_ok=bool(load.get("ok")), load_message=str(load.get("message", "")),
         load_errors=list(load.get("errors") or []), outcomes=outcomes,
         stdout=stdout.text(), stderr=stderr.text(), dropped=stdout.dropped + stderr.dropped,
-        isolation=ISOLATION, restarts=max(restarts, 0),
+        isolation=PARENT_LAYERS + tuple(layers), restarts=max(restarts, 0), notes=tuple(notes),
     )
 
 

@@ -48,6 +48,7 @@ class Limits(Frozen):
     file_mb: int = Field(16, ge=0, description="largest file the child may write, MiB")
     output_kb: int = Field(1024, ge=1, description="captured stdout/stderr kept, KiB each")
     result_mb: int = Field(64, ge=1, description="largest result message accepted, MiB")
+    processes: int = Field(64, ge=4, description="processes and threads the child may run at once")
 
 
 class Part(Frozen):
