@@ -57,6 +57,9 @@ def hidden_paths(ws: Worksheet, submission: Union[str, Path], extra: Sequence[Un
         candidates.append(ws.path_of(ws.generators).parent)
     for name in ("exercises", "reference"):  # a source checkout keeps these beside the package
         candidates.append(package.parent / name)
+    for entry in sys.path:  # any other installed copy of the grader, with its bundled references
+        if entry and any((Path(entry) / "grader" / n).exists() for n in ("__init__.py", "_content")):
+            candidates.append(Path(entry) / "grader")
     needed = [Path(p).resolve() for p in {sys.prefix, sys.base_prefix, sys.executable, *_module_dirs()}]
     hide: list[str] = []
     for path in candidates:

@@ -147,7 +147,7 @@ class _ChildRun:
             "processes": self.limits.processes,
         }
         sandbox = {
-            "namespaces": sys.platform.startswith("linux"),
+            "namespaces": self.limits.namespaces and sys.platform.startswith("linux"),
             "hide": list(self.hide),
             "workdir": self.workdir,
             "uid": "auto" if _is_root() else None,

@@ -49,6 +49,7 @@ class Limits(Frozen):
     output_kb: int = Field(1024, ge=1, description="captured stdout/stderr kept, KiB each")
     result_mb: int = Field(64, ge=1, description="largest result message accepted, MiB")
     processes: int = Field(64, ge=4, description="processes and threads the child may run at once")
+    namespaces: bool = Field(True, description="use Linux namespaces where the system allows them")
 
 
 class Part(Frozen):
