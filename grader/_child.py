@@ -87,20 +87,73 @@ class Channel:
             view = view[written:]
 
 
+class CellInterrupted(BaseException):
+    """Raised in a notebook cell that runs past the cell time limit (not an Exception, so a
+    student's ``except Exception`` does not swallow it)."""
+
+
+def _interrupt(signum, frame):
+    raise CellInterrupted()
+
+
+class _Shell:
+    """Stands in for IPython's shell: magics and shell escapes do nothing, start nothing."""
+
+    def run_line_magic(self, *args, **kwargs):
+        return None
+
+    def run_cell_magic(self, *args, **kwargs):
+        return None
+
+    def system(self, *args, **kwargs):
+        return None
+
+    def getoutput(self, *args, **kwargs):
+        return []
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def _notebook_namespace(namespace):
+    shell = _Shell()
+    namespace["get_ipython"] = lambda: shell
+    namespace["display"] = lambda *args, **kwargs: None
+
+
 def _load(request, namespace, filenames):
-    """Run the submission's chunks in order; report errors per chunk."""
+    """Run the submission's chunks in order; report errors per chunk.
+
+    A chunk that may fail (a notebook cell) gets a time limit of its own; execution goes on with
+    the next chunk after an error or an interruption.
+    """
+    import signal
+
     errors = []
+    cell_timeout = request.get("cell_timeout")
     for chunk in request["chunks"]:
         source = chunk["source"]
         # so that tracebacks can quote the student's lines
         linecache.cache[chunk["filename"]] = (len(source), None, source.splitlines(True), chunk["filename"])
+        timed = bool(cell_timeout) and not chunk.get("stop_on_error", True)
         try:
-            code = compile(chunk["source"], chunk["filename"], "exec", dont_inherit=True)
+            if timed:
+                signal.signal(signal.SIGALRM, _interrupt)
+                signal.setitimer(signal.ITIMER_REAL, float(cell_timeout))
+            code = compile(source, chunk["filename"], "exec", dont_inherit=True)
             exec(code, namespace)
+        except CellInterrupted as exc:
+            info = _describe(exc, filenames)
+            info.update(exception="Interrupted", interrupted=True,
+                        message=f"stopped after {cell_timeout:g} s (the cell time limit); the next cells still ran")
+            errors.append(info)
         except BaseException as exc:  # SystemExit, KeyboardInterrupt included: all are the student's
             errors.append(_describe(exc, filenames))
             if chunk.get("stop_on_error", True):
                 return errors, False
+        finally:
+            if timed:
+                signal.setitimer(signal.ITIMER_REAL, 0)
     return errors, True
 
 
@@ -224,6 +277,8 @@ def main(argv):
     module.__file__ = request["chunks"][0]["filename"] if request["chunks"] else "submission.py"
     sys.modules[module.__name__] = module
     filenames = {c["filename"] for c in request["chunks"]}
+    if request.get("notebook"):
+        _notebook_namespace(module.__dict__)
     errors, ok = _load(request, module.__dict__, filenames)
     _flush()
     channel.send({"type": "loaded", "ok": ok, "errors": errors})

@@ -82,7 +82,7 @@ def _load_result(result: SandboxResult, path: str) -> LoadResult:
         CellError(where=str(e.get("file") or Path(path).name), exception=str(e.get("exception", "Error")),
                   message=str(e.get("message", "")), line=e.get("line") if isinstance(e.get("line"), int) else None,
                   code=e.get("code") if isinstance(e.get("code"), str) else None,
-                  traceback=str(e.get("traceback", "")))
+                  traceback=str(e.get("traceback", ""))[-4000:], interrupted=e.get("interrupted") is True)
         for e in result.load_errors if isinstance(e, dict)
     ]
     if result.load_ok:
@@ -128,7 +128,8 @@ def grade_submission(
     offset = 0
     for plan in plans:
         count = len(plan.jobs)
-        by_question[plan.question.id].append(judge_check(ws, plan, outcomes[offset:offset + count]))
+        by_question[plan.question.id].append(
+            judge_check(ws, plan, outcomes[offset:offset + count], answers=submission.answers))
         offset += count
     warnings = list(submission.warnings) + [f"sandbox: {note}" for note in result.notes]
     if result.dropped:

@@ -194,11 +194,15 @@ def _judge_property(check: PropertyCheck, case: Case, actual: Any, plan: Plan) -
     return Verdict(not problems, "; ".join(str(p) for p in problems))
 
 
-def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]]) -> CheckResult:
-    """Turn the child's outcomes of one check's jobs into a scored ``CheckResult``."""
+def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]], *,
+                answers: Optional[dict[str, str]] = None) -> CheckResult:
+    """Turn the child's outcomes of one check's jobs into a scored ``CheckResult``.
+
+    ``answers`` are free-text answers found outside the code (a notebook's markdown), by question id.
+    """
     check = plan.check
     if isinstance(check, ManualCheck):
-        return _judge_manual(plan, outcomes[0])
+        return _judge_manual(plan, outcomes[0], (answers or {}).get(plan.question.id))
     part_status: list[Status] = ["passed"] * len(plan.parts)
     part_failure: list[Optional[Failure]] = [None] * len(plan.parts)
     part_message = [""] * len(plan.parts)
@@ -261,14 +265,16 @@ def _check_message(results: list[PartResult]) -> str:
     return "; ".join(f"{r.name}: {r.message}" for r in failing)
 
 
-def _judge_manual(plan: Plan, outcome: Optional[JobOutcome]) -> CheckResult:
+def _judge_manual(plan: Plan, outcome: Optional[JobOutcome], markdown: Optional[str]) -> CheckResult:
     check = plan.check
     answer = None
     if outcome is not None and outcome.status == "ok":
         value = outcome.outputs[0][0]
         answer = value.strip() if isinstance(value, str) and value.strip() else None
-    message = "graded by hand" if answer else \
-        f"graded by hand; no answer found (define {check.answer} = \"...\" in the submission)"  # type: ignore[union-attr]
+    answer = answer or markdown
+    message = "graded by hand" if answer else (
+        f"graded by hand; no answer found (define {check.answer} = \"...\", or in a notebook "  # type: ignore[union-attr]
+        f"a markdown cell headed '## {plan.question.id}')")
     return CheckResult(id=plan.full_id, kind="manual", title=check.title, functions=[],
                        status="manual", points=0.0, max_points=check.max_points, message=message,
                        answer=answer, cases_run=0, cases_passed=0)

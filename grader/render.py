@@ -103,6 +103,12 @@ def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
         for err in report.load.errors[-1:]:
             if err.code:
                 console.print(Text(f"    {err.code}", style="dim"))
+    if report.load.ok and report.load.errors:
+        console.print(Text("Cells that failed (the other cells still ran):", style="yellow"))
+        for err in report.load.errors:
+            line = f", line {err.line}" if err.line else ""
+            mark = "⏱" if err.interrupted else "✗"
+            console.print(Text(f"  {mark} {err.where}{line}: {err.exception}: {err.message}"[:width * 2]))
     console.print()
     console.print(_summary_table(report))
     console.print()

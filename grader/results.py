@@ -111,6 +111,7 @@ class CellError(_Model):
     line: Optional[int] = None
     code: Optional[str] = None
     traceback: str = ""
+    interrupted: bool = Field(False, description="stopped by the cell time limit")
 
 
 class LoadResult(_Model):

@@ -160,6 +160,8 @@ class _ChildRun:
             "limits": limits,
             "sandbox": sandbox,
             "module_name": "submission",
+            "notebook": any(not c.stop_on_error for c in self.chunks),
+            "cell_timeout": self.limits.cell_timeout,
         })
 
     def run(self) -> _RunState:

@@ -42,7 +42,8 @@ class Limits(Frozen):
     """Resource limits of the child that runs a submission."""
 
     call_timeout: float = Field(5.0, gt=0, description="seconds for one case (all its calls)")
-    load_timeout: float = Field(10.0, gt=0, description="seconds to run the submission's top level")
+    load_timeout: float = Field(10.0, gt=0, description="seconds to run the submission's top level (all cells)")
+    cell_timeout: float = Field(3.0, gt=0, description="seconds for one notebook cell before it is interrupted")
     total_timeout: float = Field(60.0, gt=0, description="seconds for the whole submission")
     memory_mb: int = Field(1024, ge=64, description="address-space limit of the child, MiB")
     file_mb: int = Field(16, ge=0, description="largest file the child may write, MiB")

@@ -1,6 +1,7 @@
 """A submission file turned into source chunks for the child (no execution here).
 
-A ``.py`` file is one chunk. Notebooks are read by ``notebook.py``.
+A ``.py`` file is one chunk that must run whole; a notebook is one chunk per code cell, each
+allowed to fail (``notebook.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Submission:
     format: str
     chunks: list[Chunk]
     warnings: list[str] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)  # question id -> free text (notebooks)
 
 
 def load_submission(path: str | Path) -> Submission:
@@ -47,8 +49,8 @@ def load_submission(path: str | Path) -> Submission:
     if path.suffix.lower() == ".ipynb":
         from .notebook import notebook_chunks
 
-        chunks, warnings = notebook_chunks(path, data)
-        return Submission(str(path), digest, "ipynb", chunks, warnings)
+        chunks, warnings, answers = notebook_chunks(path, data)
+        return Submission(str(path), digest, "ipynb", chunks, warnings, answers)
     try:
         source = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
