@@ -78,9 +78,10 @@ def needed_paths():
     """Folders the child still needs after confinement: the Python installation and its imports."""
     import sys
 
-    paths = {sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    paths = {sys.base_prefix, sys.prefix, os.path.dirname(sys.executable)}
     paths.update(p for p in sys.path if p and os.path.isdir(p))
-    return sorted(os.path.realpath(p) for p in paths)
+    # both the paths as Python uses them and their real locations (a venv links to its base)
+    return sorted({os.path.abspath(p) for p in paths} | {os.path.realpath(p) for p in paths})
 
 
 def _blocked(path):
@@ -96,31 +97,43 @@ def _blocked(path):
     return None
 
 
-def reveal_needed(libc, conf, needed):
-    """Make the Python installation reachable for an unprivileged uid without exposing its
-    neighbours: a folder others cannot enter (e.g. /root holding ~/.pyenv) is covered by an
-    empty tmpfs into which only the needed sub-folders are bound back."""
-    for _ in range(8):  # each round opens one more level
-        blocked = {}
-        for path in needed:
-            ancestor = _blocked(path)
-            if ancestor:
-                child = ancestor + "/" + path[len(ancestor) + 1:].split("/")[0]
-                blocked.setdefault(ancestor, set()).add(child)
-        if not blocked:
-            return True
-        for ancestor, children in sorted(blocked.items()):
-            fds = {c: os.open(c, os.O_PATH | os.O_DIRECTORY) for c in sorted(children)}
-            try:
-                _mount(libc, "tmpfs", ancestor, "tmpfs", MS_NOSUID | MS_NODEV, "size=4k,mode=0711")
-                for child, fd in fds.items():
-                    os.mkdir(child, 0o711)
-                    _mount(libc, f"/proc/self/fd/{fd}", child, None, MS_BIND | MS_REC)
-            finally:
-                for fd in fds.values():
-                    os.close(fd)
-        conf.layers.append("home-masked") if "home-masked" not in conf.layers else None
-    return False
+def _minimal(paths):
+    """Drop the paths that lie inside another path of the list."""
+    out = []
+    for path in sorted(set(paths)):
+        if not any(path == p or path.startswith(p.rstrip("/") + "/") for p in out):
+            out.append(path)
+    return out
+
+
+def mask_filesystem(libc, conf, needed, workdir):
+    """Show the child only the system folders (/usr, /etc, ...) and what it needs.
+
+    Every other top-level folder (/home, /root, /tmp, /work, /opt, /var, ...) is covered by an
+    empty read-only tmpfs into which only the needed folders (the Python installation, its
+    site-packages) are bound back, and the working directory is created. References, specs and
+    other students' files elsewhere on the machine are simply not there.
+    """
+    keep = {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "dev", "proc", "sys"}
+    needed = _minimal(p for p in needed if p != "/" and p.split("/")[1] not in keep)
+    fds = {p: os.open(p, os.O_PATH | os.O_DIRECTORY) for p in needed}
+    try:
+        for entry in sorted(os.listdir("/")):
+            top = "/" + entry
+            if entry in keep or os.path.islink(top) or not os.path.isdir(top):
+                continue
+            _mount(libc, "tmpfs", top, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0755")
+            for path, fd in fds.items():
+                if path.startswith(top + "/"):
+                    os.makedirs(path, 0o755, exist_ok=True)
+                    _mount(libc, f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+            if workdir.startswith(top + "/"):
+                os.makedirs(workdir, 0o700, exist_ok=True)
+            _mount(libc, None, top, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    finally:
+        for fd in fds.values():
+            os.close(fd)
+    conf.layers.append("filesystem-allow-list")
 
 
 def enter_namespaces(conf, plan):
@@ -150,10 +163,9 @@ def enter_namespaces(conf, plan):
     try:
         _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
         conf.layers.append("mount-namespace")
-        if plan.get("uid") is not None and not reveal_needed(libc, conf, needed_paths()):
-            conf.notes.append("the Python installation stays unreachable for an unprivileged uid")
+        mask_filesystem(libc, conf, needed_paths(), plan["workdir"])
         for path in WORLD_WRITABLE:
-            if os.path.isdir(path) and not os.path.islink(path):
+            if os.path.isdir(path) and not os.path.islink(path) and path.split("/")[1] in ("dev", "run"):
                 _mount(libc, path, path, None, MS_BIND | MS_REC)
                 _mount(libc, path, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
         conf.layers.append("read-only-shared-tmp")
