@@ -13,6 +13,7 @@ from typing import Optional, Sequence, Union
 
 from . import __name__ as _package
 from .checks import judge_check, plan_check
+from .i18n import localize
 from .errors import SubmissionError
 from .reference import load_reference
 from .results import CellError, LoadResult, QuestionResult, Report, SubmissionInfo, WorksheetInfo
@@ -102,6 +103,7 @@ def grade_submission(
     *,
     seed: Optional[int] = None,
     limits: Optional[Limits] = None,
+    lang: str = "en",
 ) -> Report:
     """Grade one ``.py`` or ``.ipynb`` file and return its report.
 
@@ -110,6 +112,7 @@ def grade_submission(
         worksheet: a ``Worksheet``, a spec file or folder, or a bundled worksheet name.
         seed: seed of every random input; default derived from the submission's content.
         limits: override the worksheet's resource limits.
+        lang: language of the messages and hints, ``en`` or ``fr``.
 
     Raises:
         SubmissionError: the file cannot be read. (Code that fails is a report, not an error.)
@@ -129,13 +132,13 @@ def grade_submission(
     for plan in plans:
         count = len(plan.jobs)
         by_question[plan.question.id].append(
-            judge_check(ws, plan, outcomes[offset:offset + count], answers=submission.answers))
+            judge_check(ws, plan, outcomes[offset:offset + count], answers=submission.answers, reference=reference))
         offset += count
     warnings = list(submission.warnings) + [f"sandbox: {note}" for note in result.notes]
     if result.dropped:
         warnings.append(f"{result.dropped} bytes of the submission's output were dropped (cap "
                         f"{(limits or ws.limits).output_kb} KiB per stream)")
-    return Report(
+    report = Report(
         grader_version=grader_version(),
         worksheet=WorksheetInfo(id=ws.id, title=ws.title, version=ws.version),
         submission=SubmissionInfo(path=str(path), sha256=submission.sha256, format=submission.format),  # type: ignore[arg-type]
@@ -146,6 +149,9 @@ def grade_submission(
         stdout=result.stdout, stderr=result.stderr, output_dropped=result.dropped,
         warnings=warnings, duration=round(time.monotonic() - started, 4),
     )
+    if lang != "en":
+        report = localize(report, lang, extra=reference.translations.get(lang, ()), hints=reference.hint_texts())
+    return report
 
 
 __all__ = ["DEFAULT_WORKSHEET", "SubmissionError", "grade_submission", "open_worksheet", "seed_for"]

@@ -7,20 +7,23 @@ statistical (a sampler's law), manual (free text, graded by hand).
 
 from __future__ import annotations
 
+import copy
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
 from .codec import NoItem
 from .compare import Verdict, as_array, compare
 from .display import summarize
+from .feedback import Mistake, hint, matches
 from .generators import draw_inputs
 from .reference import Reference
-from .results import CheckResult, Failure, PartResult, Status
+from .results import CheckResult, Failure, Hint, PartResult, Status, join_part_messages
 from .sandbox import Job, JobOutcome
-from .spec import (_REF, Check, ManualCheck, Part, PropertyCheck, Question, StatisticalCheck, Worksheet)
+from .spec import (_REF, Check, ManualCheck, Part, PropertyCheck, Question, StatisticalCheck, Tolerance,
+                   Worksheet)
 from .stats import check_sample
 
 PRIORITY: dict[str, int] = {"passed": 0, "failed": 1, "error": 2, "timeout": 3, "missing": 4}
@@ -77,6 +80,20 @@ def _resolve_arg(arg: str, inputs: dict[str, Any], names: list[str], outputs: Op
     return outputs[step][int(ref["index"])] if outputs is not None else {"__ref__": [step, int(ref["index"])]}
 
 
+def run_steps(check: Check, inputs: dict[str, Any], call: Callable[[str, list[Any]], Any]) -> list[Any]:
+    """Run a check's steps on trusted code (``call(function, args)``), feeding earlier outputs on."""
+    steps = check.steps()  # type: ignore[union-attr]
+    names = [s.function for s in steps]
+    outputs: list[Any] = []
+    for step in steps:
+        outputs.append(call(step.function, [_resolve_arg(a, inputs, names, outputs) for a in step.args]))
+    return outputs
+
+
+def expected_parts(check: Check, parts: list[Part], outputs: list[Any]) -> list[Any]:
+    return [_pick(outputs[_step_of(check, p)], p.index) for p in parts]
+
+
 def plan_check(ws: Worksheet, question: Question, check: Check, reference: Reference, seed: int) -> Plan:
     """Draw the inputs of every case, compute the expected values, and build the child's jobs."""
     full_id = f"{question.id}/{check.id}"
@@ -100,10 +117,7 @@ def plan_check(ws: Worksheet, question: Question, check: Check, reference: Refer
             scale = float(reference.call(check.scale.function, [inputs[a] for a in check.scale.args]))
             shape = tuple(int(inputs[d]) if isinstance(d, str) else d for d in check.shape)
         elif not isinstance(check, PropertyCheck):
-            outputs: list[Any] = []
-            for step in steps:
-                outputs.append(reference.call(step.function, [_resolve_arg(a, inputs, names, outputs) for a in step.args]))
-            expected = [_pick(outputs[_step_of(check, p)], p.index) for p in parts]
+            expected = expected_parts(check, parts, run_steps(check, inputs, reference.call))
         cases.append(Case(index, edge, inputs, expected, scale, shape))
         jobs.append(Job(timeout=timeout, steps=[
             {"function": s.function, "args": [_resolve_arg(a, inputs, names, None) for a in s.args], "send": sends[i]}
@@ -194,8 +208,34 @@ def _judge_property(check: PropertyCheck, case: Case, actual: Any, plan: Plan) -
     return Verdict(not problems, "; ".join(str(p) for p in problems))
 
 
+def _hints(ws: Worksheet, plan: Plan, part_index: int, failing: list[tuple[Case, Any]],
+           reference: Optional[Reference]) -> list[Hint]:
+    """Hints of the catalogued mistakes that explain every failing case of one part."""
+    if reference is None or not failing:
+        return []
+    check = plan.check
+    functions = check.functions()
+    part = plan.parts[part_index]
+
+    def expected_under(mistake: Mistake, case: Case) -> Any:
+        def call(function: str, args: list[Any]) -> Any:
+            if function == mistake.function:
+                return mistake.variant(*[copy.deepcopy(a) for a in args])  # type: ignore[misc]
+            return reference.call(function, args)
+        return expected_parts(check, [part], run_steps(check, dict(case.inputs), call))[0]
+
+    scale_args = None
+    alpha = 1e-7
+    if isinstance(check, StatisticalCheck):
+        scale_args = lambda case: [case.inputs[a] for a in check.scale.args]  # noqa: E731
+        alpha = check.alpha / max(1, check.cases + len(check.edge_cases))
+    tol = ws.tolerance_of(check) if not isinstance(check, (StatisticalCheck, PropertyCheck)) else Tolerance()
+    return [hint(m) for m in reference.mistakes
+            if m.function in functions and matches(m, failing, expected_under, tol, law_alpha=alpha, scale_args=scale_args)]
+
+
 def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]], *,
-                answers: Optional[dict[str, str]] = None) -> CheckResult:
+                answers: Optional[dict[str, str]] = None, reference: Optional[Reference] = None) -> CheckResult:
     """Turn the child's outcomes of one check's jobs into a scored ``CheckResult``.
 
     ``answers`` are free-text answers found outside the code (a notebook's markdown), by question id.
@@ -209,6 +249,7 @@ def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]],
     worst_abs: list[Optional[float]] = [None] * len(plan.parts)
     worst_rel: list[Optional[float]] = [None] * len(plan.parts)
     passed_cases, duration = 0, 0.0
+    failing: list[list[tuple[Case, Any]]] = [[] for _ in plan.parts]
     has_expected = not isinstance(check, (StatisticalCheck, PropertyCheck))
     for case, outcome in zip(plan.cases, outcomes):
         duration += outcome.duration if outcome else 0.0
@@ -230,6 +271,8 @@ def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]],
                 if verdict.max_abs_error is not None:
                     worst_abs[p] = max(worst_abs[p] or 0.0, verdict.max_abs_error)
                     worst_rel[p] = max(worst_rel[p] or 0.0, verdict.max_rel_error or 0.0)
+            if status == "failed":
+                failing[p].append((case, actual))
             if status != "passed":
                 case_ok = False
                 if PRIORITY[status] > PRIORITY[part_status[p]]:
@@ -241,28 +284,21 @@ def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]],
     results = [
         PartResult(name=part.name, status=part_status[p], points=part.points if part_status[p] == "passed" else 0.0,
                    max_points=part.points, message=part_message[p], failure=part_failure[p],
-                   max_abs_error=worst_abs[p], max_rel_error=worst_rel[p])
+                   max_abs_error=worst_abs[p], max_rel_error=worst_rel[p],
+                   hints=_hints(ws, plan, p, failing[p], reference) if part_status[p] == "failed" else [])
         for p, part in enumerate(plan.parts)
     ]
+    hints = list({h.id: h for r in results for h in r.hints}.values())
     worst = max(results, key=lambda r: PRIORITY[r.status])
     tol = ws.tolerance_of(check) if has_expected else None
     return CheckResult(
         id=plan.full_id, kind=check.kind, title=check.title, functions=check.functions(),
         status=worst.status, points=sum(r.points for r in results), max_points=check.max_points,
-        message=_check_message(results), parts=results if check.parts else [],
-        failure=worst.failure, cases_run=len(plan.cases), cases_passed=passed_cases,
+        message=join_part_messages(results), parts=results if check.parts else [],
+        failure=worst.failure, cases_run=len(plan.cases), cases_passed=passed_cases, hints=hints,
         tolerance={"rtol": tol.rtol, "atol": tol.atol} if tol else None,
         hidden=check.hidden, duration=round(duration, 6),
     )
-
-
-def _check_message(results: list[PartResult]) -> str:
-    failing = [r for r in results if r.status != "passed"]
-    if not failing:
-        return ""
-    if len(results) == 1:
-        return failing[0].message
-    return "; ".join(f"{r.name}: {r.message}" for r in failing)
 
 
 def _judge_manual(plan: Plan, outcome: Optional[JobOutcome], markdown: Optional[str]) -> CheckResult:

@@ -30,6 +30,8 @@ def _grade_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", "-f", choices=("terminal", "json"), default="terminal")
     parser.add_argument("--out", "-o", help="write the report to this file instead of the terminal")
     parser.add_argument("--seed", type=int, help="seed of the random inputs (default: from the file's content)")
+    parser.add_argument("--lang", choices=("en", "fr"), default=None,
+                        help="language of the report (default: from the locale)")
     parser.add_argument("--fail-under", type=float, metavar="PCT",
                         help="exit with 1 when the automatic score is below PCT percent")
     return parser
@@ -55,7 +57,9 @@ def _cmd_grade(argv: Sequence[str]) -> int:
     from .api import grade_submission
     from .render import render
 
-    report = grade_submission(args.file, args.worksheet, seed=args.seed)
+    from .i18n import default_language
+
+    report = grade_submission(args.file, args.worksheet, seed=args.seed, lang=args.lang or default_language())
     fmt = args.format
     text = render(report, fmt, color=_color() and not args.out)
     _write(text, args.out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
@@ -32,6 +32,12 @@ class Reference:
 
     solution: ModuleType
     helpers: dict[str, Callable[..., Any]]
+    translations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    mistakes: list[Any] = field(default_factory=list)
+
+    def hint_texts(self) -> dict[str, dict[str, str]]:
+        """Mistake id -> its hint in every language."""
+        return {m.id: dict(m.hint) for m in self.mistakes}
 
     def call(self, function: str, args: list[Any]) -> Any:
         """Call a reference function on deep copies of ``args`` (an ``RngSeed`` becomes a Generator)."""
@@ -46,7 +52,15 @@ def load_reference(ws: Worksheet) -> Reference:
     """Import the worksheet's reference (and helpers) from their files, under private names."""
     solution = _load_module(ws.path_of(ws.reference), f"_grader_reference_{ws.id}")
     helpers: dict[str, Callable[..., Any]] = {}
+    translations: dict[str, list[tuple[str, str]]] = {}
     if ws.generators:
         module = _load_module(ws.path_of(ws.generators), f"_grader_helpers_{ws.id}")
         helpers = {k: v for k, v in vars(module).items() if callable(v) and not k.startswith("_")}
-    return Reference(solution=solution, helpers=helpers)
+        translations = {lang: [tuple(pair) for pair in pairs]
+                        for lang, pairs in getattr(module, "TRANSLATIONS", {}).items()}
+    mistakes = []
+    if ws.mistakes:
+        from .feedback import load_catalogue
+
+        mistakes = load_catalogue(ws.path_of(ws.mistakes), _load_module(ws.path_of(ws.mistakes), f"_grader_mistakes_{ws.id}"))
+    return Reference(solution=solution, helpers=helpers, translations=translations, mistakes=mistakes)

@@ -52,8 +52,16 @@ class Failure(_Model):
     max_abs_error: Optional[float] = None
     max_rel_error: Optional[float] = None
     mismatched: Optional[int] = Field(None, description="number of elements outside the tolerance")
+    shrunk_from: Optional[int] = Field(None, description="the failing case this smaller one was found from")
     line: Optional[int] = Field(None, description="line of the submission where an exception was raised")
     traceback: Optional[str] = None
+
+
+class Hint(_Model):
+    """A known mistake the student's outputs match on every failing case."""
+
+    id: str = Field(description="the mistake's id in the worksheet's catalogue")
+    text: str
 
 
 class PartResult(_Model):
@@ -65,6 +73,17 @@ class PartResult(_Model):
     failure: Optional[Failure] = None
     max_abs_error: Optional[float] = Field(None, description="largest absolute error over the cases run")
     max_rel_error: Optional[float] = Field(None, description="largest relative error over the cases run")
+    hints: list[Hint] = Field(default_factory=list)
+
+
+def join_part_messages(parts: list[PartResult]) -> str:
+    """A check's message from its parts: the failing part's message, or ``name: message; ...``."""
+    failing = [r for r in parts if r.status != "passed"]
+    if not failing:
+        return ""
+    if len(parts) == 1:
+        return failing[0].message
+    return "; ".join(f"{r.name}: {r.message}" for r in failing)
 
 
 class CheckResult(_Model):
@@ -83,6 +102,8 @@ class CheckResult(_Model):
     tolerance: Optional[dict[str, float]] = None
     hidden: bool = False
     answer: Optional[str] = Field(None, description="free-text answer found in the submission (manual checks)")
+    hints: list[Hint] = Field(default_factory=list, description="known mistakes that explain the failure")
+    diagnosis: Optional[str] = Field(None, description="e.g. whether a forward or a backward pass is wrong")
     duration: float = Field(0.0, description="seconds spent in the student's code for this check")
 
 
@@ -137,6 +158,7 @@ class Report(_Model):
 
     schema_version: Literal[1] = REPORT_SCHEMA_VERSION
     grader_version: str
+    language: Literal["en", "fr"] = "en"
     worksheet: WorksheetInfo
     submission: SubmissionInfo
     seed: int = Field(description="re-run with --seed to reproduce every input")

@@ -222,6 +222,7 @@ class Worksheet(Frozen):
     version: str
     reference: str = Field(description="reference solution module, relative to this file")
     generators: Optional[str] = Field(None, description="module of custom generators and predicates")
+    mistakes: Optional[str] = Field(None, description="module with the catalogue of known mistakes (MISTAKES)")
     default_function_module: Optional[str] = None
     tolerance: Tolerance = Tolerance()
     limits: Limits = Limits()

@@ -95,3 +95,27 @@ def test_bad_worksheet_is_a_usage_error(tmp_path, capsys):
     assert main([str(EXAMPLES / "perfect.py"), "--worksheet", str(bad)]) == 2
     err = capsys.readouterr().err
     assert str(bad) in err and "title" in err
+
+
+def test_french_report_of_partial_has_no_english_message():
+    result = run(str(EXAMPLES / "partial.py"), "--lang", "fr")
+    assert result.returncode == 0
+    text = result.stdout
+    assert "Note : 16.5 / 28" in text.replace("Note: ", "Note : ") or "Note: 16.5 / 28" in text
+    assert "indice" in text and "Ce qui ne va pas" in text
+    english = ["expected", "got ", "differ", "values", "What went wrong", "Score", "hint", "graded by hand",
+               "random case", "edge case", "the sample", "spread", "law", "Reproduce", "You used", "This is the"]
+    # the student's own free-text answers (in English) are quoted as they are: leave them out
+    ours = text.split("Noté à la main")[0]
+    found = [w for w in english if w in ours]
+    assert not found, found
+    data = json.loads(run(str(EXAMPLES / "partial.py"), "--lang", "fr", "--format", "json").stdout)
+    assert data["language"] == "fr"
+    messages = [c["message"] for q in data["questions"] for c in q["checks"] if c["status"] == "failed"]
+    assert messages and not [m for m in messages if any(w in m for w in ("expected", "got ", "differ"))]
+
+
+def test_language_defaults_to_the_locale(tmp_path):
+    env_fr = subprocess.run([sys.executable, "-m", "grader", str(EXAMPLES / "partial.py")], capture_output=True,
+                            text=True, timeout=120, env={**__import__("os").environ, "LANG": "fr_FR.UTF-8", "LC_ALL": ""})
+    assert "Ce qui ne va pas" in env_fr.stdout

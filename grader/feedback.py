@@ -1,0 +1,86 @@
+"""Known mistakes: a catalogue written beside the reference, matched against failing outputs.
+
+A mistake is one of three kinds: a ``variant`` (a wrong version of a reference function, same
+signature), a ``law`` (for samplers: the law and scale a wrong sampler draws from), or a
+``detect`` predicate on the output. Its hint is shown when the student's outputs match it on
+*every* failing case of a check, evaluated here, in the trusted process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .compare import compare
+from .errors import SpecError
+from .results import Hint
+from .spec import Tolerance
+from .stats import check_sample
+
+
+class Mistake(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    function: str
+    hint: dict[str, str] = Field(description="the hint in each language: en and fr")
+    variant: Optional[Callable[..., Any]] = None
+    law: Optional[Callable[..., tuple[str, float]]] = None
+    detect: Optional[Callable[[Any, dict[str, Any]], bool]] = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Mistake":
+        if sum(x is not None for x in (self.variant, self.law, self.detect)) != 1:
+            raise ValueError("give exactly one of variant, law, detect")
+        if not {"en", "fr"} <= set(self.hint):
+            raise ValueError("the hint needs both 'en' and 'fr'")
+        return self
+
+
+def load_catalogue(path: Path, module: ModuleType) -> list[Mistake]:
+    """The ``MISTAKES`` list of a module, validated."""
+    entries = getattr(module, "MISTAKES", None)
+    if not isinstance(entries, list):
+        raise SpecError(path, "the mistakes module must define a list MISTAKES")
+    mistakes, problems = [], []
+    for i, entry in enumerate(entries):
+        try:
+            mistakes.append(Mistake.model_validate(entry))
+        except ValidationError as exc:
+            problems += [f"MISTAKES[{i}].{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    ids = [m.id for m in mistakes]
+    if len(set(ids)) != len(ids):
+        problems.append("mistake ids repeat")
+    if problems:
+        raise SpecError(path, problems)
+    return mistakes
+
+
+def matches(mistake: Mistake, failing: list[tuple[Any, Any]], expected_under: Callable[[Mistake, Any], Any],
+            tol: Tolerance, *, law_alpha: float = 1e-7, scale_args: Callable[[Any], list[Any]] | None = None) -> bool:
+    """Does ``mistake`` explain every ``(case, actual)`` pair? Never raises."""
+    if not failing:
+        return False
+    try:
+        for case, actual in failing:
+            if mistake.variant is not None:
+                if not compare(expected_under(mistake, case), actual, tol).ok:
+                    return False
+            elif mistake.law is not None:
+                law, scale = mistake.law(*(scale_args(case) if scale_args else []))
+                import numpy as np
+
+                if not isinstance(actual, np.ndarray) or not check_sample(actual, law, float(scale), law_alpha).ok:
+                    return False
+            elif not mistake.detect(actual, dict(case.inputs)):  # type: ignore[misc]
+                return False
+    except Exception:  # a catalogue entry that cannot run on this input explains nothing
+        return False
+    return True
+
+
+def hint(mistake: Mistake) -> Hint:
+    return Hint(id=mistake.id, text=mistake.hint["en"])
