@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional, Sequence, Union
 
 from . import __name__ as _package
+from . import gradcheck, shrink
 from .checks import judge_check, plan_check
 from .i18n import localize
 from .errors import SubmissionError
@@ -97,6 +98,32 @@ def _load_result(result: SandboxResult, path: str) -> LoadResult:
     return LoadResult(ok=False, message=message, errors=errors)
 
 
+def _second_pass(ws: Worksheet, plans: list, results: list, reference, seed: int, submission,
+                 limits: Limits, path) -> list:
+    """For failed checks: smaller failing inputs and gradient diagnoses, in one more child run."""
+    shrinks = {i: shrink.candidates(ws, plan, results[i], reference, seed)
+               for i, plan in enumerate(plans) if results[i].status == "failed"}
+    shrinks = {i: c for i, c in shrinks.items() if c is not None}
+    probes = {i: gradcheck.probe(ws, plan, reference, seed)
+              for i, plan in enumerate(plans) if results[i].status == "failed"}
+    probes = {i: p for i, p in probes.items() if p is not None}
+    jobs = [job for c in shrinks.values() for job in c.jobs] + [p.job for p in probes.values()]
+    if not jobs:
+        return results
+    second = run_in_sandbox(submission.chunks, jobs, limits, hide=hidden_paths(ws, path))
+    outcomes = second.outcomes if second.load_ok else [None] * len(jobs)
+    offset = 0
+    for i, found in shrinks.items():
+        results[i] = shrink.apply(ws, found, results[i], outcomes[offset:offset + len(found.jobs)])
+        offset += len(found.jobs)
+    for i, found in probes.items():
+        diagnosis = gradcheck.diagnose(found, outcomes[offset])
+        offset += 1
+        if diagnosis:
+            results[i] = results[i].model_copy(update={"diagnosis": diagnosis})
+    return results
+
+
 def grade_submission(
     path: Union[str, Path],
     worksheet: Union[str, Path, Worksheet] = DEFAULT_WORKSHEET,
@@ -127,13 +154,17 @@ def grade_submission(
     jobs = [job for plan in plans for job in plan.jobs]
     result = run_in_sandbox(submission.chunks, jobs, limits or ws.limits, hide=hidden_paths(ws, path))
     outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
-    by_question: dict[str, list] = {q.id: [] for q in ws.questions}
-    offset = 0
+    results, offset = [], 0
     for plan in plans:
         count = len(plan.jobs)
-        by_question[plan.question.id].append(
-            judge_check(ws, plan, outcomes[offset:offset + count], answers=submission.answers, reference=reference))
+        results.append(judge_check(ws, plan, outcomes[offset:offset + count], answers=submission.answers,
+                                   reference=reference))
         offset += count
+    if result.load_ok:
+        results = _second_pass(ws, plans, results, reference, seed, submission, limits or ws.limits, path)
+    by_question: dict[str, list] = {q.id: [] for q in ws.questions}
+    for plan, check_result in zip(plans, results):
+        by_question[plan.question.id].append(check_result)
     warnings = list(submission.warnings) + [f"sandbox: {note}" for note in result.notes]
     if result.dropped:
         warnings.append(f"{result.dropped} bytes of the submission's output were dropped (cap "

@@ -158,7 +158,7 @@ def _outcome_status(outcome: Optional[JobOutcome]) -> tuple[Status, str]:
     return "error", outcome.message or "the result could not be read"
 
 
-def _failure(plan: Plan, case: Case, message: str, *, expected: Any = None, actual: Any = None,
+def make_failure(plan: Plan, case: Case, message: str, *, expected: Any = None, actual: Any = None,
              verdict: Optional[Verdict] = None, outcome: Optional[JobOutcome] = None,
              has_expected: bool = True) -> Failure:
     hidden = plan.check.hidden
@@ -234,6 +234,22 @@ def _hints(ws: Worksheet, plan: Plan, part_index: int, failing: list[tuple[Case,
             if m.function in functions and matches(m, failing, expected_under, tol, law_alpha=alpha, scale_args=scale_args)]
 
 
+def judge_case_part(ws: Worksheet, plan: Plan, case: Case, job: Job, outcome: Optional[JobOutcome],
+                    p: int) -> tuple[Status, str, Optional[Verdict], Any]:
+    """Status, message, verdict and the student's value for one part on one case."""
+    if outcome is None or outcome.status != "ok":
+        status, message = _outcome_status(outcome)
+        return status, message, None, None
+    part = plan.parts[p]
+    step = _step_of(plan.check, part)
+    try:
+        actual = outcome.outputs[step][job.steps[step]["send"].index(list(part.index))]
+    except (IndexError, TypeError, ValueError):
+        actual = NoItem("the child sent back an incomplete result")
+    verdict = _judge_output(plan, case, p, actual, ws)
+    return ("passed", "", verdict, actual) if verdict.ok else ("failed", verdict.message, verdict, actual)
+
+
 def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]], *,
                 answers: Optional[dict[str, str]] = None, reference: Optional[Reference] = None) -> CheckResult:
     """Turn the child's outcomes of one check's jobs into a scored ``CheckResult``.
@@ -254,23 +270,12 @@ def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]],
     for case, outcome in zip(plan.cases, outcomes):
         duration += outcome.duration if outcome else 0.0
         case_ok = True
-        for p, part in enumerate(plan.parts):
+        for p in range(len(plan.parts)):
             expected = case.expected[p] if has_expected else None
-            if outcome is None or outcome.status != "ok":
-                status, message = _outcome_status(outcome)
-                verdict, actual = None, None
-            else:
-                step = _step_of(check, part)
-                slot = plan.jobs[case.index].steps[step]["send"]
-                try:
-                    actual = outcome.outputs[step][slot.index(list(part.index))]
-                except (IndexError, TypeError):
-                    actual = NoItem("the child sent back an incomplete result")
-                verdict = _judge_output(plan, case, p, actual, ws)
-                status, message = ("passed", "") if verdict.ok else ("failed", verdict.message)
-                if verdict.max_abs_error is not None:
-                    worst_abs[p] = max(worst_abs[p] or 0.0, verdict.max_abs_error)
-                    worst_rel[p] = max(worst_rel[p] or 0.0, verdict.max_rel_error or 0.0)
+            status, message, verdict, actual = judge_case_part(ws, plan, case, plan.jobs[case.index], outcome, p)
+            if verdict is not None and verdict.max_abs_error is not None:
+                worst_abs[p] = max(worst_abs[p] or 0.0, verdict.max_abs_error)
+                worst_rel[p] = max(worst_rel[p] or 0.0, verdict.max_rel_error or 0.0)
             if status == "failed":
                 failing[p].append((case, actual))
             if status != "passed":
@@ -278,8 +283,8 @@ def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]],
                 if PRIORITY[status] > PRIORITY[part_status[p]]:
                     part_status[p] = status
                     part_message[p] = message
-                    part_failure[p] = _failure(plan, case, message, expected=expected, actual=actual,
-                                               verdict=verdict, outcome=outcome, has_expected=has_expected)
+                    part_failure[p] = make_failure(plan, case, message, expected=expected, actual=actual,
+                                                   verdict=verdict, outcome=outcome, has_expected=has_expected)
         passed_cases += case_ok
     results = [
         PartResult(name=part.name, status=part_status[p], points=part.points if part_status[p] == "passed" else 0.0,

@@ -118,6 +118,14 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
     ("notebook format {n} upgraded to 4", "notebook au format {n} converti au format 4"),
     ("the notebook does not fully validate ({e}); graded anyway", "le notebook n'est pas entièrement valide ({e}) ; noté quand même"),
     ("sandbox: {t}", "bac à sable : {t}"),
+    ("{f} is right but {b} is wrong: its gradient differs from finite differences of your {f2}",
+     "{f} est juste mais {b} est faux : son gradient diffère des différences finies de votre {f2}"),
+    ("{f} is wrong, and {b} is consistent with it (it matches finite differences of your {f2}): fix {f3} first",
+     "{f} est faux, et {b} lui est cohérent (il correspond aux différences finies de votre {f2}) : corrigez d'abord {f3}"),
+    ("both are wrong: {f} differs from the reference, and {b} is not the gradient of your {f2}",
+     "les deux sont faux : {f} diffère de la référence, et {b} n'est pas le gradient de votre {f2}"),
+    ("{f} is right and {b} is its gradient (finite differences agree)",
+     "{f} est juste et {b} est son gradient (les différences finies concordent)"),
     # generic descriptions of values: last, so that they never shadow a message
     ("a {t} of {n} items", "un {t} de {n} éléments"),
     ("a {t} object", "un objet {t}"),
@@ -156,7 +164,7 @@ def _field(name: str) -> str:
 
 
 def _pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"(\{[a-z_]+\})", template)
+    parts = re.split(r"(\{[a-z_][a-z0-9_]*\})", template)
     regex = "".join(_field(p[1:-1]) if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts)
     return re.compile(f"^{regex}$", re.S)
 

@@ -96,10 +96,33 @@ class _Check(Frozen):
         return []
 
 
+class Shrink(Frozen):
+    """How to look for a smaller failing case: smaller dimensions and simpler values."""
+
+    dims: dict[str, list[int]] = Field(description="candidate values of integer inputs, simplest first")
+    inputs: dict[str, Generator] = Field(default_factory=dict, description="generators used instead while shrinking")
+    max_candidates: int = Field(12, ge=1, le=64)
+
+
+class GradientCheck(Frozen):
+    """Compare a backward pass with finite differences of the student's own forward pass."""
+
+    forward: str = Field(pattern=_IDENT)
+    backward: str = Field(pattern=_IDENT)
+    wrt: str = Field(description="the input the gradient is taken with respect to")
+    upstream: str = Field(description="the input holding dL/d(output)")
+    output: int = Field(0, description="index of the forward output in its returned tuple")
+    gradient: int = Field(0, description="index of d(wrt) in the backward's returned tuple")
+    dims: dict[str, int] = Field(default_factory=dict, description="fixed dimensions of the diagnosis case")
+    step: float = Field(1e-5, gt=0)
+
+
 class _Called(_Check):
     """A check that calls student functions on generated inputs."""
 
     inputs: dict[str, Generator] = Field(default_factory=dict)
+    shrink: Optional[Shrink] = Field(None, description="search for a smaller failing case when one fails")
+    gradient_check: Optional[GradientCheck] = None
     cases: int = Field(10, ge=0, description="number of random cases")
     edge_cases: list[dict[str, Any]] = Field(default_factory=list, description="inputs fixed by hand")
     tolerance: Optional[Tolerance] = None
@@ -136,6 +159,16 @@ class _Called(_Check):
         for part in self.parts:
             if part.step is not None and part.step not in done:
                 raise ValueError(f"part {part.name!r}: step {part.step!r} is not a step of this check")
+        if self.shrink:
+            unknown = sorted((set(self.shrink.dims) | set(self.shrink.inputs)) - set(self.inputs))
+            if unknown:
+                raise ValueError(f"shrink names {unknown}, which are not inputs")
+        if self.gradient_check:
+            g = self.gradient_check
+            missing = [x for x in (g.forward, g.backward) if x not in done]
+            missing += [x for x in (g.wrt, g.upstream, *g.dims) if x not in self.inputs]
+            if missing:
+                raise ValueError(f"gradient_check names {missing}, which are not steps or inputs of this check")
         return self
 
 
