@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Optional, Sequence, Union
 
 from . import __name__ as _package
-from . import gradcheck, shrink
+from . import formulas, gradcheck, shrink
 from .checks import judge_check, plan_check
 from .i18n import localize
 from .errors import SubmissionError
 from .reference import load_reference
 from .results import CellError, LoadResult, QuestionResult, Report, SubmissionInfo, WorksheetInfo
-from .sandbox import SandboxResult, run_in_sandbox
+from .sandbox import Job, SandboxResult, run_in_sandbox
 from .spec import Limits, Worksheet, load_worksheet, resolve_worksheet
 from .submission import load_submission
 
@@ -152,6 +152,8 @@ def grade_submission(
     reference = load_reference(ws)
     plans = [plan_check(ws, q, c, reference, seed) for q in ws.questions for c in q.checks]
     jobs = [job for plan in plans for job in plan.jobs]
+    if ws.formulas():  # fetch the submission's formula answers too
+        jobs.append(Job(steps=[{"attribute": formulas.ANSWERS_NAME}], timeout=ws.limits.call_timeout))
     result = run_in_sandbox(submission.chunks, jobs, limits or ws.limits, hide=hidden_paths(ws, path))
     outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
     results, offset = [], 0
@@ -160,6 +162,8 @@ def grade_submission(
         results.append(judge_check(ws, plan, outcomes[offset:offset + count], answers=submission.answers,
                                    reference=reference))
         offset += count
+    if ws.formulas() and result.load_ok and outcomes[-1] is not None and outcomes[-1].status == "ok":
+        results = formulas.apply(ws, [p.check for p in plans], results, outcomes[-1].outputs[0][0])
     if result.load_ok:
         results = _second_pass(ws, plans, results, reference, seed, submission, limits or ws.limits, path)
     by_question: dict[str, list] = {q.id: [] for q in ws.questions}

@@ -53,6 +53,18 @@ class Limits(Frozen):
     namespaces: bool = Field(True, description="use Linux namespaces where the system allows them")
 
 
+class Formula(Frozen):
+    """A formula answer accepted instead of the function: ``ANSWERS[key]`` in the submission."""
+
+    key: str = Field(description='key in the submission\'s ANSWERS dict, e.g. "III.4 optimal_step"')
+    expected: str = Field(description="the right formula, in the worksheet's symbols")
+
+
+class SymbolSpec(Frozen):
+    positive: bool = True
+    integer: bool = False
+
+
 class Part(Frozen):
     """One scored piece of a check's output, e.g. ``dgamma`` = item 1 of ``bn_backward``'s tuple."""
 
@@ -60,6 +72,7 @@ class Part(Frozen):
     step: Optional[str] = Field(None, description="which step's output (a function name); default the last")
     index: list[int] = Field(default_factory=list, description="index path into that output")
     points: float = Field(gt=0)
+    formula: Optional[Formula] = None
 
 
 class Step(Frozen):
@@ -122,6 +135,7 @@ class _Called(_Check):
 
     inputs: dict[str, Generator] = Field(default_factory=dict)
     shrink: Optional[Shrink] = Field(None, description="search for a smaller failing case when one fails")
+    formula: Optional[Formula] = Field(None, description="formula answer accepted when the function is missing")
     gradient_check: Optional[GradientCheck] = None
     cases: int = Field(10, ge=0, description="number of random cases")
     edge_cases: list[dict[str, Any]] = Field(default_factory=list, description="inputs fixed by hand")
@@ -259,6 +273,8 @@ class Worksheet(Frozen):
     default_function_module: Optional[str] = None
     tolerance: Tolerance = Tolerance()
     limits: Limits = Limits()
+    symbols: dict[str, SymbolSpec] = Field(default_factory=dict, description="symbols of formula answers")
+    definitions: dict[str, str] = Field(default_factory=dict, description="symbols defined by a formula, e.g. kappa")
     questions: list[Question] = Field(min_length=1)
     base_dir: str = Field("", exclude=True, description="folder of the spec file (set by the loader)")
 
@@ -271,7 +287,24 @@ class Worksheet(Frozen):
             cids = [c.id for c in q.checks]
             if len(set(cids)) != len(cids):
                 raise ValueError(f"check ids repeat in question {q.id}: {cids}")
+        from .symbolic import FormulaError, check_syntax  # no SymPy needed to check the syntax
+
+        names = set(self.symbols) | set(self.definitions)
+        for text in [*self.definitions.values(), *(f.expected for f in self.formulas())]:
+            try:
+                check_syntax(text, names)
+            except FormulaError as exc:
+                raise ValueError(f"formula {text!r}: {exc}") from None
         return self
+
+    def formulas(self) -> list[Formula]:
+        out = []
+        for q in self.questions:
+            for c in q.checks:
+                out += [p.formula for p in c.parts if p.formula]
+                if getattr(c, "formula", None):
+                    out.append(c.formula)  # type: ignore[union-attr]
+        return out
 
     @property
     def max_points(self) -> float:

@@ -1,0 +1,178 @@
+"""``grade check-spec``: prove a worksheet sound before it reaches students.
+
+1. the spec is valid (errors name the file, the key path and the line);
+2. the reference scores full marks on K seeds, through the whole pipeline (sandbox included);
+3. every catalogued mistake loses points on the checks that call its function, on every seed tried
+   (a mistake the spec cannot detect is a spec bug);
+4. the reference sampler of each statistical check is run many times: its observed failure rate
+   must be zero (each test's false-failure bound is proven in ``stats.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .checks import case_rng, expected_parts, plan_check, run_steps
+from .compare import compare
+from .errors import SpecError
+from .generators import draw_inputs
+from .reference import Reference, load_reference
+from .spec import StatisticalCheck, Worksheet, load_worksheet, resolve_worksheet
+from .stats import check_sample
+
+
+@dataclass
+class Finding:
+    what: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class SelfCheck:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.findings)
+
+    def add(self, what: str, ok: bool, detail: str) -> None:
+        self.findings.append(Finding(what, ok, detail))
+
+
+def _reference_file(ws: Worksheet) -> Path:
+    return ws.path_of(ws.reference)
+
+
+def check_reference(ws: Worksheet, seeds: int, out: SelfCheck) -> None:
+    """The reference, graded like a student's file, must lose no point on any seed."""
+    from .api import grade_submission
+
+    lost: list[str] = []
+    for seed in range(seeds):
+        report = grade_submission(_reference_file(ws), ws, seed=seed)
+        for c in report.checks():
+            if c.status not in ("passed", "manual"):
+                lost.append(f"seed {seed}: {c.id} {c.status}: {c.message[:120]}")
+    out.add(f"reference on {seeds} seeds", not lost,
+            "full marks on every seed" if not lost else f"{len(lost)} lost checks; first: {lost[0]}")
+
+
+def _variant_scores_full(ws: Worksheet, reference: Reference, mistake, seed: int) -> list[str]:
+    """The checks calling ``mistake``'s function, if it scores full marks on every one of them
+    with this seed (so the spec cannot tell it from the right answer); else an empty list."""
+    undetected, targeted = [], 0
+    for q in ws.questions:
+        for check in q.checks:
+            if mistake.function not in check.functions():
+                continue
+            plan = plan_check(ws, q, check, reference, seed)
+            targeted += 1
+            caught = False
+            for case in plan.cases:
+                try:
+                    if mistake.variant is not None:
+                        def call(function, args):
+                            if function == mistake.function:
+                                return mistake.variant(*[copy.deepcopy(a) for a in args])
+                            return reference.call(function, args)
+                        got = expected_parts(check, plan.parts, run_steps(check, dict(case.inputs), call))
+                        tol = ws.tolerance_of(check)
+                        if not all(compare(e, a, tol).ok for e, a in zip(case.expected, got)):
+                            caught = True
+                    elif mistake.law is not None and isinstance(check, StatisticalCheck):
+                        law, scale = mistake.law(*[case.inputs[a] for a in check.scale.args])
+                        rng = np.random.default_rng(seed * 1000 + case.index)
+                        sample = rng.normal(0, scale, case.shape) if law == "normal" else rng.uniform(-scale, scale, case.shape)
+                        alpha = check.alpha / max(1, check.cases + len(check.edge_cases))
+                        if not check_sample(sample, check.law, case.scale, alpha).ok:
+                            caught = True
+                    else:
+                        caught = True  # a predicate mistake needs a hand-written example (tests)
+                except Exception:
+                    caught = True  # the variant crashes on this input: a student's version would fail too
+                if caught:
+                    break
+            if not caught:
+                undetected.append(f"{q.id}/{check.id}")
+    return undetected if targeted and len(undetected) == targeted else []
+
+
+def check_mistakes(ws: Worksheet, reference: Reference, seeds: int, out: SelfCheck) -> None:
+    if not reference.mistakes:
+        out.add("mistake catalogue", True, "no catalogue")
+        return
+    problems = []
+    for mistake in reference.mistakes:
+        for seed in range(seeds):
+            missed = _variant_scores_full(ws, reference, mistake, seed)
+            if missed:
+                problems.append(f"{mistake.id} is not caught: full marks on {', '.join(missed)} (seed {seed})")
+                break
+    out.add(f"{len(reference.mistakes)} known mistakes x {seeds} seeds", not problems,
+            "every mistake is caught" if not problems else "; ".join(problems[:5]))
+
+
+def check_samplers(ws: Worksheet, reference: Reference, runs: int, out: SelfCheck) -> None:
+    for q in ws.questions:
+        for check in q.checks:
+            if not isinstance(check, StatisticalCheck):
+                continue
+            failures = 0
+            n_cases = check.cases + len(check.edge_cases)
+            for run in range(runs):
+                plan = plan_check(ws, q, check, reference, 10_000 + run)
+                for case in plan.cases:
+                    sample = reference.call(check.function, [case.inputs[a] for a in check.args])
+                    if not check_sample(np.asarray(sample), check.law, case.scale, check.alpha / max(1, n_cases)).ok:
+                        failures += 1
+                        break
+            out.add(f"{q.id}/{check.id}: reference sampler x {runs}", failures == 0,
+                    f"{failures} false failures observed (bound per grading: {check.alpha:g})")
+
+
+def run_selfcheck(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sampler_runs: int = 300) -> SelfCheck:
+    out = SelfCheck()
+    try:
+        ws = load_worksheet(resolve_worksheet(path))
+    except SpecError as exc:
+        out.add("spec", False, str(exc))
+        return out
+    out.add("spec", True, f"{ws.id} {ws.version}: {len(ws.questions)} questions, "
+                          f"{sum(len(q.checks) for q in ws.questions)} checks, {ws.max_points:g} points")
+    reference = load_reference(ws)
+    check_reference(ws, seeds, out)
+    check_mistakes(ws, reference, mistake_seeds, out)
+    check_samplers(ws, reference, sampler_runs, out)
+    return out
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="grade check-spec", description="Prove a worksheet spec sound.")
+    parser.add_argument("worksheet", help="worksheet folder, spec file, or bundled name")
+    parser.add_argument("--seeds", type=int, default=100, help="seeds for the reference (default 100)")
+    parser.add_argument("--mistake-seeds", type=int, default=5)
+    parser.add_argument("--sampler-runs", type=int, default=300)
+    args = parser.parse_args(argv)
+    from rich.console import Console
+    from rich.table import Table
+
+    result = run_selfcheck(args.worksheet, seeds=args.seeds, mistake_seeds=args.mistake_seeds,
+                           sampler_runs=args.sampler_runs)
+    table = Table(show_header=True, header_style="bold", box=None)
+    table.add_column("")
+    table.add_column("check")
+    table.add_column("result", overflow="fold")
+    for f in result.findings:
+        table.add_row("✓" if f.ok else "✗", f.what, f.detail)
+    console = Console(width=100, no_color="NO_COLOR" in __import__("os").environ or not sys.stdout.isatty())
+    console.print(table)
+    console.print("spec is sound" if result.ok else "spec has problems")
+    return 0 if result.ok else 1

@@ -1,0 +1,60 @@
+"""``grade check-spec``: TD 5 is sound; weakened copies are caught."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import ROOT, TD5
+from grader.cli import main
+from grader.selfcheck import run_selfcheck
+
+
+def _copy(tmp_path, edit):
+    target = tmp_path / "exercises" / "td5"
+    target.mkdir(parents=True)
+    shutil.copytree(ROOT / "reference", tmp_path / "reference")
+    text = (TD5 / "worksheet.toml").read_text()
+    new = edit(text)
+    assert new != text
+    (target / "worksheet.toml").write_text(new)
+    return target
+
+
+def test_td5_is_sound(capsys):
+    assert main(["check-spec", str(TD5), "--seeds", "5", "--sampler-runs", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "spec is sound" in out and "known mistakes" in out
+
+
+def test_a_spec_that_fixes_eps_is_caught(tmp_path, capsys):
+    def fix_eps(text):
+        text = text.replace('eps = { kind = "float", low = 0.001, high = 1.0, log = true }', 'eps = { kind = "fixed", value = 1e-12 }')
+        text = text.replace("[tolerance]\nrtol = 1e-6\natol = 1e-9", "[tolerance]\nrtol = 1e-6\natol = 1e-7")
+        return text.replace(", eps = 1e-5 }", " }")
+
+    folder = _copy(tmp_path, fix_eps)
+    result = run_selfcheck(str(folder), seeds=2, mistake_seeds=2, sampler_runs=5)
+    assert not result.ok
+    bad = [f for f in result.findings if not f.ok]
+    assert any("bn-eps-forgotten" in f.detail for f in bad)
+    assert main(["check-spec", str(folder), "--seeds", "2", "--mistake-seeds", "2", "--sampler-runs", "5"]) == 1
+
+
+def test_a_spec_whose_sizes_hide_the_fan_in_mistake(tmp_path):
+    # with d == n_h only, Glorot's sigma equals the fan-in rule: the catalogue's mistake goes unseen
+    def square(text):
+        text = text.replace('edge_cases = [{ d = 1, n_h = 1 }, { d = 784, n_h = 10 }, { d = 3, n_h = 2000 }]\n'
+                            '[questions.checks.inputs]\nd = { kind = "int", low = 1, high = 4000, log = true }\n'
+                            'n_h = { kind = "int", low = 1, high = 4000, log = true }',
+                            'edge_cases = [{ d = 4, n_h = 4 }]\ncases = 0\n[questions.checks.inputs]\n'
+                            'd = { kind = "int", low = 1, high = 4000, log = true }\n'
+                            'n_h = { kind = "int", low = 1, high = 4000, log = true }', 1)
+        return text.replace('points = 1\ncases = 12\nedge_cases = [{ d = 4', 'points = 1\nedge_cases = [{ d = 4', 1)
+
+    result = run_selfcheck(str(_copy(tmp_path, square)), seeds=1, mistake_seeds=1, sampler_runs=2)
+    assert any("glorot-sigma-fan-in" in f.detail for f in result.findings if not f.ok)
+
+
+def test_an_invalid_spec_is_reported(tmp_path):
+    result = run_selfcheck(str(_copy(tmp_path, lambda t: t.replace("schema_version = 1", "schema_version = 1\nbogus = 3"))))
+    assert not result.ok and "bogus" in result.findings[0].detail
