@@ -99,7 +99,7 @@ def _load_result(result: SandboxResult, path: str) -> LoadResult:
 
 
 def _second_pass(ws: Worksheet, plans: list, results: list, reference, seed: int, submission,
-                 limits: Limits, path) -> list:
+                 limits: Limits, hidden: list[str]) -> list:
     """For failed checks: smaller failing inputs and gradient diagnoses, in one more child run."""
     shrinks = {i: shrink.candidates(ws, plan, results[i], reference, seed)
                for i, plan in enumerate(plans) if results[i].status == "failed"}
@@ -110,7 +110,7 @@ def _second_pass(ws: Worksheet, plans: list, results: list, reference, seed: int
     jobs = [job for c in shrinks.values() for job in c.jobs] + [p.job for p in probes.values()]
     if not jobs:
         return results
-    second = run_in_sandbox(submission.chunks, jobs, limits, hide=hidden_paths(ws, path))
+    second = run_in_sandbox(submission.chunks, jobs, limits, hide=hidden)
     outcomes = second.outcomes if second.load_ok else [None] * len(jobs)
     offset = 0
     for i, found in shrinks.items():
@@ -122,6 +122,61 @@ def _second_pass(ws: Worksheet, plans: list, results: list, reference, seed: int
         if diagnosis:
             results[i] = results[i].model_copy(update={"diagnosis": diagnosis})
     return results
+
+
+class Grader:
+    """A worksheet with its trusted reference loaded once, ready to grade many submissions."""
+
+    def __init__(self, worksheet: Union[str, Path, Worksheet] = DEFAULT_WORKSHEET) -> None:
+        self.ws = open_worksheet(worksheet)
+        self.reference = load_reference(self.ws)
+
+    def grade(self, path: Union[str, Path], *, seed: Optional[int] = None, limits: Optional[Limits] = None,
+              lang: str = "en", hide: Sequence[Union[str, Path]] = ()) -> Report:
+        """Grade one file; see ``grade_submission``. ``hide`` adds folders the child must not see."""
+        started = time.monotonic()
+        ws, reference = self.ws, self.reference
+        submission = load_submission(path)
+        seed = seed_for(submission.sha256) if seed is None else int(seed)
+        limits = limits or ws.limits
+        hidden = hidden_paths(ws, path, hide)
+        plans = [plan_check(ws, q, c, reference, seed) for q in ws.questions for c in q.checks]
+        jobs = [job for plan in plans for job in plan.jobs]
+        if ws.formulas():  # fetch the submission's formula answers too
+            jobs.append(Job(steps=[{"attribute": formulas.ANSWERS_NAME}], timeout=ws.limits.call_timeout))
+        result = run_in_sandbox(submission.chunks, jobs, limits, hide=hidden)
+        outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
+        results, offset = [], 0
+        for plan in plans:
+            count = len(plan.jobs)
+            results.append(judge_check(ws, plan, outcomes[offset:offset + count], answers=submission.answers,
+                                       reference=reference))
+            offset += count
+        if ws.formulas() and result.load_ok and outcomes[-1] is not None and outcomes[-1].status == "ok":
+            results = formulas.apply(ws, [p.check for p in plans], results, outcomes[-1].outputs[0][0])
+        if result.load_ok:
+            results = _second_pass(ws, plans, results, reference, seed, submission, limits, hidden)
+        by_question: dict[str, list] = {q.id: [] for q in ws.questions}
+        for plan, check_result in zip(plans, results):
+            by_question[plan.question.id].append(check_result)
+        warnings = list(submission.warnings) + [f"sandbox: {note}" for note in result.notes]
+        if result.dropped:
+            warnings.append(f"{result.dropped} bytes of the submission's output were dropped (cap "
+                            f"{limits.output_kb} KiB per stream)")
+        report = Report(
+            grader_version=grader_version(),
+            worksheet=WorksheetInfo(id=ws.id, title=ws.title, version=ws.version),
+            submission=SubmissionInfo(path=str(path), sha256=submission.sha256, format=submission.format),  # type: ignore[arg-type]
+            seed=seed,
+            isolation=list(result.isolation),
+            load=_load_result(result, submission.path),
+            questions=[QuestionResult(id=q.id, title=q.title, checks=by_question[q.id]) for q in ws.questions],
+            stdout=result.stdout, stderr=result.stderr, output_dropped=result.dropped,
+            warnings=warnings, duration=round(time.monotonic() - started, 4),
+        )
+        if lang != "en":
+            report = localize(report, lang, extra=reference.translations.get(lang, ()), hints=reference.hint_texts())
+        return report
 
 
 def grade_submission(
@@ -145,48 +200,7 @@ def grade_submission(
         SubmissionError: the file cannot be read. (Code that fails is a report, not an error.)
         SpecError: the worksheet is invalid.
     """
-    started = time.monotonic()
-    ws = open_worksheet(worksheet)
-    submission = load_submission(path)
-    seed = seed_for(submission.sha256) if seed is None else int(seed)
-    reference = load_reference(ws)
-    plans = [plan_check(ws, q, c, reference, seed) for q in ws.questions for c in q.checks]
-    jobs = [job for plan in plans for job in plan.jobs]
-    if ws.formulas():  # fetch the submission's formula answers too
-        jobs.append(Job(steps=[{"attribute": formulas.ANSWERS_NAME}], timeout=ws.limits.call_timeout))
-    result = run_in_sandbox(submission.chunks, jobs, limits or ws.limits, hide=hidden_paths(ws, path))
-    outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
-    results, offset = [], 0
-    for plan in plans:
-        count = len(plan.jobs)
-        results.append(judge_check(ws, plan, outcomes[offset:offset + count], answers=submission.answers,
-                                   reference=reference))
-        offset += count
-    if ws.formulas() and result.load_ok and outcomes[-1] is not None and outcomes[-1].status == "ok":
-        results = formulas.apply(ws, [p.check for p in plans], results, outcomes[-1].outputs[0][0])
-    if result.load_ok:
-        results = _second_pass(ws, plans, results, reference, seed, submission, limits or ws.limits, path)
-    by_question: dict[str, list] = {q.id: [] for q in ws.questions}
-    for plan, check_result in zip(plans, results):
-        by_question[plan.question.id].append(check_result)
-    warnings = list(submission.warnings) + [f"sandbox: {note}" for note in result.notes]
-    if result.dropped:
-        warnings.append(f"{result.dropped} bytes of the submission's output were dropped (cap "
-                        f"{(limits or ws.limits).output_kb} KiB per stream)")
-    report = Report(
-        grader_version=grader_version(),
-        worksheet=WorksheetInfo(id=ws.id, title=ws.title, version=ws.version),
-        submission=SubmissionInfo(path=str(path), sha256=submission.sha256, format=submission.format),  # type: ignore[arg-type]
-        seed=seed,
-        isolation=list(result.isolation),
-        load=_load_result(result, submission.path),
-        questions=[QuestionResult(id=q.id, title=q.title, checks=by_question[q.id]) for q in ws.questions],
-        stdout=result.stdout, stderr=result.stderr, output_dropped=result.dropped,
-        warnings=warnings, duration=round(time.monotonic() - started, 4),
-    )
-    if lang != "en":
-        report = localize(report, lang, extra=reference.translations.get(lang, ()), hints=reference.hint_texts())
-    return report
+    return Grader(worksheet).grade(path, seed=seed, limits=limits, lang=lang)
 
 
-__all__ = ["DEFAULT_WORKSHEET", "SubmissionError", "grade_submission", "open_worksheet", "seed_for"]
+__all__ = ["DEFAULT_WORKSHEET", "Grader", "SubmissionError", "grade_submission", "open_worksheet", "seed_for"]

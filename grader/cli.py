@@ -27,7 +27,7 @@ def _grade_parser() -> argparse.ArgumentParser:
         epilog="Other commands: 'grade schema' prints the JSON Schema of the report.")
     parser.add_argument("file", help="the submission (.py or .ipynb)")
     parser.add_argument("--worksheet", "-w", default="td5", help="bundled worksheet name or spec path (default: td5)")
-    parser.add_argument("--format", "-f", choices=("terminal", "json"), default="terminal")
+    parser.add_argument("--format", "-f", choices=("terminal", "json", "gradescope"), default="terminal")
     parser.add_argument("--out", "-o", help="write the report to this file instead of the terminal")
     parser.add_argument("--seed", type=int, help="seed of the random inputs (default: from the file's content)")
     parser.add_argument("--lang", choices=("en", "fr"), default=None,
@@ -83,11 +83,69 @@ def _cmd_schema(argv: Sequence[str]) -> int:
     return ExitCode.OK
 
 
+def _cmd_bulk(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="grade bulk", description="Grade a class: a folder (or zip) of submissions, Moodle and Canvas "
+                                       "downloads included; writes reports, gradebooks and a summary.")
+    parser.add_argument("folder", help="class folder or zip file")
+    parser.add_argument("--out", "-o", default="results", help="output folder (default: results)")
+    parser.add_argument("--worksheet", "-w", default="td5")
+    parser.add_argument("-j", "--jobs", type=int, default=None, help="parallel workers (default: number of cores)")
+    parser.add_argument("--seed", type=int, default=0, help="run seed; each student's seed derives from it")
+    parser.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
+    parser.add_argument("--gradebook", choices=("default", "canvas", "moodle"), default="default",
+                        help="also write an LMS import file (gradebook.csv is always written)")
+    parser.add_argument("--format", choices=("json", "gradescope"), default="json",
+                        help="gradescope: also write <student>.gradescope.json")
+    parser.add_argument("--lang", choices=("en", "fr"), default=None)
+    parser.add_argument("--quiet", "-q", action="store_true")
+    args = parser.parse_args(argv)
+    from .bulk import grade_class
+    from .i18n import default_language
+
+    root = Path(args.folder)
+    if not root.exists() or not (root.is_dir() or root.suffix.lower() == ".zip"):
+        print(f"grade bulk: error: {root}: not a folder or a zip file", file=sys.stderr)
+        return ExitCode.USAGE
+    show = sys.stderr.isatty() and not args.quiet
+    progress_bar = None
+    if show:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        progress_bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), transient=True)
+        progress_bar.start()
+        task = progress_bar.add_task("grading", total=None)
+
+    def progress(done: int, total: int, student: str) -> None:
+        if progress_bar is not None:
+            progress_bar.update(task, completed=done, total=total, description=f"grading {student}"[:40])
+
+    try:
+        result = grade_class(root, args.worksheet, args.out, jobs=args.jobs, seed=args.seed, force=args.force,
+                             lang=args.lang or default_language(), gradebook=args.gradebook,
+                             gradescope=args.format == "gradescope", progress=progress)
+    except NotADirectoryError as exc:
+        print(f"grade bulk: error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+    s = result.summary
+    mean = f", mean {s['score']['mean']:.2f}/{s['max_score']:g}" if s.get("score", {}).get("mean") is not None else ""
+    print(f"{len(result.rows)} students: {result.graded} graded, {result.cached} unchanged (cached), "
+          f"{s.get('did_not_load', 0)} did not load, {len(s.get('unreadable', []))} unreadable, "
+          f"{len(result.problems)} input problems{mean}; {result.seconds:.1f} s -> {args.out}/")
+    return ExitCode.OK
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "schema":
             return _cmd_schema(argv[1:])
+        if argv and argv[0] == "bulk":
+            return _cmd_bulk(argv[1:])
         if argv and argv[0] == "check-spec":
             from .selfcheck import main as check_spec_main
 

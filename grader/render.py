@@ -153,8 +153,36 @@ def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
     return buffer.getvalue()
 
 
+def to_gradescope(report: Report) -> str:
+    """Gradescope's ``results.json``: the automatic score, one test per check (manual ones omitted)."""
+    tests = []
+    for number, check in enumerate((c for c in report.checks() if c.status != "manual"), start=1):
+        lines = [check.message] if check.message else []
+        lines += [f"hint: {h.text}" for h in check.hints]
+        if check.failure is not None and check.failure.expected is not None and not check.hidden:
+            f = check.failure
+            lines += [f"call: {f.call}", *(f"input {k} = {v.text}" for k, v in f.inputs.items())]
+            lines += [f"got: {f.actual.text}" if f.actual else "", f"expected: {f.expected.text}"]
+        tests.append({"name": f"{check.id} ({check.status})", "number": str(number), "score": check.points,
+                      "max_score": check.max_points, "status": "passed" if check.status == "passed" else "failed",
+                      "output": "\n".join(l for l in lines if l), "tags": [check.id.split("/")[0]],
+                      "visibility": "visible"})
+    manual = report.manual_pending
+    output = f"{report.worksheet.title}: {report.score:g} / {report.max_score - manual:g} automatic points"
+    if manual:
+        output += f"; {manual:g} more points are graded by hand"
+    if not report.load.ok:
+        output += f"\n{report.load.message}"
+    return json.dumps({"score": report.score, "execution_time": int(round(report.duration)), "output": output,
+                       "visibility": "visible", "stdout_visibility": "hidden", "tests": tests,
+                       "extra_data": {"seed": report.seed, "sha256": report.submission.sha256,
+                                      "grader_version": report.grader_version}}, indent=2)
+
+
 def render(report: Report, fmt: str, *, width: int = 80, color: bool = False) -> str:
-    """Dispatch on a format name: ``terminal`` or ``json``."""
+    """Dispatch on a format name: ``terminal``, ``json`` or ``gradescope``."""
     if fmt == "json":
         return to_json(report) + "\n"
+    if fmt == "gradescope":
+        return to_gradescope(report) + "\n"
     return to_text(report, width=width, color=color)

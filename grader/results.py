@@ -145,6 +145,8 @@ class SubmissionInfo(_Model):
     path: str
     sha256: str
     format: Literal["py", "ipynb"]
+    student_id: Optional[str] = Field(None, description="set by bulk grading")
+    student_name: Optional[str] = None
 
 
 class WorksheetInfo(_Model):

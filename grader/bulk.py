@@ -1,0 +1,204 @@
+"""Bulk grading: a class folder (or zip) in; per-student reports, gradebooks and a summary out.
+
+Every submission is graded in its own sandboxed child, by a pool of worker processes that each load
+the worksheet and its reference once. Results are written atomically as they arrive; a cache keyed
+by the submission's content, the spec, the seed and the grader version lets an interrupted run
+resume where it stopped and an unchanged class be re-graded for free.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional, Union
+
+from .api import Grader, grader_version, open_worksheet
+from .discover import Discovery, Entry, discover
+from .errors import GraderError
+from .gradebook import Row, to_canvas, to_csv, to_moodle
+from .render import to_gradescope
+from .results import Report
+from .spec import Worksheet
+from .summary import summarize, to_markdown, write_plots
+
+CACHE = ".grader-cache"
+
+
+def student_seed(run_seed: int, student_id: str) -> int:
+    """Each student's seed: from the run seed and the student id, so a re-run reproduces it."""
+    return int.from_bytes(hashlib.sha256(f"{run_seed}:{student_id}".encode()).digest()[:4], "big")
+
+
+def spec_hash(ws: Worksheet) -> str:
+    """Hash of everything that defines the grading: the spec and its reference modules."""
+    digest = hashlib.sha256()
+    for name in filter(None, ("worksheet.toml", ws.reference, ws.generators, ws.mistakes)):
+        path = ws.path_of(name)
+        digest.update(path.name.encode() + (path.read_bytes() if path.is_file() else b""))
+    return digest.hexdigest()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and a rename: a kill leaves the old file or the new one, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass
+class BatchResult:
+    rows: list[Row] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    graded: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+    summary: dict = field(default_factory=dict)
+
+
+# One grader per worker process, made by the pool's initializer: the worksheet and its reference
+# are loaded once per process, not once per submission.
+_WORKER: dict[str, Grader] = {}
+
+
+def _init_worker(worksheet: str) -> None:
+    _WORKER["grader"] = Grader(worksheet)
+
+
+def _grade_one(path: str, seed: int, lang: str, hide: list[str]) -> tuple[Optional[str], str]:
+    try:
+        report = _WORKER["grader"].grade(path, seed=seed, lang=lang, hide=hide)
+        return report.model_dump_json(), ""
+    except GraderError as exc:
+        return None, str(exc)
+
+
+def _key(entry: Entry, content: bytes, spec: str, seed: int, lang: str) -> str:
+    text = json.dumps([hashlib.sha256(content).hexdigest(), spec, seed, grader_version(), lang, entry.student_id])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def grade_class(
+    root: Union[str, Path],
+    worksheet: Union[str, Path] = "td5",
+    out: Union[str, Path] = "results",
+    *,
+    jobs: Optional[int] = None,
+    seed: int = 0,
+    force: bool = False,
+    lang: str = "en",
+    gradebook: str = "default",
+    gradescope: bool = False,
+    progress: Optional[Callable[[int, int, str], None]] = None,
+) -> BatchResult:
+    """Grade every submission under ``root`` into ``out``; see the module docstring.
+
+    Raises:
+        NotADirectoryError: ``root`` is neither a folder nor a zip file.
+    """
+    started = time.monotonic()
+    root, out = Path(root), Path(out)
+    ws = open_worksheet(worksheet)
+    spec_path = str(ws.path_of("worksheet.toml"))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / CACHE).mkdir(exist_ok=True)
+    try:
+        found: Discovery = discover(root, ws.id, work=out / CACHE / "extracted")
+    except ValueError as exc:
+        raise NotADirectoryError(f"{root}: {exc}") from None
+    result = BatchResult(problems=list(found.problems))
+    spec = spec_hash(ws)
+    rows: dict[str, Row] = {}
+    todo: list[tuple[Entry, int, str]] = []
+    for entry in found.entries:
+        try:
+            content = entry.path.read_bytes()
+        except OSError as exc:
+            rows[entry.student_id] = Row(entry.student_id, entry.name, str(entry.path), "unreadable", None,
+                                         f"cannot read: {exc.strerror or exc}")
+            continue
+        seed_i = student_seed(seed, entry.student_id)
+        key = _key(entry, content, spec, seed_i, lang)
+        report_path, key_path = out / f"{entry.student_id}.json", out / CACHE / f"{entry.student_id}.key"
+        if not force and report_path.is_file() and key_path.is_file() and key_path.read_text() == key:
+            try:
+                report = Report.model_validate_json(report_path.read_text())
+                rows[entry.student_id] = _row(entry, report)
+                result.cached += 1
+                continue
+            except ValueError:
+                pass  # a damaged cached report is graded again
+        todo.append((entry, seed_i, key))
+    total = len(found.entries)
+    done = total - len(todo)
+    if progress:
+        progress(done, total, "")
+    hide = [str(out.resolve()), str(root.resolve())]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(spec_path,)) as pool:
+        pending: dict[Future, tuple[Entry, int, str]] = {}
+        queue = list(todo)
+        try:
+            while queue or pending:
+                while queue and len(pending) < workers * 2:
+                    entry, seed_i, key = queue.pop(0)
+                    pending[pool.submit(_grade_one, str(entry.path), seed_i, lang, hide)] = (entry, seed_i, key)
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    entry, seed_i, key = pending.pop(future)
+                    text, error = future.result()
+                    rows[entry.student_id] = _store(out, entry, text, error, key, gradescope)
+                    result.graded += text is not None
+                    done += 1
+                    if progress:
+                        progress(done, total, entry.student_id)
+        except KeyboardInterrupt:
+            for future in pending:
+                future.cancel()
+            raise
+    result.rows = [rows[e.student_id] for e in found.entries if e.student_id in rows]
+    _write_outputs(out, ws, result, gradebook)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _row(entry: Entry, report: Report) -> Row:
+    status = "graded" if report.load.ok else "load_error"
+    return Row(entry.student_id, entry.name, str(entry.path), status, report,
+               "" if report.load.ok else report.load.message)
+
+
+def _store(out: Path, entry: Entry, text: Optional[str], error: str, key: str, gradescope: bool) -> Row:
+    if text is None:
+        return Row(entry.student_id, entry.name, str(entry.path), "unreadable", None, error)
+    report = Report.model_validate_json(text)
+    warnings = list(report.warnings) + [f"{entry.path.name} chosen over {', '.join(Path(o).name for o in entry.others)}"
+                                        ] if entry.others else list(report.warnings)
+    report = report.model_copy(update={
+        "submission": report.submission.model_copy(update={"student_id": entry.student_id,
+                                                           "student_name": entry.name or None}),
+        "warnings": warnings})
+    write_atomic(out / f"{entry.student_id}.json", report.model_dump_json(indent=2))
+    if gradescope:
+        write_atomic(out / f"{entry.student_id}.gradescope.json", to_gradescope(report))
+    write_atomic(out / CACHE / f"{entry.student_id}.key", key)  # last: the report above is complete
+    return _row(entry, report)
+
+
+def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, gradebook: str) -> None:
+    rows = result.rows
+    write_atomic(out / "gradebook.csv", to_csv(rows))
+    if gradebook == "canvas":
+        write_atomic(out / "gradebook-canvas.csv", to_canvas(rows, f"{ws.title}"))
+    elif gradebook == "moodle":
+        write_atomic(out / "gradebook-moodle.csv", to_moodle(rows, ws.title))
+    summary = summarize(rows, result.problems)
+    plots = write_plots(summary, out)
+    summary["plots"] = plots
+    result.summary = summary
+    write_atomic(out / "summary.json", json.dumps(summary, indent=2))
+    write_atomic(out / "summary.md", to_markdown(summary, plots, ws.title))

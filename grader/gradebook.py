@@ -1,0 +1,79 @@
+"""Gradebook CSVs from a class's reports: our own, Canvas' import format, Moodle's import format.
+
+Pure functions: rows in, CSV text out (RFC 4180 quoting, UTF-8).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Optional
+
+from .results import Report
+
+
+@dataclass(frozen=True)
+class Row:
+    student_id: str
+    name: str
+    file: str
+    status: str  # graded | load_error | unreadable
+    report: Optional[Report]
+    message: str = ""
+
+
+def _questions(rows: list[Row]) -> list[tuple[str, float]]:
+    for row in rows:
+        if row.report is not None:
+            return [(q.id, q.max_score) for q in row.report.questions]
+    return []
+
+
+def to_csv(rows: list[Row]) -> str:
+    """One row per student: id, name, file, status, score per question, total, percent, seed."""
+    questions = _questions(rows)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student_id", "name", "file", "status", *[q for q, _ in questions], "total", "max",
+                     "percent", "manual_pending", "seed", "message"])
+    for row in rows:
+        r = row.report
+        scores = [next((q.score for q in r.questions if q.id == qid), "") for qid, _ in questions] if r else [""] * len(questions)
+        writer.writerow([row.student_id, row.name, row.file, row.status, *scores,
+                         r.score if r else 0, (r.max_score - r.manual_pending) if r else "",
+                         r.percent if r else 0, r.manual_pending if r else "", r.seed if r else "", row.message])
+    return buffer.getvalue()
+
+
+def to_canvas(rows: list[Row], assignment: str) -> str:
+    """Canvas gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, '<assignment>'.
+
+    ``ID`` is the Canvas user id taken from the download's file names; export the gradebook from
+    Canvas first and use its assignment column header (``Name (id)``) as ``assignment``.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    maximum = next((r.report.max_score - r.report.manual_pending for r in rows if r.report), 0)
+    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment])
+    writer.writerow(["Points Possible", "", "", "", "", f"{maximum:g}"])
+    for row in rows:
+        score = row.report.score if row.report else 0
+        writer.writerow([row.name or row.student_id, row.student_id, "", "", "", f"{score:g}"])
+    return buffer.getvalue()
+
+
+def to_moodle(rows: list[Row], assignment: str) -> str:
+    """Moodle grade import: map 'ID number' to the user field, the grade and feedback to the item."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["ID number", "Full name", assignment, f"Feedback for {assignment}"])
+    for row in rows:
+        r = row.report
+        if r is None:
+            feedback = row.message
+        else:
+            lost = [c.id for c in r.checks() if c.status not in ("passed", "manual")]
+            feedback = "all automatic checks passed" if not lost else "to review: " + ", ".join(lost)
+        writer.writerow([row.student_id, row.name, f"{r.score if r else 0:g}", feedback])
+    return buffer.getvalue()

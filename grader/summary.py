@@ -1,0 +1,130 @@
+"""Class summary: score distribution, pass rate per check, commonest failures and mistakes.
+
+``summarize`` is pure (reports in, a dict out: the content of summary.json); ``write_plots`` and
+``to_markdown`` render it. matplotlib is imported only in ``write_plots`` and is optional.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from pathlib import Path
+from typing import Any, Optional
+
+from .gradebook import Row
+
+
+def summarize(rows: list[Row], problems: list[str]) -> dict[str, Any]:
+    reports = [r.report for r in rows if r.report is not None]
+    scores = [r.score for r in reports]
+    maximum = reports[0].max_score - reports[0].manual_pending if reports else 0.0
+    per_question: dict[str, Any] = {}
+    per_check: dict[str, Any] = {}
+    failing: Counter[str] = Counter()
+    mistakes: Counter[str] = Counter()
+    mistake_text: dict[str, str] = {}
+    for report in reports:
+        for q in report.questions:
+            per_question.setdefault(q.id, {"max": q.max_score, "scores": []})["scores"].append(q.score)
+            for c in q.checks:
+                if c.status == "manual":
+                    continue
+                entry = per_check.setdefault(c.id, {"passed": 0, "total": 0, "statuses": Counter()})
+                entry["total"] += 1
+                entry["passed"] += c.status == "passed"
+                entry["statuses"][c.status] += 1
+                if c.status != "passed":
+                    failing[c.id] += 1
+                for h in c.hints:
+                    mistakes[h.id] += 1
+                    mistake_text[h.id] = h.text
+    bins = 10
+    histogram = [0] * bins
+    for s in scores:
+        histogram[min(bins - 1, int(bins * s / maximum)) if maximum else 0] += 1
+    return {
+        "students": len(rows),
+        "graded": len(reports),
+        "did_not_load": sum(1 for r in rows if r.status == "load_error"),
+        "unreadable": [{"student_id": r.student_id, "message": r.message} for r in rows if r.status == "unreadable"],
+        "discovery_problems": problems,
+        "max_score": maximum,
+        "score": {
+            "mean": statistics.fmean(scores) if scores else None,
+            "median": statistics.median(scores) if scores else None,
+            "min": min(scores) if scores else None,
+            "max": max(scores) if scores else None,
+            "histogram": {"bins": [round(maximum * i / bins, 4) for i in range(bins + 1)], "counts": histogram},
+        },
+        "questions": {qid: {"max": v["max"], "mean": statistics.fmean(v["scores"]), "median": statistics.median(v["scores"])}
+                      for qid, v in per_question.items()},
+        "checks": {cid: {"pass_rate": v["passed"] / v["total"], "statuses": dict(v["statuses"])}
+                   for cid, v in per_check.items()},
+        "commonest_failures": [{"check": cid, "students": n} for cid, n in failing.most_common(10)],
+        "commonest_mistakes": [{"mistake": mid, "students": n, "hint": mistake_text[mid]}
+                               for mid, n in mistakes.most_common(10)],
+    }
+
+
+def write_plots(summary: dict[str, Any], folder: Path) -> list[str]:
+    """PNG plots of the summary; none (and no error) when matplotlib is not installed."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    written = []
+    counts = summary["score"]["histogram"]["counts"]
+    edges = summary["score"]["histogram"]["bins"]
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.bar(edges[:-1], counts, width=(edges[1] - edges[0]) if len(edges) > 1 else 1, align="edge", edgecolor="black")
+    ax.set_xlabel("score")
+    ax.set_ylabel("students")
+    ax.set_title("Score distribution")
+    fig.tight_layout()
+    fig.savefig(folder / "scores.png", dpi=100)
+    plt.close(fig)
+    written.append("scores.png")
+    checks = summary["checks"]
+    if checks:
+        names = list(checks)
+        rates = [100 * checks[n]["pass_rate"] for n in names]
+        fig, ax = plt.subplots(figsize=(6, 0.3 * len(names) + 1))
+        ax.barh(names[::-1], rates[::-1], color="tab:green")
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("% of students passing")
+        ax.set_title("Pass rate per check")
+        fig.tight_layout()
+        fig.savefig(folder / "pass_rates.png", dpi=100)
+        plt.close(fig)
+        written.append("pass_rates.png")
+    return written
+
+
+def to_markdown(summary: dict[str, Any], plots: list[str], title: str) -> str:
+    score = summary["score"]
+    lines = [f"# {title}: class summary", "",
+             f"{summary['graded']} of {summary['students']} submissions graded; "
+             f"{summary['did_not_load']} did not load; {len(summary['unreadable'])} unreadable.", ""]
+    if score["mean"] is not None:
+        lines += [f"Score out of {summary['max_score']:g}: mean {score['mean']:.2f}, median {score['median']:g}, "
+                  f"min {score['min']:g}, max {score['max']:g}.", ""]
+    lines += [f"![{p}]({p})" for p in plots] + [""]
+    lines += ["## Questions", "", "| question | max | mean | median |", "|---|---|---|---|"]
+    lines += [f"| {q} | {v['max']:g} | {v['mean']:.2f} | {v['median']:g} |" for q, v in summary["questions"].items()]
+    lines += ["", "## Pass rate per check", "", "| check | pass rate |", "|---|---|"]
+    lines += [f"| {c} | {100 * v['pass_rate']:.0f}% |" for c, v in summary["checks"].items()]
+    if summary["commonest_mistakes"]:
+        lines += ["", "## Commonest known mistakes", "", "| mistake | students | hint |", "|---|---|---|"]
+        lines += [f"| {m['mistake']} | {m['students']} | {m['hint']} |" for m in summary["commonest_mistakes"]]
+    if summary["discovery_problems"] or summary["unreadable"]:
+        lines += ["", "## Inputs that could not be used", ""]
+        lines += [f"- {p}" for p in summary["discovery_problems"]]
+        lines += [f"- {u['student_id']}: {u['message']}" for u in summary["unreadable"]]
+    return "\n".join(lines) + "\n"
+
+
+def first(items: list[Any]) -> Optional[Any]:
+    return items[0] if items else None

@@ -1,0 +1,222 @@
+"""Bulk grading: discovery of every layout, isolation between students, outputs, resumption."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import BASE, EXAMPLES, replace_functions
+from grader.bulk import grade_class, student_seed
+from grader.cli import main
+from grader.discover import discover
+
+CLASS = EXAMPLES / "class"
+EXPECTED = {  # student id -> (automatic score, status)
+    "alice": (28.0, "graded"),
+    "bob": (16.5, "graded"),
+    "carol": (28.0, "graded"),
+    "12345": (28.0, "graded"),  # Moodle folder: "Dana Smith_12345_assignsubmission_file_"
+    "67890": (16.5, "graded"),  # Canvas file: "smitherin_67890_111_td5.py"
+    "eve": (0.0, "load_error"),
+}
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text())))
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    out = tmp_path_factory.mktemp("results")
+    result = grade_class(CLASS, "td5", out, jobs=2, gradebook="canvas", gradescope=True)
+    return out, result
+
+
+def test_discovery_of_the_example_class():
+    found = discover(CLASS, "td5")
+    ids = {e.student_id: e for e in found.entries}
+    assert set(ids) == set(EXPECTED)
+    assert ids["12345"].name == "Dana Smith" and ids["12345"].source == "moodle"
+    assert ids["67890"].name == "smitherin" and ids["67890"].source == "canvas"
+    assert ids["carol"].path.name == "td5.py" and ids["carol"].others  # the scratch file was left aside
+
+
+def test_scores_and_files(graded_class):
+    out, result = graded_class
+    rows = {r["student_id"]: r for r in read_csv(out / "gradebook.csv")}
+    assert {sid: (float(r["total"]), r["status"]) for sid, r in rows.items()} == EXPECTED
+    assert rows["12345"]["name"] == "Dana Smith"
+    header = list(rows["alice"])
+    assert header[:4] == ["student_id", "name", "file", "status"]
+    assert {"I.1", "II.2", "III.4", "total", "max", "percent", "seed"} <= set(header)
+    for sid in EXPECTED:
+        report = json.loads((out / f"{sid}.json").read_text())
+        assert report["submission"]["student_id"] == sid
+        assert report["seed"] == student_seed(0, sid)
+    carol = json.loads((out / "carol.json").read_text())
+    assert any("chosen over" in w for w in carol["warnings"])
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
+
+
+def test_lms_gradebooks(graded_class):
+    out, _ = graded_class
+    canvas = list(csv.reader(io.StringIO((out / "gradebook-canvas.csv").read_text())))
+    assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert canvas[1][0] == "Points Possible" and float(canvas[1][5]) == 28
+    assert {r[1]: float(r[5]) for r in canvas[2:]} == {sid: s for sid, (s, _) in EXPECTED.items()}
+
+
+def test_gradescope_results_follow_the_documented_fields(graded_class):
+    out, _ = graded_class
+    schema = {  # gradescope/autograder_samples docs/specs.md
+        "type": "object",
+        "properties": {
+            "score": {"type": "number"}, "execution_time": {"type": "integer"}, "output": {"type": "string"},
+            "visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+            "stdout_visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]},
+            "extra_data": {"type": "object"},
+            "tests": {"type": "array", "items": {"type": "object", "properties": {
+                "score": {"type": "number"}, "max_score": {"type": "number"}, "status": {"enum": ["passed", "failed"]},
+                "name": {"type": "string"}, "number": {"type": "string"}, "output": {"type": "string"},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "visibility": {"enum": ["hidden", "after_due_date", "after_published", "visible"]}},
+                "required": ["score", "max_score", "name"], "additionalProperties": False}},
+        },
+        "required": ["score", "tests"], "additionalProperties": False,
+    }
+    for sid, (score, _) in EXPECTED.items():
+        data = json.loads((out / f"{sid}.gradescope.json").read_text())
+        jsonschema.validate(data, schema)
+        assert data["score"] == score == sum(t["score"] for t in data["tests"])
+
+
+def test_summary(graded_class):
+    out, result = graded_class
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["students"] == 6 and summary["did_not_load"] == 1
+    assert sum(summary["score"]["histogram"]["counts"]) == 6
+    assert summary["checks"]["I.2/glorot_sigma"]["pass_rate"] == pytest.approx(3 / 6)
+    assert {m["mistake"] for m in summary["commonest_mistakes"]} >= {"glorot-sigma-sheet-typo", "bn-unbiased-variance"}
+    assert summary["questions"]["I.1"]["max"] == 3
+    markdown = (out / "summary.md").read_text()
+    assert "Pass rate per check" in markdown
+    for plot in summary["plots"]:
+        assert (out / plot).read_bytes()[:4] == b"\x89PNG"
+        assert f"]({plot})" in markdown
+
+
+def test_rerun_uses_the_cache_and_force_regrades(graded_class, tmp_path):
+    out, _ = graded_class
+    again = grade_class(CLASS, "td5", out, jobs=2)
+    assert again.cached == 6 and again.graded == 0
+    forced = grade_class(CLASS, "td5", out, jobs=2, force=True)
+    assert forced.graded == 6
+
+
+def _zip(path: Path, entries: dict[str, bytes], links: dict[str, str] | None = None) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+        for name, target in (links or {}).items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, target)
+    return path
+
+
+def test_zip_download_with_hostile_entries(tmp_path):
+    perfect = (EXAMPLES / "perfect.py").read_bytes()
+    archive = _zip(tmp_path / "download.zip", {
+        "Ann Lee_777_assignsubmission_file_/td5.py": perfect,
+        "leeann_888_999_answers.py": perfect,
+        "../escape.py": b"print('outside')",
+        "/abs/evil.py": b"x = 1",
+        "bomb.py": b"0" * (50 * 2**20),
+    }, links={"link.py": "/etc/passwd"})
+    out = tmp_path / "out"
+    result = grade_class(archive, "td5", out, jobs=2)
+    rows = {r.student_id: r for r in result.rows}
+    assert rows["777"].report.score == 28 and rows["777"].name == "Ann Lee"
+    assert rows["888"].report.score == 28
+    assert "bomb" not in rows and "link" not in rows and "escape" not in rows
+    problems = " ".join(result.problems)
+    assert "points outside" in problems and "symbolic link" in problems and "zip bomb" in problems
+    assert not (tmp_path / "escape.py").exists() and not Path("/abs/evil.py").exists()
+    assert not any(p.name == "escape.py" for p in tmp_path.rglob("*"))
+
+
+def test_hostile_students_affect_only_their_own_rows(tmp_path):
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    (klass / "good1.py").write_text(BASE)
+    (klass / "good2.py").write_text(BASE)
+    (klass / "looper.py").write_text(BASE + "\nwhile True:\n    pass\n")
+    (klass / "forker.py").write_text(replace_functions(BASE, {"good_sigma": """
+def good_sigma(d):
+    import os
+    for _ in range(500):
+        try:
+            os.fork()
+        except OSError:
+            break
+    return 1 / np.sqrt(d)"""}))
+    (klass / "vandal.py").write_text(replace_functions(BASE, {"good_sigma": f"""
+def good_sigma(d):
+    import glob
+    for path in glob.glob({str(klass)!r} + "/*.py") + glob.glob({str(tmp_path / 'out')!r} + "/*"):
+        try:
+            open(path, "w").write("vandalised")
+        except OSError:
+            pass
+    return 0.0"""}))
+    before = {p.name: p.read_text() for p in klass.iterdir()}
+    result = grade_class(klass, "td5", tmp_path / "out", jobs=2)
+    rows = {r.student_id: r for r in result.rows}
+    assert rows["good1"].report.score == 28 and rows["good2"].report.score == 28
+    assert rows["looper"].status == "load_error"
+    assert rows["vandal"].report.score == 27
+    assert {p.name: p.read_text() for p in klass.iterdir()} == before
+
+
+def test_interrupted_run_resumes_to_the_same_gradebook(tmp_path):
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    for i in range(10):
+        shutil.copy(EXAMPLES / ("perfect.py" if i % 2 else "partial.py"), klass / f"s{i:02d}.py")
+    reference = tmp_path / "reference"
+    grade_class(klass, "td5", reference, jobs=2)
+    out = tmp_path / "interrupted"
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "bulk", str(klass), "--out", str(out), "-j", "1", "-q"],
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("s*.json"))) < 3:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    written = list(out.glob("s*.json"))
+    assert 0 < len(written) < 10 and not (out / "gradebook.csv").exists()
+    for path in written:  # only complete files were left behind
+        json.loads(path.read_text())
+    resumed = grade_class(klass, "td5", out, jobs=2)
+    assert resumed.cached >= len(written) - 1 and resumed.graded + resumed.cached == 10
+    assert (out / "gradebook.csv").read_text() == (reference / "gradebook.csv").read_text()
+
+
+def test_cli_exit_codes_and_quiet_summary(tmp_path, capsys):
+    assert main(["bulk", str(tmp_path / "absent"), "--out", str(tmp_path / "o")]) == 2
+    assert main(["bulk", str(CLASS), "--out", str(tmp_path / "o"), "-q", "-j", "2"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1 and "6 students" in lines[0]
