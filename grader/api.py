@@ -18,7 +18,7 @@ from .i18n import localize
 from .errors import SubmissionError
 from .reference import load_reference
 from .results import CellError, LoadResult, QuestionResult, Report, SubmissionInfo, WorksheetInfo
-from .sandbox import Job, SandboxResult, run_in_sandbox
+from .sandbox import Job, Launcher, SandboxResult, run_in_sandbox
 from .spec import Limits, Worksheet, load_worksheet, resolve_worksheet
 from .submission import load_submission
 
@@ -99,7 +99,7 @@ def _load_result(result: SandboxResult, path: str) -> LoadResult:
 
 
 def _second_pass(ws: Worksheet, plans: list, results: list, reference, seed: int, submission,
-                 limits: Limits, hidden: list[str]) -> list:
+                 limits: Limits, hidden: list[str], launcher: Optional[Launcher] = None) -> list:
     """For failed checks: smaller failing inputs and gradient diagnoses, in one more child run."""
     shrinks = {i: shrink.candidates(ws, plan, results[i], reference, seed)
                for i, plan in enumerate(plans) if results[i].status == "failed"}
@@ -110,7 +110,7 @@ def _second_pass(ws: Worksheet, plans: list, results: list, reference, seed: int
     jobs = [job for c in shrinks.values() for job in c.jobs] + [p.job for p in probes.values()]
     if not jobs:
         return results
-    second = run_in_sandbox(submission.chunks, jobs, limits, hide=hidden)
+    second = run_in_sandbox(submission.chunks, jobs, limits, hide=hidden, launcher=launcher)
     outcomes = second.outcomes if second.load_ok else [None] * len(jobs)
     offset = 0
     for i, found in shrinks.items():
@@ -127,9 +127,11 @@ def _second_pass(ws: Worksheet, plans: list, results: list, reference, seed: int
 class Grader:
     """A worksheet with its trusted reference loaded once, ready to grade many submissions."""
 
-    def __init__(self, worksheet: Union[str, Path, Worksheet] = DEFAULT_WORKSHEET) -> None:
+    def __init__(self, worksheet: Union[str, Path, Worksheet] = DEFAULT_WORKSHEET, *,
+                 launcher: Optional[Launcher] = None) -> None:
         self.ws = open_worksheet(worksheet)
         self.reference = load_reference(self.ws)
+        self.launcher = launcher  # None: a fresh interpreter per child
 
     def grade(self, path: Union[str, Path], *, seed: Optional[int] = None, limits: Optional[Limits] = None,
               lang: str = "en", hide: Sequence[Union[str, Path]] = ()) -> Report:
@@ -144,7 +146,7 @@ class Grader:
         jobs = [job for plan in plans for job in plan.jobs]
         if ws.formulas():  # fetch the submission's formula answers too
             jobs.append(Job(steps=[{"attribute": formulas.ANSWERS_NAME}], timeout=ws.limits.call_timeout))
-        result = run_in_sandbox(submission.chunks, jobs, limits, hide=hidden)
+        result = run_in_sandbox(submission.chunks, jobs, limits, hide=hidden, launcher=self.launcher)
         outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
         results, offset = [], 0
         for plan in plans:
@@ -155,7 +157,7 @@ class Grader:
         if ws.formulas() and result.load_ok and outcomes[-1] is not None and outcomes[-1].status == "ok":
             results = formulas.apply(ws, [p.check for p in plans], results, outcomes[-1].outputs[0][0])
         if result.load_ok:
-            results = _second_pass(ws, plans, results, reference, seed, submission, limits, hidden)
+            results = _second_pass(ws, plans, results, reference, seed, submission, limits, hidden, self.launcher)
         by_question: dict[str, list] = {q.id: [] for q in ws.questions}
         for plan, check_result in zip(plans, results):
             by_question[plan.question.id].append(check_result)

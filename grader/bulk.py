@@ -19,7 +19,8 @@ from typing import Callable, Optional, Union
 
 from .api import Grader, grader_version, open_worksheet
 from .discover import Discovery, Entry, discover
-from .errors import GraderError
+from .errors import GraderError, SandboxError
+from .launch import ForkServer
 from .gradebook import Row, to_canvas, to_csv, to_moodle
 from .render import to_gradescope
 from .results import Report
@@ -66,7 +67,12 @@ _WORKER: dict[str, Grader] = {}
 
 
 def _init_worker(worksheet: str) -> None:
-    _WORKER["grader"] = Grader(worksheet)
+    # Started before the reference is loaded, the fork server never holds it; it dies with us.
+    try:
+        launcher = ForkServer()
+    except SandboxError:
+        launcher = None  # a fresh interpreter per child: slower, as safe
+    _WORKER["grader"] = Grader(worksheet, launcher=launcher)
 
 
 def _grade_one(path: str, seed: int, lang: str, hide: list[str]) -> tuple[Optional[str], str]:

@@ -1,7 +1,7 @@
 """The only module that starts processes: run a submission's calls in a limited child process.
 
-The child (``_child.py``) is started with ``python -I`` in a fresh empty directory, its own
-session, a scrubbed environment and resource limits. It streams one frame per finished call; the
+The child (``_child.py``) is started by a launcher (``launch.py``: a fresh ``python -I``, or a fork
+of a pre-warmed server) in an empty directory, its own session, a scrubbed environment. It streams one frame per finished call; the
 parent enforces the time limits, kills the whole process group on time-out or at the end, and
 starts a fresh child for the calls that remain after a time-out or a crash.
 """
@@ -11,21 +11,19 @@ from __future__ import annotations
 import os
 import selectors
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal, Optional, Sequence
+from typing import Any, Literal, Optional, Sequence, Union
 
 from .codec import CodecError, FrameReader, pack_frame, unpack_payload
 from .errors import SandboxError
+from .launch import Child, ForkServer, SubprocessLauncher
 from .spec import Limits
 
-CHILD = str(Path(__file__).with_name("_child.py"))
-ENV_ALLOWED = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+Launcher = Union[SubprocessLauncher, ForkServer]
 PARENT_LAYERS = ("subprocess", "own-session", "clean-environment", "stdin-closed", "output-capped")
 
 OutcomeStatus = Literal["ok", "raised", "missing", "timeout", "crashed", "invalid"]
@@ -132,8 +130,9 @@ class _ChildRun:
     """One child process working through a list of jobs until it finishes, hangs or dies."""
 
     def __init__(self, chunks: list[Chunk], jobs: list[Job], limits: Limits, workdir: str,
-                 total_deadline: float, stdout: _Capture, stderr: _Capture, hide: Sequence[str]) -> None:
-        self.chunks, self.jobs, self.limits, self.hide = chunks, jobs, limits, hide
+                 total_deadline: float, stdout: _Capture, stderr: _Capture, hide: Sequence[str],
+                 launcher: Launcher) -> None:
+        self.chunks, self.jobs, self.limits, self.hide, self.launcher = chunks, jobs, limits, hide, launcher
         self.workdir, self.total_deadline = workdir, total_deadline
         self.stdout, self.stderr = stdout, stderr
         self.state = _RunState()
@@ -168,21 +167,15 @@ class _ChildRun:
         request = self._request()
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
-        env = {"PATH": "/usr/bin:/bin", "HOME": self.workdir, "TMPDIR": self.workdir,
-               "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-               "MPLBACKEND": "Agg", **ENV_ALLOWED}
         try:
-            proc = subprocess.Popen(
-                [sys.executable, "-I", CHILD, str(req_r), str(resp_w)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                pass_fds=(req_r, resp_w), cwd=self.workdir, env=env, start_new_session=True,
-            )
-        except OSError as exc:
-            for fd in (req_r, req_w, resp_r, resp_w):
+            proc = self.launcher.start(req_r, resp_w, self.workdir)
+        except SandboxError:
+            for fd in (req_w, resp_r):
                 os.close(fd)
-            raise SandboxError(f"cannot start the sandboxed child: {exc}") from exc
-        os.close(req_r)
-        os.close(resp_w)
+            raise
+        finally:
+            os.close(req_r)
+            os.close(resp_w)
         writer = threading.Thread(target=self._write_request, args=(req_w, request), daemon=True)
         writer.start()
         try:
@@ -215,8 +208,7 @@ class _ChildRun:
             return self.total_deadline, "total"
         return own, label
 
-    def _pump(self, proc: subprocess.Popen, resp_r: int) -> None:
-        assert proc.stdout is not None and proc.stderr is not None
+    def _pump(self, proc: Child, resp_r: int) -> None:
         reader = FrameReader(self.limits.result_mb * 2**20)
         selector = selectors.DefaultSelector()
         selector.register(resp_r, selectors.EVENT_READ, "resp")
@@ -249,11 +241,7 @@ class _ChildRun:
                                               f"the limit is {self.limits.result_mb} MiB)")
                         return
             if not self._finished():
-                try:
-                    proc.wait(timeout=1)
-                except subprocess.TimeoutExpired:
-                    pass
-                self._stop("crashed", _crash_message(proc.returncode, self.limits.memory_mb))
+                self._stop("crashed", _crash_message(proc.wait(1.0), self.limits.memory_mb))
         finally:
             self._drain(selector)
             selector.close()
@@ -312,7 +300,8 @@ class _ChildRun:
 
     def _current_function(self) -> Optional[str]:
         if len(self.state.done) < len(self.jobs):
-            return self.jobs[len(self.state.done)].function_at(self.state.step)
+            job = self.jobs[len(self.state.done)]
+            return job.function_at(self.state.step if len(job.steps) > 1 else 0)
         return None
 
     def _stop(self, status: OutcomeStatus, message: str) -> None:
@@ -332,7 +321,7 @@ class _ChildRun:
 
 
 def _fd(key: Any) -> int:
-    return key.fileobj if isinstance(key.fileobj, int) else key.fileobj.fileno()
+    return key.fd
 
 
 def _outcome(data: Any, job: Job) -> JobOutcome:
@@ -381,7 +370,7 @@ def _kill_uid(uid: int) -> None:
             continue
 
 
-def _kill_group(proc: subprocess.Popen, state: _RunState) -> None:
+def _kill_group(proc: Child, state: _RunState) -> None:
     """Kill everything the child started: its process group, the PID namespace's init (which
     takes the whole namespace with it), and, without namespaces, every process of its uid."""
     try:
@@ -395,17 +384,11 @@ def _kill_group(proc: subprocess.Popen, state: _RunState) -> None:
             pass
     if state.uid is not None and _is_root() and "pid-namespace" not in state.layers and os.path.isdir("/proc"):
         _kill_uid(state.uid)
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL cannot be ignored
-        proc.kill()
-    for stream in (proc.stdout, proc.stderr):
-        if stream is not None:
-            stream.close()
+    proc.close()
 
 
 def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits, *,
-                   hide: Sequence[str] = ()) -> SandboxResult:
+                   hide: Sequence[str] = (), launcher: Optional[Launcher] = None) -> SandboxResult:
     """Run ``jobs`` against the submission made of ``chunks``; never raises for anything the code does.
 
     After a time-out or crash, the remaining jobs go to a fresh child; jobs that call the
@@ -434,7 +417,8 @@ def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits, *,
                                                                  f"({limits.total_timeout:g} s) was reached")
                 break
             restarts += 1
-            run = _ChildRun(chunks, [jobs[i] for i in pending], limits, workdir, total_deadline, stdout, stderr, hide)
+            run = _ChildRun(chunks, [jobs[i] for i in pending], limits, workdir, total_deadline, stdout, stderr, hide,
+                            launcher or SubprocessLauncher())
             state = run.run()
             if load is None:
                 load = state.load

@@ -1,0 +1,115 @@
+"""Throughput of ``grade bulk``: N synthetic submissions, submissions per second and peak memory.
+
+Usage: python bench/bulk.py --n 200 [--kind py|ipynb|mixed] [--hanging 0.02] [-j 2]
+
+The class mixes correct, wrong, crashing and (optionally) hanging submissions. Peak memory is the
+largest resident set seen over the grader's whole process tree (sampled every 20 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "submissions_example"
+
+
+def make_class(folder: Path, n: int, kind: str, hanging: float, seed: int = 0) -> dict[str, int]:
+    rng = random.Random(seed)
+    perfect = (EXAMPLES / "perfect.py").read_text()
+    partial = (EXAMPLES / "partial.py").read_text()
+    crashing = perfect.replace("def max_step(H):", "def max_step(H):\n    import ctypes; ctypes.string_at(0)\n\ndef _old(H):")
+    hang = perfect.replace("def max_step(H):", "def max_step(H):\n    import time; time.sleep(1000)\n\ndef _old(H):")
+    counts: dict[str, int] = {}
+    for i in range(n):
+        r = rng.random()
+        label, source = (("hanging", hang) if r < hanging else ("crashing", crashing) if r < hanging + 0.05
+                         else ("wrong", partial) if r < hanging + 0.25 else ("correct", perfect))
+        counts[label] = counts.get(label, 0) + 1
+        notebook = kind == "ipynb" or (kind == "mixed" and i % 2)
+        if notebook:
+            import nbformat
+            from nbformat.v4 import new_code_cell, new_notebook
+
+            nb = new_notebook(cells=[new_code_cell(c) for c in source.split("\n\n\n") if c.strip()])
+            (folder / f"student{i:05d}.ipynb").write_text(nbformat.writes(nb))
+        else:
+            (folder / f"student{i:05d}.py").write_text(source)
+    return counts
+
+
+def tree_rss(pid: int) -> int:
+    """Resident set of a process and all its descendants, in bytes."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry))
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        total += rss.get(p, 0)
+        stack += children.get(p, [])
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--kind", choices=("py", "ipynb", "mixed"), default="py")
+    parser.add_argument("--hanging", type=float, default=0.0, help="fraction of submissions that never return")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count())
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="grader-bench-"))
+    try:
+        klass = work / "class"
+        klass.mkdir()
+        counts = make_class(klass, args.n, args.kind, args.hanging)
+        grade = shutil.which("grade")
+        command = [grade] if grade else [sys.executable, "-m", "grader"]
+        start = time.perf_counter()
+        proc = subprocess.Popen([*command, "bulk", str(klass), "--out", str(work / "out"), "-q", "-j", str(args.jobs)],
+                                stdout=subprocess.PIPE, text=True)
+        peak = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, tree_rss(proc.pid))
+                time.sleep(0.02)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        output, _ = proc.communicate()
+        done.set()
+        sampler.join()
+        seconds = time.perf_counter() - start
+        summary = json.loads((work / "out" / "summary.json").read_text())
+        print(json.dumps({"n": args.n, "kind": args.kind, "jobs": args.jobs, "mix": counts,
+                          "seconds": round(seconds, 2), "per_second": round(args.n / seconds, 1),
+                          "peak_rss_mb": round(peak / 2**20, 1), "graded": summary["graded"],
+                          "exit": proc.returncode, "summary_line": output.strip()}, indent=2))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""Starting sandboxed children (with ``sandbox.py``, the only code that starts processes).
+
+Two launchers give the same ``Child``:
+
+- ``SubprocessLauncher``: a fresh ``python -I _child.py`` per child (interpreter start and the
+  numpy import paid each time; used for single submissions).
+- ``ForkServer``: one pre-warmed process (``_child.py --server``) that has imported numpy and
+  nothing of the grader's trusted side, and forks a fresh child per submission; the child then
+  confines itself exactly as a fresh one does. Used for bulk grading.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import socket
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Optional, Protocol
+
+from .errors import SandboxError
+
+CHILD = str(Path(__file__).with_name("_child.py"))
+ENV_ALLOWED = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+
+
+def child_env(workdir: str) -> dict[str, str]:
+    """The child's whole environment: a small allow-list, nothing of the grader's."""
+    return {"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "OMP_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", **ENV_ALLOWED}
+
+
+class Child(Protocol):
+    pid: int
+    stdout: int
+    stderr: int
+
+    def wait(self, timeout: float) -> Optional[int]:
+        """The exit code (negative: killed by that signal), or None if still running after ``timeout``."""
+
+    def close(self) -> None:
+        """Release the pipes (the process itself is killed by the caller)."""
+
+
+class _Popen:
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.proc, self.pid = proc, proc.pid
+        self.stdout = proc.stdout.fileno()  # type: ignore[union-attr]
+        self.stderr = proc.stderr.fileno()  # type: ignore[union-attr]
+
+    def wait(self, timeout: float) -> Optional[int]:
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def close(self) -> None:
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - it was SIGKILLed
+            pass
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+class SubprocessLauncher:
+    def start(self, req_r: int, resp_w: int, workdir: str) -> Child:
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-I", CHILD, str(req_r), str(resp_w)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                pass_fds=(req_r, resp_w), cwd=workdir, env=child_env(workdir), start_new_session=True)
+        except OSError as exc:
+            raise SandboxError(f"cannot start the sandboxed child: {exc}") from exc
+        return _Popen(proc)
+
+    def close(self) -> None:
+        pass
+
+
+class _Forked:
+    def __init__(self, server: "ForkServer", pid: int, stdout: int, stderr: int) -> None:
+        self.server, self.pid, self.stdout, self.stderr = server, pid, stdout, stderr
+
+    def wait(self, timeout: float) -> Optional[int]:
+        return self.server.status_of(self.pid, timeout)
+
+    def close(self) -> None:
+        for fd in (self.stdout, self.stderr):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.server.forget(self.pid)
+
+
+class ForkServer:
+    """A pre-warmed process that forks sandboxed children on request (see the module docstring)."""
+
+    def __init__(self, workdir_env: str = "/tmp") -> None:
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-I", CHILD, "--server", str(child.fileno())],
+                stdin=subprocess.DEVNULL, pass_fds=(child.fileno(),), env=child_env(workdir_env),
+                start_new_session=True)
+        except OSError as exc:
+            raise SandboxError(f"cannot start the fork server: {exc}") from exc
+        finally:
+            child.close()
+        self.sock = parent
+        self.statuses: dict[int, int] = {}
+        self.ignored: set[int] = set()  # children whose exit status nobody will ask for
+        ready = self._receive(timeout=30)
+        if ready != ("ready",):
+            self.close()
+            raise SandboxError("the fork server did not start")
+
+    def _receive(self, timeout: float) -> Optional[tuple]:
+        readable, _, _ = select.select([self.sock], [], [], max(timeout, 0))
+        if not readable:
+            return None
+        data = self.sock.recv(64)
+        if not data:
+            raise SandboxError("the fork server stopped")
+        kind = data[:1]
+        if kind == b"R":
+            return ("ready",)
+        if kind == b"P":
+            return ("pid", struct.unpack(">i", data[1:5])[0])
+        if kind == b"X":
+            pid, status = struct.unpack(">ii", data[1:9])
+            if pid in self.ignored:
+                self.ignored.discard(pid)
+            else:
+                self.statuses[pid] = status
+            return ("exit", pid)
+        raise SandboxError("the fork server sent nonsense")
+
+    def start(self, req_r: int, resp_w: int, workdir: str) -> Child:
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
+            socket.send_fds(self.sock, [b"S" + workdir.encode()], [req_r, resp_w, out_w, err_w])
+            deadline = time.monotonic() + 10
+            while True:
+                message = self._receive(deadline - time.monotonic())
+                if message is None:
+                    raise SandboxError("the fork server did not answer")
+                if message[0] == "pid":
+                    break
+        except (OSError, SandboxError):
+            for fd in (out_r, err_r):
+                os.close(fd)
+            raise
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+        return _Forked(self, message[1], out_r, err_r)
+
+    def status_of(self, pid: int, timeout: float) -> Optional[int]:
+        deadline = time.monotonic() + timeout
+        while pid not in self.statuses:
+            if self._receive(deadline - time.monotonic()) is None:
+                return None
+        status = self.statuses.pop(pid)
+        return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+    def forget(self, pid: int) -> None:
+        """Nobody will ask for this child's exit status: drop it now or when it arrives."""
+        if self.statuses.pop(pid, None) is None:
+            self.ignored.add(pid)
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        finally:
+            self.proc.kill()
+            self.proc.wait()
