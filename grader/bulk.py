@@ -21,7 +21,7 @@ from .api import Grader, grader_version, open_worksheet
 from .discover import Discovery, Entry, discover
 from .errors import GraderError, SandboxError
 from .launch import ForkServer
-from .gradebook import Row, to_canvas, to_csv, to_moodle
+from .gradebook import Digest, Row, to_canvas, to_csv, to_moodle
 from .render import to_gradescope
 from .results import Report
 from .spec import Worksheet
@@ -174,7 +174,7 @@ def grade_class(
 
 def _row(entry: Entry, report: Report) -> Row:
     status = "graded" if report.load.ok else "load_error"
-    return Row(entry.student_id, entry.name, str(entry.path), status, report,
+    return Row(entry.student_id, entry.name, str(entry.path), status, Digest.of(report),
                "" if report.load.ok else report.load.message)
 
 

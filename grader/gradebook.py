@@ -14,12 +14,49 @@ from .results import Report
 
 
 @dataclass(frozen=True)
+class QuestionScore:
+    id: str
+    score: float
+    max_score: float
+
+
+@dataclass(frozen=True)
+class CheckDigest:
+    id: str
+    status: str
+    hints: tuple[tuple[str, str], ...]  # (mistake id, hint text)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What a gradebook and a class summary need of a report: small, so memory stays flat in N."""
+
+    questions: tuple[QuestionScore, ...]
+    checks: tuple[CheckDigest, ...]
+    score: float
+    max_score: float
+    manual_pending: float
+    percent: float
+    seed: int
+    load_ok: bool
+    load_message: str
+
+    @classmethod
+    def of(cls, report: Report) -> "Digest":
+        return cls(
+            questions=tuple(QuestionScore(q.id, q.score, q.max_score) for q in report.questions),
+            checks=tuple(CheckDigest(c.id, c.status, tuple((h.id, h.text) for h in c.hints)) for c in report.checks()),
+            score=report.score, max_score=report.max_score, manual_pending=report.manual_pending,
+            percent=report.percent, seed=report.seed, load_ok=report.load.ok, load_message=report.load.message)
+
+
+@dataclass(frozen=True)
 class Row:
     student_id: str
     name: str
     file: str
     status: str  # graded | load_error | unreadable
-    report: Optional[Report]
+    report: Optional[Digest]
     message: str = ""
 
 
@@ -73,7 +110,7 @@ def to_moodle(rows: list[Row], assignment: str) -> str:
         if r is None:
             feedback = row.message
         else:
-            lost = [c.id for c in r.checks() if c.status not in ("passed", "manual")]
+            lost = [c.id for c in r.checks if c.status not in ("passed", "manual")]
             feedback = "all automatic checks passed" if not lost else "to review: " + ", ".join(lost)
         writer.writerow([row.student_id, row.name, f"{r.score if r else 0:g}", feedback])
     return buffer.getvalue()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from .gradebook import Row
 
@@ -26,18 +26,18 @@ def summarize(rows: list[Row], problems: list[str]) -> dict[str, Any]:
     for report in reports:
         for q in report.questions:
             per_question.setdefault(q.id, {"max": q.max_score, "scores": []})["scores"].append(q.score)
-            for c in q.checks:
-                if c.status == "manual":
-                    continue
-                entry = per_check.setdefault(c.id, {"passed": 0, "total": 0, "statuses": Counter()})
-                entry["total"] += 1
-                entry["passed"] += c.status == "passed"
-                entry["statuses"][c.status] += 1
-                if c.status != "passed":
-                    failing[c.id] += 1
-                for h in c.hints:
-                    mistakes[h.id] += 1
-                    mistake_text[h.id] = h.text
+        for c in report.checks:
+            if c.status == "manual":
+                continue
+            entry = per_check.setdefault(c.id, {"passed": 0, "total": 0, "statuses": Counter()})
+            entry["total"] += 1
+            entry["passed"] += c.status == "passed"
+            entry["statuses"][c.status] += 1
+            if c.status != "passed":
+                failing[c.id] += 1
+            for hint_id, text in c.hints:
+                mistakes[hint_id] += 1
+                mistake_text[hint_id] = text
     bins = 10
     histogram = [0] * bins
     for s in scores:
@@ -125,6 +125,3 @@ def to_markdown(summary: dict[str, Any], plots: list[str], title: str) -> str:
         lines += [f"- {u['student_id']}: {u['message']}" for u in summary["unreadable"]]
     return "\n".join(lines) + "\n"
 
-
-def first(items: list[Any]) -> Optional[Any]:
-    return items[0] if items else None
