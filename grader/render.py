@@ -121,7 +121,7 @@ def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
     if report.load.ok and report.load.errors:
         console.print(Text(label(lang, "cells"), style="yellow"))
         for err in report.load.errors:
-            line = f", line {err.line}" if err.line else ""
+            line = f", {'ligne' if lang == 'fr' else 'line'} {err.line}" if err.line else ""
             mark = "⏱" if err.interrupted else "✗"
             console.print(Text(f"  {mark} {err.where}{line}: {err.exception}: {err.message}"[:width * 2]))
     console.print()

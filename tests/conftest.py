@@ -105,6 +105,20 @@ def replace_functions(source: str, replacements: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def edited_td5(tmp_path: Path, edit) -> Path:
+    """A copy of TD 5 (spec and reference) whose spec text went through ``edit``; returns its folder."""
+    import shutil
+
+    target = tmp_path / "exercises" / "td5"
+    target.mkdir(parents=True)
+    shutil.copytree(ROOT / "reference", tmp_path / "reference")
+    text = (TD5 / "worksheet.toml").read_text()
+    new = edit(text)
+    assert new != text, "the edit did not apply"
+    (target / "worksheet.toml").write_text(new)
+    return target
+
+
 @pytest.fixture(scope="session")
 def td5():
     return load_worksheet(TD5)

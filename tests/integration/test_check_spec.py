@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 
-from conftest import ROOT, TD5
+from conftest import TD5, edited_td5
 from grader.cli import main
 from grader.selfcheck import run_selfcheck
 
 
 def _copy(tmp_path, edit):
-    target = tmp_path / "exercises" / "td5"
-    target.mkdir(parents=True)
-    shutil.copytree(ROOT / "reference", tmp_path / "reference")
-    text = (TD5 / "worksheet.toml").read_text()
-    new = edit(text)
-    assert new != text
-    (target / "worksheet.toml").write_text(new)
-    return target
+    return edited_td5(tmp_path, edit)
 
 
 def test_td5_is_sound(capsys):

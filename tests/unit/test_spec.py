@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from conftest import TD5
+from conftest import TD5, edited_td5
 from grader.errors import SpecError
 from grader.spec import Worksheet, load_worksheet, resolve_worksheet
 
@@ -36,14 +35,7 @@ def test_bundled_worksheet_resolves_by_name():
 
 
 def _copy(tmp_path, edit):
-    target = tmp_path / "exercises" / "td5"
-    target.mkdir(parents=True)
-    shutil.copytree(TD5.parent.parent / "reference", tmp_path / "reference")
-    text = (TD5 / "worksheet.toml").read_text()
-    new = edit(text)
-    assert new != text, "the edit did not apply"
-    (target / "worksheet.toml").write_text(new)
-    return target
+    return edited_td5(tmp_path, edit)
 
 
 def _error(tmp_path, edit) -> SpecError:
