@@ -74,6 +74,13 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         return {"$": "unsupported", "type": "nesting", "text": f"nested deeper than {MAX_DEPTH}"}
     t = type(value)
+    # the commonest exact types first: this runs for every value of every call
+    if t is dict and all(type(k) is str for k in value):
+        return {"$": "dict", "items": [[k, encode(v, blobs, depth + 1)] for k, v in value.items()]}
+    if t is list:
+        return [encode(v, blobs, depth + 1) for v in value]
+    if t is float:
+        return value if math.isfinite(value) else {"$": "float", "v": repr(value)}
     if value is None or t is bool or t is str and len(value) <= MAX_STR:
         return value
     if t is str:
@@ -147,6 +154,8 @@ def decode(data: Any, blobs: list[bytes], depth: int = 0) -> Any:
         raise CodecError(f"unexpected JSON value of type {type(data).__name__}")
     tag = data["$"]
     try:
+        if tag == "arr":
+            return _small_array(data)
         if tag == "tuple":
             return tuple(decode(v, blobs, depth + 1) for v in _list(data["items"]))
         if tag == "dict":
@@ -159,8 +168,6 @@ def decode(data: Any, blobs: list[bytes], depth: int = 0) -> Any:
             return complex(decode(data["re"], blobs, depth + 1), decode(data["im"], blobs, depth + 1))
         if tag == "ndarray":
             return _load_array(blobs[_index(data["blob"], len(blobs))])
-        if tag == "arr":
-            return _small_array(data)
         if tag == "rng":
             return RngSeed(entropy=int(data["entropy"]))
         if tag == "unsupported":
