@@ -7,7 +7,8 @@ command is a thin layer over it.
 from .api import grade_submission
 from .errors import GraderError, InternalError, SandboxError, SpecError, SubmissionError
 from .results import Report, report_schema
-from .spec import Worksheet, load_worksheet, resolve_worksheet
+from .spec import Worksheet
+from .specfile import load_worksheet, resolve_worksheet
 
 __version__ = "0.1.0"
 

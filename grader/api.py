@@ -19,7 +19,8 @@ from .errors import SubmissionError
 from .reference import load_reference
 from .results import CellError, LoadResult, QuestionResult, Report, SubmissionInfo, WorksheetInfo
 from .sandbox import Job, Launcher, SandboxResult, run_in_sandbox
-from .spec import Limits, Worksheet, load_worksheet, resolve_worksheet
+from .spec import Limits, Worksheet
+from .specfile import load_worksheet, resolve_worksheet
 from .submission import load_submission
 
 DEFAULT_WORKSHEET = "td5"

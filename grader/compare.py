@@ -35,7 +35,7 @@ def describe(value: Any) -> str:
     if isinstance(value, SympyText):
         return "a SymPy expression"
     if isinstance(value, np.ndarray):
-        return f"a 0-d array" if value.ndim == 0 else f"an array of shape {tuple(value.shape)}"
+        return "a 0-d array" if value.ndim == 0 else f"an array of shape {tuple(value.shape)}"
     if isinstance(value, bool):
         return "a bool"
     if isinstance(value, (tuple, list)):

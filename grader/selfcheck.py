@@ -19,12 +19,12 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .checks import case_rng, expected_parts, plan_check, run_steps
+from .checks import expected_parts, plan_check, run_steps
 from .compare import compare
 from .errors import SpecError
-from .generators import draw_inputs
 from .reference import Reference, load_reference
-from .spec import StatisticalCheck, Worksheet, load_worksheet, resolve_worksheet
+from .spec import StatisticalCheck, Worksheet
+from .specfile import load_worksheet, resolve_worksheet
 from .stats import check_sample
 
 

@@ -1,4 +1,4 @@
-"""Worksheet specs: strict, frozen pydantic models loaded from TOML, with readable errors.
+"""Worksheet specs: strict, frozen pydantic models (loaded from TOML by ``specfile.py``).
 
 A worksheet has questions; a question has checks. A check says which student function(s) to call,
 on which generated and edge-case inputs, how to compare, and for how many points.
@@ -6,20 +6,13 @@ on which generated and edge-case inputs, how to compare, and for how many points
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .errors import SpecError
 from .generators import Dim, Generator
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 SCHEMA_VERSION = 1
 SPEC_FILENAME = "worksheet.toml"
@@ -315,166 +308,3 @@ class Worksheet(Frozen):
 
     def tolerance_of(self, check: _Called) -> Tolerance:
         return check.tolerance or self.tolerance
-
-
-# ---------------------------------------------------------------- loading
-
-_TAGS = frozenset({"int", "float", "choice", "fixed", "array", "spd", "rng", "custom",
-                   "compare", "pipeline", "property", "statistical", "manual"})
-
-
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop the union tags pydantic puts into error paths (``checks[0].compare.function``)."""
-    out = []
-    for i, part in enumerate(loc):
-        tagged = isinstance(part, str) and part in _TAGS and i > 0
-        if tagged and (isinstance(loc[i - 1], int) or (i > 1 and loc[i - 2] == "inputs")):
-            continue
-        out.append(part)
-    return tuple(out)
-
-
-def _key_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
-def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line number of ``loc`` in the TOML text (array-of-tables headers, then keys)."""
-    lines = text.splitlines()
-    pos, prefix = 0, []
-    parts = [p for p in loc]
-    i = 0
-    found: int | None = None
-    while i < len(parts):
-        part = parts[i]
-        if isinstance(part, str) and i + 1 < len(parts) and isinstance(parts[i + 1], int):
-            prefix.append(part)
-            header = "[[" + ".".join(prefix) + "]]"
-            count, target = -1, parts[i + 1]
-            for n in range(pos, len(lines)):
-                if lines[n].strip() == header:
-                    count += 1
-                    if count == target:
-                        pos, found = n, n + 1
-                        break
-            else:
-                return found
-            i += 2
-            continue
-        if isinstance(part, str):
-            pattern = re.compile(rf"^\s*(\[+[^\]]*\b{re.escape(part)}\]+|{re.escape(part)}\s*=|\"{re.escape(part)}\"\s*=)")
-            for n in range(pos, len(lines)):
-                if n > pos and lines[n].lstrip().startswith("[[") and found is not None and n != pos:
-                    if not lines[n].strip().startswith("[[" + ".".join(prefix)):
-                        break
-                if pattern.search(lines[n]):
-                    pos, found = n, n + 1
-                    break
-        i += 1
-    return found
-
-
-def _readable(exc: ValidationError, text: str) -> list[str]:
-    problems = []
-    for err in exc.errors():
-        loc = _clean_loc(tuple(err["loc"]))
-        line = _line_of(text, loc)
-        where = f"line {line}: " if line else ""
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown key (not part of the spec format)"
-        elif err["type"] == "missing":
-            message = "required key is missing"
-        problems.append(f"{where}{_key_path(loc)}: {message}")
-    return problems
-
-
-def _defined_names(path: Path) -> set[str]:
-    """Top-level functions of a Python file, found by parsing it (never importing it)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-
-
-def _check_modules(ws: Worksheet, path: Path) -> list[str]:
-    problems = []
-    reference = ws.path_of(ws.reference)
-    if not reference.is_file():
-        return [f"reference: file {reference} does not exist"]
-    names = _defined_names(reference)
-    helpers: set[str] = set()
-    if ws.generators:
-        gen_path = ws.path_of(ws.generators)
-        if not gen_path.is_file():
-            return [f"generators: file {gen_path} does not exist"]
-        helpers = _defined_names(gen_path)
-    for qi, q in enumerate(ws.questions):
-        for ci, c in enumerate(q.checks):
-            where = f"questions[{qi}].checks[{ci}] ({q.id}/{c.id})"
-            if isinstance(c, (CompareCheck, PipelineCheck)):
-                for f in c.functions():
-                    if f not in names:
-                        problems.append(f"{where}: function {f!r} is not defined in the reference {reference.name}")
-            if isinstance(c, PropertyCheck) and c.predicate not in helpers:
-                problems.append(f"{where}: predicate {c.predicate!r} is not defined in the generators module")
-            if isinstance(c, StatisticalCheck) and c.scale.function not in names:
-                problems.append(f"{where}: scale function {c.scale.function!r} is not in the reference")
-            if not isinstance(c, ManualCheck):
-                for name, gen in c.inputs.items():
-                    if gen.kind == "custom" and gen.function not in helpers:
-                        problems.append(f"{where}.inputs.{name}: custom generator {gen.function!r} is not defined")
-    return problems
-
-
-def load_worksheet(path: str | Path) -> Worksheet:
-    """Load and validate a worksheet from a spec file or a folder holding ``worksheet.toml``.
-
-    Raises:
-        SpecError: the file is missing, not TOML, or not a valid spec (file, key path, reason).
-    """
-    path = Path(path)
-    if path.is_dir():
-        path = path / SPEC_FILENAME
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError(path, f"cannot read the spec: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(path, f"not valid TOML: {exc}") from None
-    if isinstance(data, dict) and data.get("schema_version") not in (None, SCHEMA_VERSION):
-        raise SpecError(path, f"schema_version {data.get('schema_version')!r} is not supported "
-                              f"(this grader reads version {SCHEMA_VERSION})")
-    data["base_dir"] = str(path.parent.resolve())
-    try:
-        ws = Worksheet.model_validate(data)
-    except ValidationError as exc:
-        raise SpecError(path, _readable(exc, text)) from None
-    problems = _check_modules(ws, path)
-    if problems:
-        raise SpecError(path, problems)
-    return ws
-
-
-def builtin_root() -> Path:
-    """Folder of the bundled worksheets: inside the installed package, or the source checkout."""
-    installed = Path(__file__).parent / "_content" / "exercises"
-    if installed.is_dir():
-        return installed
-    return Path(__file__).resolve().parent.parent / "exercises"
-
-
-def resolve_worksheet(name_or_path: str) -> Path:
-    """A worksheet spec file from a path, or from the name of a bundled worksheet (``td5``)."""
-    candidate = Path(name_or_path)
-    if candidate.exists():
-        return candidate / SPEC_FILENAME if candidate.is_dir() else candidate
-    bundled = builtin_root() / name_or_path / SPEC_FILENAME
-    if re.match(_IDENT, name_or_path) and bundled.is_file():
-        return bundled
-    known = sorted(p.name for p in builtin_root().iterdir() if (p / SPEC_FILENAME).is_file()) \
-        if builtin_root().is_dir() else []
-    raise SpecError(name_or_path, f"no such worksheet file or bundled worksheet (bundled: {', '.join(known) or 'none'})")

@@ -11,7 +11,7 @@ import struct
 import numpy as np
 import pytest
 
-from grader.codec import (CodecError, FrameReader, NoItem, RngSeed, Unsupported, decode, encode, pack_frame,
+from grader.codec import (CodecError, FrameReader, NoItem, RngSeed, Unsupported, decode, pack_frame,
                           unpack_payload)
 
 

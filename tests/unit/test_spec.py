@@ -6,9 +6,10 @@ import re
 
 import pytest
 
-from conftest import TD5, edited_td5
+from conftest import edited_td5
 from grader.errors import SpecError
-from grader.spec import Worksheet, load_worksheet, resolve_worksheet
+from grader.spec import Worksheet
+from grader.specfile import load_worksheet, resolve_worksheet
 
 
 def test_td5_covers_the_contract(td5):

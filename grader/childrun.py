@@ -1,0 +1,367 @@
+"""One sandboxed child's life: start it, feed it the request, read its frames, enforce the time
+limits, and kill everything it started. ``sandbox.py`` restarts children and aggregates outcomes.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal, Optional, Sequence, Union
+
+from .codec import CodecError, FrameReader, pack_frame, unpack_payload
+from .errors import SandboxError
+from .launch import Child, ForkServer, SubprocessLauncher
+from .spec import Limits
+
+Launcher = Union[SubprocessLauncher, ForkServer]
+
+OutcomeStatus = Literal["ok", "raised", "missing", "timeout", "crashed", "invalid"]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of submission source run at load time (a ``.py`` file, or one notebook cell)."""
+
+    source: str
+    filename: str
+    stop_on_error: bool = True
+
+
+@dataclass(frozen=True)
+class Job:
+    """One case: calls run in order in the child; ``steps`` use the child's wire format."""
+
+    steps: list[dict[str, Any]]
+    timeout: float
+
+    def function_at(self, step: int) -> Optional[str]:
+        if 0 <= step < len(self.steps):
+            return self.steps[step].get("function")
+        return None
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    status: OutcomeStatus
+    outputs: list[list[Any]] = field(default_factory=list)
+    message: str = ""
+    function: Optional[str] = None
+    exception: Optional[str] = None
+    line: Optional[int] = None
+    code: Optional[str] = None
+    traceback: str = ""
+    duration: float = 0.0
+
+
+class _Capture:
+    """Keeps the first ``cap`` bytes of a stream and counts the rest."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap, self.data, self.dropped = cap, bytearray(), 0
+
+    def add(self, chunk: bytes) -> None:
+        room = self.cap - len(self.data)
+        self.data += chunk[:max(room, 0)]
+        self.dropped += max(len(chunk) - max(room, 0), 0)
+
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+
+def _signal_name(code: int) -> str:
+    try:
+        return signal.Signals(-code).name
+    except ValueError:
+        return f"signal {-code}"
+
+
+def _crash_message(returncode: Optional[int], memory_mb: int) -> str:
+    if returncode is None:
+        return "the process stopped answering"
+    if returncode < 0:
+        name = _signal_name(returncode)
+        extra = " (a crash in native code, e.g. a segmentation fault)" if name == "SIGSEGV" else ""
+        if name == "SIGXCPU":
+            extra = " (CPU time limit)"
+        return f"the process was killed by {name}{extra}"
+    if returncode == 0:
+        return "the process exited before answering (os._exit(0) or similar)"
+    return f"the process exited with status {returncode} (os._exit, or out of memory above {memory_mb} MiB)"
+
+
+@dataclass
+class _RunState:
+    layers: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    init_pid: Optional[int] = None  # the sandbox's init (PID namespace) or the child itself
+    uid: Optional[int] = None
+    load: Optional[dict[str, Any]] = None
+    done: list[JobOutcome] = field(default_factory=list)
+    step: int = -1
+    stop: Optional[JobOutcome] = None  # the outcome of the job that ended this child
+
+
+class _ChildRun:
+    """One child process working through a list of jobs until it finishes, hangs or dies."""
+
+    def __init__(self, chunks: list[Chunk], jobs: list[Job], limits: Limits, workdir: str,
+                 total_deadline: float, stdout: _Capture, stderr: _Capture, hide: Sequence[str],
+                 launcher: Launcher) -> None:
+        self.chunks, self.jobs, self.limits, self.hide, self.launcher = chunks, jobs, limits, hide, launcher
+        self.workdir, self.total_deadline = workdir, total_deadline
+        self.stdout, self.stderr = stdout, stderr
+        self.state = _RunState()
+
+    def _request(self) -> bytes:
+        limits = {
+            "memory_bytes": self.limits.memory_mb * 2**20,
+            "file_bytes": self.limits.file_mb * 2**20,
+            "cpu_seconds": int(self.limits.total_timeout) + 2,
+            "core_bytes": 0,
+            "processes": self.limits.processes,
+        }
+        sandbox = {
+            "namespaces": self.limits.namespaces and sys.platform.startswith("linux"),
+            "hide": list(self.hide),
+            "workdir": self.workdir,
+            "uid": "auto" if _is_root() else None,
+            "tmp_bytes": max(self.limits.file_mb, 1) * 2**20,
+        }
+        return pack_frame({
+            "chunks": [{"source": c.source, "filename": c.filename, "stop_on_error": c.stop_on_error}
+                       for c in self.chunks],
+            "jobs": [{"steps": j.steps} for j in self.jobs],
+            "limits": limits,
+            "sandbox": sandbox,
+            "module_name": "submission",
+            "notebook": any(not c.stop_on_error for c in self.chunks),
+            "cell_timeout": self.limits.cell_timeout,
+        })
+
+    def run(self) -> _RunState:
+        request = self._request()
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        try:
+            proc = self.launcher.start(req_r, resp_w, self.workdir)
+        except SandboxError:
+            for fd in (req_w, resp_r):
+                os.close(fd)
+            raise
+        finally:
+            os.close(req_r)
+            os.close(resp_w)
+        writer = threading.Thread(target=self._write_request, args=(req_w, request), daemon=True)
+        writer.start()
+        try:
+            self._pump(proc, resp_r)
+        finally:
+            _kill_group(proc, self.state)
+            os.close(resp_r)
+            writer.join(timeout=1)
+        return self.state
+
+    @staticmethod
+    def _write_request(fd: int, data: bytes) -> None:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError:
+            pass  # the child died before reading: its exit is reported by the pump
+        finally:
+            os.close(fd)
+
+    def _deadline(self, started: float, last: float) -> tuple[float, str]:
+        if self.state.load is None:
+            own = started + self.limits.load_timeout
+            label = "load"
+        else:
+            own = last + self.jobs[len(self.state.done)].timeout
+            label = "job"
+        if self.total_deadline < own:
+            return self.total_deadline, "total"
+        return own, label
+
+    def _pump(self, proc: Child, resp_r: int) -> None:
+        reader = FrameReader(self.limits.result_mb * 2**20)
+        selector = selectors.DefaultSelector()
+        selector.register(resp_r, selectors.EVENT_READ, "resp")
+        selector.register(proc.stdout, selectors.EVENT_READ, "out")
+        selector.register(proc.stderr, selectors.EVENT_READ, "err")
+        started = last = time.monotonic()
+        resp_open = True
+        try:
+            while resp_open and not self._finished():
+                deadline, label = self._deadline(started, last)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._timed_out(label)
+                    return
+                for key, _ in selector.select(timeout=min(remaining, 0.5)):
+                    chunk = os.read(_fd(key), 1 << 16)
+                    if key.data != "resp":
+                        self._capture(key.data, chunk, selector, key)
+                        continue
+                    if not chunk:
+                        resp_open = False
+                        break
+                    for payload in reader.feed(chunk):
+                        self._handle(payload)
+                        last = time.monotonic()
+                        if self.state.stop is not None:
+                            return
+                    if reader.oversized is not None:
+                        self._stop("invalid", f"the result is too large ({reader.oversized / 2**20:.1f} MiB; "
+                                              f"the limit is {self.limits.result_mb} MiB)")
+                        return
+            if not self._finished():
+                self._stop("crashed", _crash_message(proc.wait(1.0), self.limits.memory_mb))
+        finally:
+            self._drain(selector)
+            selector.close()
+
+    def _capture(self, which: str, chunk: bytes, selector: selectors.BaseSelector, key: Any) -> None:
+        if not chunk:
+            selector.unregister(key.fileobj)
+        elif which == "out":
+            self.stdout.add(chunk)
+        else:
+            self.stderr.add(chunk)
+
+    def _drain(self, selector: selectors.BaseSelector) -> None:
+        """Collect what the child printed just before it finished (briefly; it may never close)."""
+        until = time.monotonic() + 0.05
+        while time.monotonic() < until:
+            events = [(k, e) for k, e in selector.select(timeout=0.01) if k.data != "resp"]
+            if not events:
+                return
+            for key, _ in events:
+                self._capture(key.data, os.read(_fd(key), 1 << 16), selector, key)
+
+    def _finished(self) -> bool:
+        if self.state.stop is not None:
+            return True
+        if self.state.load is not None and not self.state.load.get("ok"):
+            return True
+        return self.state.load is not None and len(self.state.done) == len(self.jobs)
+
+    def _handle(self, payload: bytes) -> None:
+        try:
+            message = unpack_payload(payload)
+            if not isinstance(message, dict):
+                raise CodecError("a message must be a dict")
+            kind = message.get("type")
+            if kind == "sandbox" and self.state.load is None and len(self.state.layers) < 40:
+                # one report from the confining process, one from the init that runs the student
+                self.state.layers += [str(x)[:40] for x in message.get("layers") or []][:20]
+                self.state.notes += [str(x)[:300] for x in message.get("notes") or []][:20]
+                pid, uid = message.get("pid"), message.get("uid")
+                if self.state.init_pid is None and isinstance(pid, int) and pid > 1:
+                    self.state.init_pid = pid
+                if self.state.uid is None and isinstance(uid, int) and uid >= 1000:
+                    self.state.uid = uid
+            elif kind == "loaded" and self.state.load is None:
+                self.state.load = {"ok": message.get("ok") is True, "errors": list(message.get("errors") or [])}
+            elif kind == "step" and message.get("job") == len(self.state.done):
+                self.state.step = int(message.get("step", -1))
+            elif kind == "job" and message.get("job") == len(self.state.done) and self.state.load:
+                self.state.done.append(_outcome(message.get("outcome"), self.jobs[len(self.state.done)]))
+                self.state.step = -1
+            else:
+                raise CodecError(f"unexpected message {kind!r}")
+        except (CodecError, TypeError, ValueError, KeyError) as exc:
+            self._stop("invalid", f"the child sent an unreadable result ({exc})")
+
+    def _current_function(self) -> Optional[str]:
+        if len(self.state.done) < len(self.jobs):
+            job = self.jobs[len(self.state.done)]
+            return job.function_at(self.state.step if len(job.steps) > 1 else 0)
+        return None
+
+    def _stop(self, status: OutcomeStatus, message: str) -> None:
+        if self.state.load is None:
+            self.state.load = {"ok": False, "errors": [], "message": message, "status": status}
+            return
+        self.state.stop = JobOutcome(status=status, message=message, function=self._current_function())
+
+    def _timed_out(self, label: str) -> None:
+        if label == "load":
+            message = f"the submission's top level did not finish within {self.limits.load_timeout:g} s"
+        elif label == "total":
+            message = f"the submission's total time limit ({self.limits.total_timeout:g} s) was reached"
+        else:
+            message = f"no answer within {self.jobs[len(self.state.done)].timeout:g} s"
+        self._stop("timeout", message)
+
+
+def _fd(key: Any) -> int:
+    return key.fd
+
+
+def _outcome(data: Any, job: Job) -> JobOutcome:
+    if not isinstance(data, dict):
+        raise CodecError("an outcome must be a dict")
+    status = data.get("status")
+    if status not in ("ok", "raised", "missing", "invalid"):
+        raise CodecError(f"unknown outcome status {status!r}")
+    outputs = data.get("outputs") or []
+    if status == "ok":
+        if not isinstance(outputs, list) or len(outputs) != len(job.steps) \
+                or not all(isinstance(o, list) for o in outputs):
+            raise CodecError("outputs do not match the steps")
+    def text(key: str, cap: int = 4000) -> str:
+        value = data.get(key)
+        return value[:cap] if isinstance(value, str) else ""
+    line = data.get("line")
+    duration = data.get("duration")
+    return JobOutcome(
+        status=status, outputs=outputs if status == "ok" else [],
+        message=text("message"), function=text("function", 200) or None,
+        exception=text("exception", 200) or None,
+        line=line if isinstance(line, int) and not isinstance(line, bool) else None,
+        code=text("code", 300) or None, traceback=text("traceback"),
+        duration=float(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool) else 0.0,
+    )
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _kill_uid(uid: int) -> None:
+    """Kill every process of the sandbox's own uid (root only; the uid belongs to one sandbox)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            os.kill(int(entry), signal.SIGKILL)
+                        break
+        except (OSError, ValueError):
+            continue
+
+
+def _kill_group(proc: Child, state: _RunState) -> None:
+    """Kill everything the child started: its process group, the PID namespace's init (which
+    takes the whole namespace with it), and, without namespaces, every process of its uid."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if state.init_pid and state.init_pid != proc.pid:
+        try:
+            os.kill(state.init_pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if state.uid is not None and _is_root() and "pid-namespace" not in state.layers and os.path.isdir("/proc"):
+        _kill_uid(state.uid)
+    proc.close()
