@@ -15,7 +15,7 @@ import re
 import struct
 from dataclasses import dataclass
 from json import dumps as _dumps, loads as _loads  # bound now: a submission may patch the json module
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 
@@ -140,45 +140,58 @@ class SympyText:
     srepr: str
 
 
-def decode(data: Any, blobs: list[bytes], depth: int = 0) -> Any:
-    """Rebuild a value from ``encode``'s output; raise ``CodecError`` on anything unexpected."""
-    if depth > MAX_DEPTH + 1:
-        raise CodecError("value nested too deeply")
-    if data is None or isinstance(data, (bool, str, float)):
-        return data
-    if isinstance(data, int):
-        return data
-    if isinstance(data, list):
-        return [decode(v, blobs, depth + 1) for v in data]
-    if not isinstance(data, dict) or not isinstance(data.get("$"), str):
-        raise CodecError(f"unexpected JSON value of type {type(data).__name__}")
-    tag = data["$"]
+def _hook(blobs: list[bytes]) -> Any:
+    """The JSON object hook that rebuilds tagged values as the C parser meets them (innermost first)."""
+    def hook(data: dict) -> Any:
+        tag = data.get("$")
+        if tag is None:
+            return data  # a plain JSON object: a dict of already-decoded values
+        try:
+            if tag == "arr":
+                return _small_array(data)
+            if tag == "tuple":
+                return tuple(_list(data["items"]))
+            if tag == "dict":
+                return {_str(k): v for k, v in _list(data["items"])}
+            if tag == "float":
+                if data["v"] not in ("nan", "inf", "-inf"):
+                    raise CodecError("bad float")
+                return float(data["v"])
+            if tag == "complex":
+                return complex(data["re"], data["im"])
+            if tag == "ndarray":
+                return _load_array(blobs[_index(data["blob"], len(blobs))])
+            if tag == "rng":
+                return RngSeed(entropy=int(data["entropy"]))
+            if tag == "unsupported":
+                return Unsupported(_str(data["type"])[:200], _str(data.get("text", ""))[:MAX_STR])
+            if tag == "noitem":
+                return NoItem(_str(data["text"])[:MAX_STR])
+            if tag == "sympy":
+                return SympyText(_str(data["srepr"])[:MAX_STR])
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, CodecError):
+                raise
+            raise CodecError(f"malformed {tag!r} value: {exc}") from None
+        raise CodecError(f"unknown value tag {tag!r}")
+    return hook
+
+
+def decode_json(text: Union[str, bytes], blobs: list[bytes]) -> Any:
+    """Parse ``encode``'s JSON and rebuild its values; raise ``CodecError`` on anything unexpected."""
     try:
-        if tag == "arr":
-            return _small_array(data)
-        if tag == "tuple":
-            return tuple(decode(v, blobs, depth + 1) for v in _list(data["items"]))
-        if tag == "dict":
-            return {_str(k): decode(v, blobs, depth + 1) for k, v in _list(data["items"])}
-        if tag == "float":
-            if data["v"] not in ("nan", "inf", "-inf"):
-                raise CodecError("bad float")
-            return float(data["v"])
-        if tag == "complex":
-            return complex(decode(data["re"], blobs, depth + 1), decode(data["im"], blobs, depth + 1))
-        if tag == "ndarray":
-            return _load_array(blobs[_index(data["blob"], len(blobs))])
-        if tag == "rng":
-            return RngSeed(entropy=int(data["entropy"]))
-        if tag == "unsupported":
-            return Unsupported(_str(data["type"])[:200], _str(data.get("text", ""))[:MAX_STR])
-        if tag == "noitem":
-            return NoItem(_str(data["text"])[:MAX_STR])
-        if tag == "sympy":
-            return SympyText(_str(data["srepr"])[:MAX_STR])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise CodecError(f"malformed {tag!r} value: {exc}") from None
-    raise CodecError(f"unknown value tag {tag!r}")
+        return _loads(text, object_hook=_hook(blobs))
+    except RecursionError:
+        raise CodecError("value nested too deeply") from None
+    except CodecError:
+        raise
+    except ValueError as exc:
+        raise CodecError(f"not JSON: {exc}") from None
+
+
+def decode(data: Any, blobs: list[bytes]) -> Any:
+    """Rebuild a value from ``encode``'s output (already parsed JSON)."""
+    return decode_json(_dumps(data), blobs)
 
 
 def _list(v: Any) -> list:
@@ -221,15 +234,16 @@ def _load_array(blob: bytes) -> np.ndarray:
 # ---------------------------------------------------------------- frames
 
 _LEN = struct.Struct(">Q")
-_HDR = struct.Struct(">I")
+_HDR = struct.Struct(">II")  # JSON length, number of blobs
+_BLOB = struct.Struct(">Q")
 
 
 def pack_frame(message: Any) -> bytes:
-    """Encode ``message`` (any value ``encode`` accepts) as one frame."""
+    """Encode ``message`` (any value ``encode`` accepts) as one frame:
+    ``u64 length | u32 JSON length | u32 blob count | u64 blob sizes... | JSON | blobs``."""
     blobs: list[bytes] = []
-    header = {"value": encode(message, blobs), "blobs": [len(b) for b in blobs]}
-    text = _dumps(header, separators=(",", ":"), allow_nan=False).encode()
-    payload = b"".join([_HDR.pack(len(text)), text, *blobs])
+    text = _dumps(encode(message, blobs), separators=(",", ":"), allow_nan=False).encode()
+    payload = b"".join([_HDR.pack(len(text), len(blobs)), *(_BLOB.pack(len(b)) for b in blobs), text, *blobs])
     return _LEN.pack(len(payload)) + payload
 
 
@@ -237,25 +251,19 @@ def unpack_payload(payload: bytes) -> Any:
     """Decode one frame's payload (without its length prefix)."""
     if len(payload) < _HDR.size:
         raise CodecError("truncated frame")
-    (hlen,) = _HDR.unpack_from(payload)
-    if hlen > len(payload) - _HDR.size:
+    text_len, count = _HDR.unpack_from(payload)
+    offset = _HDR.size + count * _BLOB.size
+    if offset + text_len > len(payload):
         raise CodecError("truncated frame header")
-    try:
-        header = _loads(payload[_HDR.size:_HDR.size + hlen])
-    except (ValueError, RecursionError) as exc:
-        raise CodecError(f"frame header is not JSON: {exc}") from None
-    if not isinstance(header, dict) or not isinstance(header.get("blobs"), list):
-        raise CodecError("frame header lacks blobs")
-    blobs, offset = [], _HDR.size + hlen
-    for size in header["blobs"]:
-        if not isinstance(size, int) or size < 0 or offset + size > len(payload):
+    sizes = [_BLOB.unpack_from(payload, _HDR.size + i * _BLOB.size)[0] for i in range(count)]
+    text = payload[offset:offset + text_len]
+    blobs, offset = [], offset + text_len
+    for size in sizes:
+        if offset + size > len(payload):
             raise CodecError("blob sizes do not match the frame")
         blobs.append(payload[offset:offset + size])
         offset += size
-    try:
-        return decode(header.get("value"), blobs)
-    except RecursionError:
-        raise CodecError("value nested too deeply") from None
+    return decode_json(text, blobs)
 
 
 class FrameReader:
