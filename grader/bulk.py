@@ -75,12 +75,24 @@ def _init_worker(worksheet: str) -> None:
     _WORKER["grader"] = Grader(worksheet, launcher=launcher)
 
 
-def _grade_one(path: str, seed: int, lang: str, hide: list[str]) -> tuple[Optional[str], str]:
+def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
+               gradescope: bool) -> tuple[Optional[Digest], str]:
+    """In a worker: grade one student and write their report(s); return the small digest."""
     try:
-        report = _WORKER["grader"].grade(path, seed=seed, lang=lang, hide=hide)
-        return report.model_dump_json(), ""
+        report = _WORKER["grader"].grade(str(entry.path), seed=seed, lang=lang, hide=hide)
     except GraderError as exc:
         return None, str(exc)
+    warnings = list(report.warnings)
+    if entry.others:
+        warnings.append(f"{entry.path.name} chosen over {', '.join(Path(o).name for o in entry.others)}")
+    report = report.model_copy(update={
+        "submission": report.submission.model_copy(update={"student_id": entry.student_id,
+                                                           "student_name": entry.name or None}),
+        "warnings": warnings})
+    write_atomic(Path(out) / f"{entry.student_id}.json", report.model_dump_json(indent=2))
+    if gradescope:
+        write_atomic(Path(out) / f"{entry.student_id}.gradescope.json", to_gradescope(report))
+    return Digest.of(report), ""
 
 
 def _key(entry: Entry, content: bytes, spec: str, seed: int, lang: str) -> str:
@@ -133,7 +145,7 @@ def grade_class(
         if not force and report_path.is_file() and key_path.is_file() and key_path.read_text() == key:
             try:
                 report = Report.model_validate_json(report_path.read_text())
-                rows[entry.student_id] = _row(entry, report)
+                rows[entry.student_id] = _row(entry, Digest.of(report))
                 result.cached += 1
                 continue
             except ValueError:
@@ -152,13 +164,19 @@ def grade_class(
             while queue or pending:
                 while queue and len(pending) < workers * 2:
                     entry, seed_i, key = queue.pop(0)
-                    pending[pool.submit(_grade_one, str(entry.path), seed_i, lang, hide)] = (entry, seed_i, key)
+                    pending[pool.submit(_grade_one, entry, seed_i, lang, hide, str(out), gradescope)] = (entry, seed_i, key)
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     entry, seed_i, key = pending.pop(future)
-                    text, error = future.result()
-                    rows[entry.student_id] = _store(out, entry, text, error, key, gradescope)
-                    result.graded += text is not None
+                    digest, error = future.result()
+                    if digest is None:
+                        rows[entry.student_id] = Row(entry.student_id, entry.name, str(entry.path), "unreadable",
+                                                     None, error)
+                    else:
+                        # the report is complete on disk: only now does the cache vouch for it
+                        write_atomic(out / CACHE / f"{entry.student_id}.key", key)
+                        rows[entry.student_id] = _row(entry, digest)
+                        result.graded += 1
                     done += 1
                     if progress:
                         progress(done, total, entry.student_id)
@@ -172,27 +190,10 @@ def grade_class(
     return result
 
 
-def _row(entry: Entry, report: Report) -> Row:
-    status = "graded" if report.load.ok else "load_error"
-    return Row(entry.student_id, entry.name, str(entry.path), status, Digest.of(report),
-               "" if report.load.ok else report.load.message)
-
-
-def _store(out: Path, entry: Entry, text: Optional[str], error: str, key: str, gradescope: bool) -> Row:
-    if text is None:
-        return Row(entry.student_id, entry.name, str(entry.path), "unreadable", None, error)
-    report = Report.model_validate_json(text)
-    warnings = list(report.warnings) + [f"{entry.path.name} chosen over {', '.join(Path(o).name for o in entry.others)}"
-                                        ] if entry.others else list(report.warnings)
-    report = report.model_copy(update={
-        "submission": report.submission.model_copy(update={"student_id": entry.student_id,
-                                                           "student_name": entry.name or None}),
-        "warnings": warnings})
-    write_atomic(out / f"{entry.student_id}.json", report.model_dump_json(indent=2))
-    if gradescope:
-        write_atomic(out / f"{entry.student_id}.gradescope.json", to_gradescope(report))
-    write_atomic(out / CACHE / f"{entry.student_id}.key", key)  # last: the report above is complete
-    return _row(entry, report)
+def _row(entry: Entry, digest: Digest) -> Row:
+    status = "graded" if digest.load_ok else "load_error"
+    return Row(entry.student_id, entry.name, str(entry.path), status, digest,
+               "" if digest.load_ok else digest.load_message)
 
 
 def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, gradebook: str) -> None:
