@@ -163,7 +163,7 @@ def to_gradescope(report: Report) -> str:
             f = check.failure
             lines += [f"call: {f.call}", *(f"input {k} = {v.text}" for k, v in f.inputs.items())]
             lines += [f"got: {f.actual.text}" if f.actual else "", f"expected: {f.expected.text}"]
-        tests.append({"name": f"{check.id} ({check.status})", "number": str(number), "score": check.points,
+        tests.append({"name": check.id + (f": {check.title}" if check.title else ""), "number": str(number), "score": check.points,
                       "max_score": check.max_points, "status": "passed" if check.status == "passed" else "failed",
                       "output": "\n".join(l for l in lines if l), "tags": [check.id.split("/")[0]],
                       "visibility": "visible"})
