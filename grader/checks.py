@@ -102,7 +102,6 @@ def plan_check(ws: Worksheet, question: Question, check: Check, reference: Refer
         job = Job(steps=[{"attribute": check.answer}], timeout=ws.limits.call_timeout)
         return Plan(question, check, full_id, parts, [Case(0, True, {})], [job])
     steps = check.steps()
-    names = [s.function for s in steps]
     sends: list[list[list[int]]] = [[] for _ in steps]
     for part in parts:
         sends[_step_of(check, part)].append(list(part.index))
@@ -119,10 +118,18 @@ def plan_check(ws: Worksheet, question: Question, check: Check, reference: Refer
         elif not isinstance(check, PropertyCheck):
             expected = expected_parts(check, parts, run_steps(check, inputs, reference.call))
         cases.append(Case(index, edge, inputs, expected, scale, shape))
-        jobs.append(Job(timeout=timeout, steps=[
-            {"function": s.function, "args": [_resolve_arg(a, inputs, names, None) for a in s.args], "send": sends[i]}
-            for i, s in enumerate(steps)]))
+        jobs.append(job_for(check, inputs, sends, timeout))
     return Plan(question, check, full_id, parts, cases, jobs, reference.helpers)
+
+
+def job_for(check: Check, inputs: dict[str, Any], sends: list[list[list[int]]], timeout: float) -> Job:
+    """The child's job for one case: each step's function, its arguments (inputs, or references to
+    earlier outputs resolved in the child), and which items of its output to send back."""
+    steps = check.steps()  # type: ignore[union-attr]
+    names = [s.function for s in steps]
+    return Job(timeout=timeout, steps=[
+        {"function": s.function, "args": [_resolve_arg(a, inputs, names, None) for a in s.args], "send": sends[i]}
+        for i, s in enumerate(steps)])
 
 
 # ---------------------------------------------------------------- judging

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .checks import Case, Plan, case_rng, expected_parts, judge_case_part, make_failure, run_steps
+from .checks import Case, Plan, case_rng, expected_parts, job_for, judge_case_part, make_failure, run_steps
 from .generators import draw_inputs
 from .reference import Reference
 from .results import CheckResult, join_part_messages
@@ -58,12 +58,7 @@ def candidates(ws: Worksheet, plan: Plan, result: CheckResult, reference: Refere
         except Exception:  # a simplified input the reference cannot take: skip it
             continue
         cases.append(Case(index=len(plan.cases) + k, edge=False, inputs=drawn, expected=expected))
-        from .checks import _resolve_arg  # the child's wire format for step arguments
-
-        names = [s.function for s in check.steps()]
-        jobs.append(Job(timeout=template.timeout, steps=[
-            {"function": s.function, "args": [_resolve_arg(a, drawn, names, None) for a in s.args],
-             "send": template.steps[i]["send"]} for i, s in enumerate(check.steps())]))
+        jobs.append(job_for(check, drawn, [step["send"] for step in template.steps], template.timeout))
     return Candidates(plan, cases, jobs) if cases else None
 
 
