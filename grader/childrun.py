@@ -148,7 +148,13 @@ class _ChildRun:
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         try:
-            proc = self.launcher.start(req_r, resp_w, self.workdir)
+            try:
+                proc = self.launcher.start(req_r, resp_w, self.workdir)
+            except SandboxError:
+                if isinstance(self.launcher, SubprocessLauncher):
+                    raise
+                # the fork server is gone: a fresh interpreter is slower but just as isolated
+                proc = SubprocessLauncher().start(req_r, resp_w, self.workdir)
         except SandboxError:
             for fd in (req_w, resp_r):
                 os.close(fd)

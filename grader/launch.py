@@ -153,10 +153,10 @@ class ForkServer:
                     raise SandboxError("the fork server did not answer")
                 if message[0] == "pid":
                     break
-        except (OSError, SandboxError):
+        except (OSError, SandboxError) as exc:
             for fd in (out_r, err_r):
                 os.close(fd)
-            raise
+            raise SandboxError(f"the fork server failed: {exc}") from exc
         finally:
             os.close(out_w)
             os.close(err_w)

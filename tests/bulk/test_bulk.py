@@ -220,3 +220,16 @@ def test_cli_exit_codes_and_quiet_summary(tmp_path, capsys):
     assert main(["bulk", str(CLASS), "--out", str(tmp_path / "o"), "-q", "-j", "2"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1 and "6 students" in lines[0]
+
+
+def test_a_dead_fork_server_falls_back_to_fresh_interpreters(tmp_path):
+    from grader.api import Grader
+    from grader.launch import ForkServer
+
+    server = ForkServer()
+    grader = Grader("td5", launcher=server)
+    assert grader.grade(EXAMPLES / "perfect.py", seed=1).score == 28
+    server.proc.kill()
+    server.proc.wait()
+    report = grader.grade(EXAMPLES / "perfect.py", seed=1)
+    assert report.score == 28 and report.load.ok
