@@ -48,6 +48,7 @@ class Plan:
     cases: list[Case]
     jobs: list[Job]
     helpers: dict[str, Any] = field(default_factory=dict)  # predicates, for property checks
+    part_steps: list[int] = field(default_factory=list)  # the step whose output each part reads
 
 
 def case_rng(seed: int, full_id: str, index: int) -> np.random.Generator:
@@ -62,8 +63,9 @@ def _parts(check: Check) -> list[Part]:
 
 
 def _step_of(check: Check, part: Part) -> int:
-    names = [s.function for s in check.steps()]  # type: ignore[union-attr]
-    return names.index(part.step) if part.step else len(names) - 1
+    if part.step is None:
+        return len(check.steps()) - 1  # type: ignore[union-attr]
+    return [s.function for s in check.steps()].index(part.step)  # type: ignore[union-attr]
 
 
 def _pick(value: Any, path: list[int]) -> Any:
@@ -119,7 +121,8 @@ def plan_check(ws: Worksheet, question: Question, check: Check, reference: Refer
             expected = expected_parts(check, parts, run_steps(check, inputs, reference.call))
         cases.append(Case(index, edge, inputs, expected, scale, shape))
         jobs.append(job_for(check, inputs, sends, timeout))
-    return Plan(question, check, full_id, parts, cases, jobs, reference.helpers)
+    return Plan(question, check, full_id, parts, cases, jobs, reference.helpers,
+                [_step_of(check, p) for p in parts])
 
 
 def job_for(check: Check, inputs: dict[str, Any], sends: list[list[list[int]]], timeout: float) -> Job:
@@ -248,7 +251,7 @@ def judge_case_part(ws: Worksheet, plan: Plan, case: Case, job: Job, outcome: Op
         status, message = _outcome_status(outcome)
         return status, message, None, None
     part = plan.parts[p]
-    step = _step_of(plan.check, part)
+    step = plan.part_steps[p] if plan.part_steps else _step_of(plan.check, part)
     try:
         actual = outcome.outputs[step][job.steps[step]["send"].index(list(part.index))]
     except (IndexError, TypeError, ValueError):

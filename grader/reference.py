@@ -9,6 +9,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
+import numpy as np
+
 from .codec import RngSeed
 from .errors import InternalError, SpecError
 from .spec import Worksheet
@@ -44,8 +46,18 @@ class Reference:
         func = getattr(self.solution, function, None)
         if not callable(func):
             raise InternalError(f"the reference has no function {function}()")
-        real = [a.make() if isinstance(a, RngSeed) else copy.deepcopy(a) for a in args]
-        return func(*real)
+        return func(*(_private_copy(a) for a in args))
+
+
+def _private_copy(value: Any) -> Any:
+    """A copy the reference may mutate freely (cheap for the common immutable and array inputs)."""
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    if type(value) is np.ndarray:
+        return value.copy()
+    if isinstance(value, RngSeed):
+        return value.make()
+    return copy.deepcopy(value)
 
 
 def load_reference(ws: Worksheet) -> Reference:
