@@ -16,10 +16,11 @@ from .spec import Formula, Worksheet
 ANSWERS_NAME = "ANSWERS"
 
 
-def _formula_of(check: Any, part_index: int, single: bool) -> Optional[Formula]:
+def _formula_of(check: Any, part_index: int) -> Optional[Formula]:
+    """The formula accepted for one part of a check (or for the whole check when it has no parts)."""
     if check.parts:
         return check.parts[part_index].formula
-    return getattr(check, "formula", None) if single else None
+    return getattr(check, "formula", None)
 
 
 def apply(ws: Worksheet, checks: list[Any], results: list[CheckResult], answers: Any) -> list[CheckResult]:
@@ -27,7 +28,7 @@ def apply(ws: Worksheet, checks: list[Any], results: list[CheckResult], answers:
     if not isinstance(answers, dict) or not answers:
         return results
     needed = [(i, p) for i, c in enumerate(checks) for p in range(max(1, len(getattr(c, "parts", []))))
-              if _formula_of(c, p, True) and _formula_of(c, p, True).key in answers
+              if _formula_of(c, p) is not None and _formula_of(c, p).key in answers  # type: ignore[union-attr]
               and (results[i].parts[p].status if results[i].parts else results[i].status) == "missing"]
     if not needed:
         return results
@@ -52,7 +53,7 @@ def apply(ws: Worksheet, checks: list[Any], results: list[CheckResult], answers:
 
     out = list(results)
     for i, p in needed:
-        formula = _formula_of(checks[i], p, True)
+        formula = _formula_of(checks[i], p)
         raw = answers[formula.key]
         shown = symbolic.answer_text(raw) or type(raw).__name__
         try:
