@@ -27,7 +27,7 @@ def _grade_parser() -> argparse.ArgumentParser:
         epilog="Other commands: 'grade schema' prints the JSON Schema of the report.")
     parser.add_argument("file", help="the submission (.py or .ipynb)")
     parser.add_argument("--worksheet", "-w", default="td5", help="bundled worksheet name or spec path (default: td5)")
-    parser.add_argument("--format", "-f", choices=("terminal", "json", "gradescope"), default="terminal")
+    parser.add_argument("--format", "-f", choices=("terminal", "json", "gradescope", "junit"), default="terminal")
     parser.add_argument("--out", "-o", help="write the report to this file instead of the terminal")
     parser.add_argument("--seed", type=int, help="seed of the random inputs (default: from the file's content)")
     parser.add_argument("--lang", choices=("en", "fr"), default=None,

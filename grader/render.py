@@ -179,10 +179,40 @@ def to_gradescope(report: Report) -> str:
                                       "grader_version": report.grader_version}}, indent=2)
 
 
+def to_junit(report: Report) -> str:
+    """JUnit XML (one test case per check) for CI systems; manual checks are reported as skipped."""
+    from xml.etree import ElementTree as ET
+
+    checks = report.checks()
+    failures = sum(c.status == "failed" for c in checks)
+    errors = sum(c.status in ("error", "timeout", "missing") for c in checks)
+    skipped = sum(c.status == "manual" for c in checks)
+    suite = ET.Element("testsuite", name=f"{report.worksheet.id}:{report.submission.path}", tests=str(len(checks)),
+                       failures=str(failures), errors=str(errors), skipped=str(skipped),
+                       time=f"{report.duration:.3f}")
+    for check in checks:
+        question, name = check.id.split("/", 1)
+        case = ET.SubElement(suite, "testcase", classname=question, name=name, time=f"{check.duration:.6f}")
+        text = "\n".join([check.message, *(f"hint: {h.text}" for h in check.hints)]).strip()
+        if check.status == "failed":
+            ET.SubElement(case, "failure", message=check.message[:200]).text = text
+        elif check.status in ("error", "timeout", "missing"):
+            ET.SubElement(case, "error", message=f"{check.status}: {check.message[:200]}").text = text
+        elif check.status == "manual":
+            ET.SubElement(case, "skipped", message="graded by hand")
+        ET.SubElement(case, "properties")
+        ET.SubElement(case.find("properties"), "property", name="points", value=f"{check.points:g}/{check.max_points:g}")
+    if not report.load.ok:
+        ET.SubElement(suite, "system-err").text = report.load.message
+    return ET.tostring(suite, encoding="unicode")
+
+
 def render(report: Report, fmt: str, *, width: int = 80, color: bool = False) -> str:
-    """Dispatch on a format name: ``terminal``, ``json`` or ``gradescope``."""
+    """Dispatch on a format name: ``terminal``, ``json``, ``gradescope`` or ``junit``."""
     if fmt == "json":
         return to_json(report) + "\n"
     if fmt == "gradescope":
         return to_gradescope(report) + "\n"
+    if fmt == "junit":
+        return '<?xml version="1.0" encoding="utf-8"?>\n' + to_junit(report) + "\n"
     return to_text(report, width=width, color=color)

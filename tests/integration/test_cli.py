@@ -119,3 +119,15 @@ def test_language_defaults_to_the_locale(tmp_path):
     env_fr = subprocess.run([sys.executable, "-m", "grader", str(EXAMPLES / "partial.py")], capture_output=True,
                             text=True, timeout=120, env={**__import__("os").environ, "LANG": "fr_FR.UTF-8", "LC_ALL": ""})
     assert "Ce qui ne va pas" in env_fr.stdout
+
+
+def test_junit_report():
+    from xml.etree import ElementTree as ET
+
+    result = run(str(EXAMPLES / "partial.py"), "--format", "junit")
+    suite = ET.fromstring(result.stdout.split("\n", 1)[1])
+    assert suite.tag == "testsuite" and int(suite.get("tests")) == 17
+    assert int(suite.get("failures")) == 6 and int(suite.get("skipped")) == 2 and int(suite.get("errors")) == 0
+    failed = {c.get("classname") + "/" + c.get("name") for c in suite if c.find("failure") is not None}
+    assert "I.2/glorot_sigma" in failed and "III.4/optimal_step" in failed
+    assert "hint:" in suite.find(".//failure").text
