@@ -185,7 +185,7 @@ def grade_class(
                 future.cancel()
             raise
     result.rows = [rows[e.student_id] for e in found.entries if e.student_id in rows]
-    _write_outputs(out, ws, result, gradebook)
+    _write_outputs(out, ws, result, gradebook, lang)
     result.seconds = time.monotonic() - started
     return result
 
@@ -196,7 +196,7 @@ def _row(entry: Entry, digest: Digest) -> Row:
                "" if digest.load_ok else digest.load_message)
 
 
-def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, gradebook: str) -> None:
+def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, gradebook: str, lang: str) -> None:
     rows = result.rows
     write_atomic(out / "gradebook.csv", to_csv(rows))
     if gradebook == "canvas":
@@ -208,4 +208,4 @@ def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, gradebook: str
     summary["plots"] = plots
     result.summary = summary
     write_atomic(out / "summary.json", json.dumps(summary, indent=2))
-    write_atomic(out / "summary.md", to_markdown(summary, plots, ws.title))
+    write_atomic(out / "summary.md", to_markdown(summary, plots, ws.title, lang))

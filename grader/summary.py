@@ -103,24 +103,40 @@ def write_plots(summary: dict[str, Any], folder: Path) -> list[str]:
     return written
 
 
-def to_markdown(summary: dict[str, Any], plots: list[str], title: str) -> str:
+WORDS = {
+    "en": {"summary": "class summary", "graded": "{g} of {n} submissions graded; {d} did not load; {u} unreadable.",
+           "score": "Score out of {m}: mean {mean}, median {median}, min {lo}, max {hi}.", "questions": "Questions",
+           "qhead": "| question | max | mean | median |", "rates": "Pass rate per check",
+           "rhead": "| check | pass rate |", "mistakes": "Commonest known mistakes",
+           "mhead": "| mistake | students | hint |", "inputs": "Inputs that could not be used"},
+    "fr": {"summary": "bilan de la classe", "graded": "{g} soumissions notées sur {n} ; {d} ne se chargent pas ; "
+                                                      "{u} illisibles.",
+           "score": "Note sur {m} : moyenne {mean}, médiane {median}, min {lo}, max {hi}.", "questions": "Questions",
+           "qhead": "| question | max | moyenne | médiane |", "rates": "Taux de réussite par vérification",
+           "rhead": "| vérification | taux de réussite |", "mistakes": "Erreurs connues les plus fréquentes",
+           "mhead": "| erreur | élèves | indice |", "inputs": "Entrées inutilisables"},
+}
+
+
+def to_markdown(summary: dict[str, Any], plots: list[str], title: str, lang: str = "en") -> str:
+    w = WORDS.get(lang, WORDS["en"])
     score = summary["score"]
-    lines = [f"# {title}: class summary", "",
-             f"{summary['graded']} of {summary['students']} submissions graded; "
-             f"{summary['did_not_load']} did not load; {len(summary['unreadable'])} unreadable.", ""]
+    lines = [f"# {title}: {w['summary']}", "",
+             w["graded"].format(g=summary["graded"], n=summary["students"], d=summary["did_not_load"],
+                                u=len(summary["unreadable"])), ""]
     if score["mean"] is not None:
-        lines += [f"Score out of {summary['max_score']:g}: mean {score['mean']:.2f}, median {score['median']:g}, "
-                  f"min {score['min']:g}, max {score['max']:g}.", ""]
+        lines += [w["score"].format(m=f"{summary['max_score']:g}", mean=f"{score['mean']:.2f}",
+                                    median=f"{score['median']:g}", lo=f"{score['min']:g}", hi=f"{score['max']:g}"), ""]
     lines += [f"![{p}]({p})" for p in plots] + [""]
-    lines += ["## Questions", "", "| question | max | mean | median |", "|---|---|---|---|"]
+    lines += [f"## {w['questions']}", "", w["qhead"], "|---|---|---|---|"]
     lines += [f"| {q} | {v['max']:g} | {v['mean']:.2f} | {v['median']:g} |" for q, v in summary["questions"].items()]
-    lines += ["", "## Pass rate per check", "", "| check | pass rate |", "|---|---|"]
+    lines += ["", f"## {w['rates']}", "", w["rhead"], "|---|---|"]
     lines += [f"| {c} | {100 * v['pass_rate']:.0f}% |" for c, v in summary["checks"].items()]
     if summary["commonest_mistakes"]:
-        lines += ["", "## Commonest known mistakes", "", "| mistake | students | hint |", "|---|---|---|"]
+        lines += ["", f"## {w['mistakes']}", "", w["mhead"], "|---|---|---|"]
         lines += [f"| {m['mistake']} | {m['students']} | {m['hint']} |" for m in summary["commonest_mistakes"]]
     if summary["discovery_problems"] or summary["unreadable"]:
-        lines += ["", "## Inputs that could not be used", ""]
+        lines += ["", f"## {w['inputs']}", ""]
         lines += [f"- {p}" for p in summary["discovery_problems"]]
         lines += [f"- {u['student_id']}: {u['message']}" for u in summary["unreadable"]]
     return "\n".join(lines) + "\n"

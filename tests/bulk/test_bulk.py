@@ -233,3 +233,13 @@ def test_a_dead_fork_server_falls_back_to_fresh_interpreters(tmp_path):
     server.proc.wait()
     report = grader.grade(EXAMPLES / "perfect.py", seed=1)
     assert report.score == 28 and report.load.ok
+
+
+def test_summary_in_french(graded_class):
+    from grader.summary import to_markdown
+
+    out, _ = graded_class
+    summary = json.loads((out / "summary.json").read_text())
+    text = to_markdown(summary, summary["plots"], "TD 5", "fr")
+    assert "bilan de la classe" in text and "Taux de réussite par vérification" in text
+    assert "Pass rate" not in text
