@@ -125,7 +125,7 @@ def grade_class(
     out.mkdir(parents=True, exist_ok=True)
     (out / CACHE).mkdir(exist_ok=True)
     try:
-        found: Discovery = discover(root, ws.id, work=out / CACHE / "extracted")
+        found: Discovery = discover(root, ws.id, work=out / CACHE / "extracted", exclude=(out,))
     except ValueError as exc:
         raise NotADirectoryError(f"{root}: {exc}") from None
     result = BatchResult(problems=list(found.problems))

@@ -74,9 +74,12 @@ def _safe_id(text: str) -> str:
     return cleaned or "student"
 
 
-def discover(root: Path, worksheet_id: str, *, work: Optional[Path] = None) -> Discovery:
-    """Every student's submission under ``root`` (a folder or a zip file)."""
+def discover(root: Path, worksheet_id: str, *, work: Optional[Path] = None,
+             exclude: tuple[Path, ...] = ()) -> Discovery:
+    """Every student's submission under ``root`` (a folder or a zip file); ``exclude`` lists folders
+    to leave out (the output folder, when it lies inside the class folder)."""
     out = Discovery()
+    skip = {p.resolve() for p in exclude}
     if root.is_file() and root.suffix.lower() == ".zip":
         if work is None:
             raise ValueError("a zip file needs a work folder to be extracted into")
@@ -87,7 +90,7 @@ def discover(root: Path, worksheet_id: str, *, work: Optional[Path] = None) -> D
         raise NotADirectoryError(f"{root}: not a folder or a zip file")
     by_student: dict[str, list[tuple[Path, str, str]]] = {}
     for child in sorted(root.iterdir()):
-        if child.name.startswith(".") or child.name in IGNORED:
+        if child.name.startswith(".") or child.name in IGNORED or child.resolve() in skip:
             continue
         if child.is_symlink():
             out.problems.append(f"{child.name}: symbolic link, ignored")

@@ -243,3 +243,12 @@ def test_summary_in_french(graded_class):
     text = to_markdown(summary, summary["plots"], "TD 5", "fr")
     assert "bilan de la classe" in text and "Taux de réussite par vérification" in text
     assert "Pass rate" not in text
+
+
+def test_output_folder_inside_the_class_folder_is_not_a_student(tmp_path):
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    shutil.copy(EXAMPLES / "perfect.py", klass / "ann.py")
+    first = grade_class(klass, "td5", klass / "results", jobs=1)
+    again = grade_class(klass, "td5", klass / "results", jobs=1)
+    assert [r.student_id for r in first.rows] == [r.student_id for r in again.rows] == ["ann"]
