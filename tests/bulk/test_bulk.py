@@ -252,3 +252,4 @@ def test_output_folder_inside_the_class_folder_is_not_a_student(tmp_path):
     first = grade_class(klass, "td5", klass / "results", jobs=1)
     again = grade_class(klass, "td5", klass / "results", jobs=1)
     assert [r.student_id for r in first.rows] == [r.student_id for r in again.rows] == ["ann"]
+    assert not any("results" in p for p in again.problems)  # not even reported as an empty student folder
