@@ -56,8 +56,7 @@ def hidden_paths(ws: Worksheet, submission: Union[str, Path], extra: Sequence[Un
     package = Path(__file__).resolve().parent
     candidates = [Path(ws.base_dir), ws.path_of(ws.reference).parent, package,
                   Path(submission).resolve().parent, *map(Path, extra)]
-    if ws.generators:
-        candidates.append(ws.path_of(ws.generators).parent)
+    candidates += [ws.path_of(m).parent for m in (ws.generators, ws.mistakes) if m]
     for name in ("exercises", "reference"):  # a source checkout keeps these beside the package
         candidates.append(package.parent / name)
     for entry in sys.path:  # any other installed copy of the grader, with its bundled references
