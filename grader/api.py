@@ -47,30 +47,40 @@ def open_worksheet(worksheet: Union[str, Path, Worksheet]) -> Worksheet:
     return load_worksheet(resolve_worksheet(str(worksheet)))
 
 
-def hidden_paths(ws: Worksheet, submission: Union[str, Path], extra: Sequence[Union[str, Path]] = ()) -> list[str]:
-    """Folders the child must not see: the worksheet and its reference, the grader's own files,
-    the submission's folder (other students' work), and ``extra`` (e.g. bulk output).
+class _Hiding:
+    """Which folders the child must not see: the worksheet and its reference modules, the grader's
+    own files (and any installed copy with bundled references), plus per submission its folder
+    (other students' work) and any ``extra`` (e.g. bulk output). A folder that holds the Python
+    installation is never hidden (the child needs it). The fixed part is computed once."""
 
-    A folder that holds the Python installation itself is never hidden (the child needs it).
-    """
-    package = Path(__file__).resolve().parent
-    candidates = [Path(ws.base_dir), ws.path_of(ws.reference).parent, package,
-                  Path(submission).resolve().parent, *map(Path, extra)]
-    candidates += [ws.path_of(m).parent for m in (ws.generators, ws.mistakes) if m]
-    for name in ("exercises", "reference"):  # a source checkout keeps these beside the package
-        candidates.append(package.parent / name)
-    for entry in sys.path:  # any other installed copy of the grader, with its bundled references
-        if entry and any((Path(entry) / "grader" / n).exists() for n in ("__init__.py", "_content")):
-            candidates.append(Path(entry) / "grader")
-    needed = [Path(p).resolve() for p in {sys.prefix, sys.base_prefix, sys.executable, *_module_dirs()}]
-    hide: list[str] = []
-    for path in candidates:
-        path = path.resolve()
-        if not path.exists() or any(n == path or path in n.parents for n in needed):
-            continue
-        if str(path) not in hide:
-            hide.append(str(path))
-    return hide
+    def __init__(self, ws: Worksheet) -> None:
+        package = Path(__file__).resolve().parent
+        candidates = [Path(ws.base_dir), ws.path_of(ws.reference).parent, package]
+        candidates += [ws.path_of(m).parent for m in (ws.generators, ws.mistakes) if m]
+        for name in ("exercises", "reference"):  # a source checkout keeps these beside the package
+            candidates.append(package.parent / name)
+        for entry in sys.path:  # any other installed copy of the grader, with its bundled references
+            if entry and any((Path(entry) / "grader" / n).exists() for n in ("__init__.py", "_content")):
+                candidates.append(Path(entry) / "grader")
+        self.needed = [Path(p).resolve() for p in {sys.prefix, sys.base_prefix, sys.executable, *_module_dirs()}]
+        self.fixed = self._allowed(candidates, [])
+
+    def _allowed(self, candidates: Sequence[Path], hide: list[str]) -> list[str]:
+        for path in candidates:
+            path = path.resolve()
+            if not path.exists() or any(n == path or path in n.parents for n in self.needed):
+                continue
+            if str(path) not in hide:
+                hide.append(str(path))
+        return hide
+
+    def paths(self, submission: Union[str, Path], extra: Sequence[Union[str, Path]] = ()) -> list[str]:
+        return self._allowed([Path(submission).resolve().parent, *map(Path, extra)], list(self.fixed))
+
+
+def hidden_paths(ws: Worksheet, submission: Union[str, Path], extra: Sequence[Union[str, Path]] = ()) -> list[str]:
+    """Folders the child must not see when grading ``submission`` against ``ws`` (see ``_Hiding``)."""
+    return _Hiding(ws).paths(submission, extra)
 
 
 def _module_dirs() -> list[str]:
@@ -132,6 +142,8 @@ class Grader:
         self.ws = open_worksheet(worksheet)
         self.reference = load_reference(self.ws)
         self.launcher = launcher  # None: a fresh interpreter per child
+        self._hiding = _Hiding(self.ws)
+        self._has_formulas = bool(self.ws.formulas())
 
     def grade(self, path: Union[str, Path], *, seed: Optional[int] = None, limits: Optional[Limits] = None,
               lang: str = "en", hide: Sequence[Union[str, Path]] = ()) -> Report:
@@ -141,10 +153,10 @@ class Grader:
         submission = load_submission(path)
         seed = seed_for(submission.sha256) if seed is None else int(seed)
         limits = limits or ws.limits
-        hidden = hidden_paths(ws, path, hide)
+        hidden = self._hiding.paths(path, hide)
         plans = [plan_check(ws, q, c, reference, seed) for q in ws.questions for c in q.checks]
         jobs = [job for plan in plans for job in plan.jobs]
-        if ws.formulas():  # fetch the submission's formula answers too
+        if self._has_formulas:  # fetch the submission's formula answers too
             jobs.append(Job(steps=[{"attribute": formulas.ANSWERS_NAME}], timeout=ws.limits.call_timeout))
         result = run_in_sandbox(submission.chunks, jobs, limits, hide=hidden, launcher=self.launcher)
         outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
@@ -154,7 +166,7 @@ class Grader:
             results.append(judge_check(ws, plan, outcomes[offset:offset + count], answers=submission.answers,
                                        reference=reference))
             offset += count
-        if ws.formulas() and result.load_ok and outcomes[-1] is not None and outcomes[-1].status == "ok":
+        if self._has_formulas and result.load_ok and outcomes[-1] is not None and outcomes[-1].status == "ok":
             results = formulas.apply(ws, [p.check for p in plans], results, outcomes[-1].outputs[0][0])
         if result.load_ok:
             results = _second_pass(ws, plans, results, reference, seed, submission, limits, hidden, self.launcher)

@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validat
 REPORT_SCHEMA_VERSION = 1
 
 Status = Literal["passed", "failed", "error", "timeout", "missing", "manual"]
-STATUSES: tuple[str, ...] = ("passed", "failed", "error", "timeout", "missing", "manual")
 
 
 class _Model(BaseModel):
