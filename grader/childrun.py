@@ -4,16 +4,19 @@ limits, and kill everything it started. ``sandbox.py`` restarts children and agg
 
 from __future__ import annotations
 
+import mmap
 import os
 import selectors
 import signal
+import struct
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional, Sequence, Union
 
-from .codec import CodecError, FrameReader, pack_frame, unpack_payload
+from .codec import CodecError, FrameReader, encode, pack_encoded, unpack_payload
 from .errors import SandboxError
 from .launch import Child, ForkServer, SubprocessLauncher
 from .spec import Limits
@@ -102,8 +105,33 @@ class _RunState:
     uid: Optional[int] = None
     load: Optional[dict[str, Any]] = None
     done: list[JobOutcome] = field(default_factory=list)
-    step: int = -1
-    stop: Optional[JobOutcome] = None  # the outcome of the job that ended this child
+    running: int = 0  # the job the child runs now (outcomes arrive in batches, after it)
+    step: int = 0
+    since: float = 0.0  # when that job was first seen running
+    stop: Optional[JobOutcome] = None  # the outcome of the job that ended this child...
+    stop_index: int = 0  # ...which is jobs[stop_index]; those from len(done) on were not answered
+
+
+class _Cell:
+    """16 bytes of memory shared with the child, where it marks the job and step it is running
+    (``_child.Progress``). Read after a time-out or a crash; the child may scribble on it, so
+    what it says is only believed when it is plausible."""
+
+    def __init__(self) -> None:
+        if hasattr(os, "memfd_create"):
+            self.fd = os.memfd_create("grader-progress")
+        else:  # pragma: no cover - not Linux
+            with tempfile.TemporaryFile() as f:
+                self.fd = os.dup(f.fileno())
+        os.ftruncate(self.fd, 16)
+        self.map = mmap.mmap(self.fd, 16)
+
+    def read(self) -> tuple[int, int]:
+        return struct.unpack_from("<qq", self.map)
+
+    def close(self) -> None:
+        self.map.close()
+        os.close(self.fd)
 
 
 class _ChildRun:
@@ -132,32 +160,38 @@ class _ChildRun:
             "uid": "auto" if _is_root() else None,
             "tmp_bytes": max(self.limits.file_mb, 1) * 2**20,
         }
-        return pack_frame({
+        # the envelope is plain JSON; only the call arguments are values for ``encode``
+        blobs: list[bytes] = []
+        return pack_encoded({
             "chunks": [{"source": c.source, "filename": c.filename, "stop_on_error": c.stop_on_error}
                        for c in self.chunks],
-            "jobs": [{"steps": j.steps} for j in self.jobs],
+            "jobs": [{"steps": [{k: encode(v, blobs) for k, v in step.items()} for step in j.steps]}
+                     for j in self.jobs],
             "limits": limits,
             "sandbox": sandbox,
             "module_name": "submission",
             "notebook": any(not c.stop_on_error for c in self.chunks),
             "cell_timeout": self.limits.cell_timeout,
-        })
+            "result_bytes": self.limits.result_mb * 2**20 - 64,
+        }, blobs)
 
     def run(self) -> _RunState:
         request = self._request()
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
+        self.cell = _Cell()
         try:
             try:
-                proc = self.launcher.start(req_r, resp_w, self.workdir)
+                proc = self.launcher.start(req_r, resp_w, self.workdir, self.cell.fd)
             except SandboxError:
                 if isinstance(self.launcher, SubprocessLauncher):
                     raise
                 # the fork server is gone: a fresh interpreter is slower but just as isolated
-                proc = SubprocessLauncher().start(req_r, resp_w, self.workdir)
+                proc = SubprocessLauncher().start(req_r, resp_w, self.workdir, self.cell.fd)
         except SandboxError:
             for fd in (req_w, resp_r):
                 os.close(fd)
+            self.cell.close()
             raise
         finally:
             os.close(req_r)
@@ -169,6 +203,7 @@ class _ChildRun:
         finally:
             _kill_group(proc, self.state)
             os.close(resp_r)
+            self.cell.close()
             writer.join(timeout=1)
         return self.state
 
@@ -183,12 +218,26 @@ class _ChildRun:
         finally:
             os.close(fd)
 
-    def _deadline(self, started: float, last: float) -> tuple[float, str]:
+    def _observe(self, now: float) -> None:
+        """Follow the child's progress: the job it marks as running, or the first unanswered one."""
+        state = self.state
+        if state.load is None or len(state.done) >= len(self.jobs):
+            return
+        if state.running < len(state.done):
+            state.running, state.step, state.since = len(state.done), 0, now
+        job, step = self.cell.read()
+        if state.running <= job < len(self.jobs):
+            if job > state.running:
+                state.since = now
+            state.running = job
+            state.step = step if 0 <= step < len(self.jobs[job].steps) else 0
+
+    def _deadline(self, started: float) -> tuple[float, str]:
         if self.state.load is None:
             own = started + self.limits.load_timeout
             label = "load"
         else:
-            own = last + self.jobs[len(self.state.done)].timeout
+            own = self.state.since + self.jobs[self.state.running].timeout
             label = "job"
         if self.total_deadline < own:
             return self.total_deadline, "total"
@@ -200,16 +249,17 @@ class _ChildRun:
         selector.register(resp_r, selectors.EVENT_READ, "resp")
         selector.register(proc.stdout, selectors.EVENT_READ, "out")
         selector.register(proc.stderr, selectors.EVENT_READ, "err")
-        started = last = time.monotonic()
+        started = time.monotonic()
         resp_open = True
         try:
             while resp_open and not self._finished():
-                deadline, label = self._deadline(started, last)
+                self._observe(time.monotonic())
+                deadline, label = self._deadline(started)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     self._timed_out(label)
                     return
-                for key, _ in selector.select(timeout=min(remaining, 0.5)):
+                for key, _ in selector.select(timeout=min(remaining, 0.1)):
                     chunk = os.read(_fd(key), 1 << 16)
                     if key.data != "resp":
                         self._capture(key.data, chunk, selector, key)
@@ -219,14 +269,14 @@ class _ChildRun:
                         break
                     for payload in reader.feed(chunk):
                         self._handle(payload)
-                        last = time.monotonic()
                         if self.state.stop is not None:
                             return
                     if reader.oversized is not None:
                         self._stop("invalid", f"the result is too large ({reader.oversized / 2**20:.1f} MiB; "
-                                              f"the limit is {self.limits.result_mb} MiB)")
+                                              f"the limit is {self.limits.result_mb} MiB)", unanswered=True)
                         return
             if not self._finished():
+                self._observe(time.monotonic())
                 self._stop("crashed", _crash_message(proc.wait(1.0), self.limits.memory_mb))
         finally:
             self._drain(selector)
@@ -274,27 +324,26 @@ class _ChildRun:
                     self.state.uid = uid
             elif kind == "loaded" and self.state.load is None:
                 self.state.load = {"ok": message.get("ok") is True, "errors": list(message.get("errors") or [])}
-            elif kind == "step" and message.get("job") == len(self.state.done):
-                self.state.step = int(message.get("step", -1))
+                self.state.since = time.monotonic()  # the first job starts now
             elif kind == "job" and message.get("job") == len(self.state.done) and self.state.load:
                 self.state.done.append(_outcome(message.get("outcome"), self.jobs[len(self.state.done)]))
-                self.state.step = -1
             else:
                 raise CodecError(f"unexpected message {kind!r}")
         except (CodecError, TypeError, ValueError, KeyError) as exc:
-            self._stop("invalid", f"the child sent an unreadable result ({exc})")
+            self._stop("invalid", f"the child sent an unreadable result ({exc})", unanswered=True)
 
-    def _current_function(self) -> Optional[str]:
-        if len(self.state.done) < len(self.jobs):
-            job = self.jobs[len(self.state.done)]
-            return job.function_at(self.state.step if len(job.steps) > 1 else 0)
-        return None
-
-    def _stop(self, status: OutcomeStatus, message: str) -> None:
-        if self.state.load is None:
-            self.state.load = {"ok": False, "errors": [], "message": message, "status": status}
+    def _stop(self, status: OutcomeStatus, message: str, *, unanswered: bool = False) -> None:
+        """End this child with ``status`` for the job it runs (or, ``unanswered``, for the first
+        job without an answer: the one whose frame was unreadable or too large)."""
+        state = self.state
+        if state.load is None:
+            state.load = {"ok": False, "errors": [], "message": message, "status": status}
             return
-        self.state.stop = JobOutcome(status=status, message=message, function=self._current_function())
+        if unanswered or state.running < len(state.done):
+            state.running, state.step = len(state.done), 0
+        state.stop_index = state.running
+        function = self.jobs[state.running].function_at(state.step) if state.running < len(self.jobs) else None
+        state.stop = JobOutcome(status=status, message=message, function=function)
 
     def _timed_out(self, label: str) -> None:
         if label == "load":
@@ -302,7 +351,7 @@ class _ChildRun:
         elif label == "total":
             message = f"the submission's total time limit ({self.limits.total_timeout:g} s) was reached"
         else:
-            message = f"no answer within {self.jobs[len(self.state.done)].timeout:g} s"
+            message = f"no answer within {self.jobs[self.state.running].timeout:g} s"
         self._stop("timeout", message)
 
 

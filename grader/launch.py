@@ -30,7 +30,7 @@ ENV_ALLOWED = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
 def child_env(workdir: str) -> dict[str, str]:
     """The child's whole environment: a small allow-list, nothing of the grader's."""
     return {"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "OMP_NUM_THREADS": "1",
-            "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", **ENV_ALLOWED}
+            "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg", "MALLOC_MMAP_THRESHOLD_": "8388608", "MALLOC_TRIM_THRESHOLD_": "67108864", **ENV_ALLOWED}
 
 
 class Child(Protocol):
@@ -68,12 +68,14 @@ class _Popen:
 
 
 class SubprocessLauncher:
-    def start(self, req_r: int, resp_w: int, workdir: str) -> Child:
+    def start(self, req_r: int, resp_w: int, workdir: str, cell: int) -> Child:
+        """Start a child reading its request on ``req_r``, answering on ``resp_w``, marking its
+        progress in the shared memory of ``cell``."""
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-I", CHILD, str(req_r), str(resp_w)],
+                [sys.executable, "-I", CHILD, str(req_r), str(resp_w), str(cell)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                pass_fds=(req_r, resp_w), cwd=workdir, env=child_env(workdir), start_new_session=True)
+                pass_fds=(req_r, resp_w, cell), cwd=workdir, env=child_env(workdir), start_new_session=True)
         except OSError as exc:
             raise SandboxError(f"cannot start the sandboxed child: {exc}") from exc
         return _Popen(proc)
@@ -141,11 +143,11 @@ class ForkServer:
             return ("exit", pid)
         raise SandboxError("the fork server sent nonsense")
 
-    def start(self, req_r: int, resp_w: int, workdir: str) -> Child:
+    def start(self, req_r: int, resp_w: int, workdir: str, cell: int) -> Child:
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         try:
-            socket.send_fds(self.sock, [b"S" + workdir.encode()], [req_r, resp_w, out_w, err_w])
+            socket.send_fds(self.sock, [b"S" + workdir.encode()], [req_r, resp_w, out_w, err_w, cell])
             deadline = time.monotonic() + 10
             while True:
                 message = self._receive(deadline - time.monotonic())

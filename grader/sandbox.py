@@ -54,10 +54,11 @@ def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits, *,
     layers: list[str] = []
     notes: list[str] = []
     pending = list(range(len(jobs)))
+    exempt: set[int] = set()  # jobs that ran fine before a function failed: they are not skipped
     with tempfile.TemporaryDirectory(prefix="grader-child-") as workdir:
         os.chmod(workdir, 0o700)
         while True:
-            pending = _skip_poisoned(pending, jobs, poisoned, outcomes)
+            pending = _skip_poisoned(pending, jobs, poisoned, outcomes, exempt)
             if load is not None and not pending:
                 break
             if time.monotonic() >= total_deadline:
@@ -79,13 +80,17 @@ def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits, *,
                 break
             for local, outcome in enumerate(state.done):
                 outcomes[pending[local]] = outcome
-            finished = len(state.done)
-            if state.stop is not None and finished < len(pending):
-                outcomes[pending[finished]] = state.stop
+            answered = len(state.done)
+            if state.stop is not None and state.stop_index < len(pending):
+                outcomes[pending[state.stop_index]] = state.stop
                 if state.stop.function:
                     poisoned.setdefault(state.stop.function, state.stop)
-                finished += 1
-            pending = pending[finished:]
+                # jobs that ran before the failure but whose answers were still held back run again
+                unanswered = pending[answered:state.stop_index]
+                exempt.update(unanswered)
+                pending = unanswered + pending[state.stop_index + 1:]
+            else:
+                pending = pending[answered:]
             if not pending:
                 break
     load = load or {"ok": False, "errors": [], "message": "the child never answered"}
@@ -98,11 +103,11 @@ def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits, *,
 
 
 def _skip_poisoned(pending: list[int], jobs: list[Job], poisoned: dict[str, JobOutcome],
-                   outcomes: list[Optional[JobOutcome]]) -> list[int]:
+                   outcomes: list[Optional[JobOutcome]], exempt: set[int]) -> list[int]:
     keep = []
     for i in pending:
         names = [s.get("function") for s in jobs[i].steps]
-        cause = next((poisoned[n] for n in names if n in poisoned), None)
+        cause = None if i in exempt else next((poisoned[n] for n in names if n in poisoned), None)
         if cause is None:
             keep.append(i)
         else:

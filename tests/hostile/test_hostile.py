@@ -337,6 +337,35 @@ def good_sigma(d):
     assert report.score <= FULL - 1
 
 
+PROGRESS_SCRIBBLER = """
+def _scribble(job, step):
+    # the 16 bytes where the child marks its progress for the parent: find them and lie
+    import ctypes, struct
+    for line in open("/proc/self/maps"):
+        if "grader-progress" in line:
+            start = int(line.split("-")[0], 16)
+            ctypes.memmove(start, struct.pack("<qq", job, step), 16)
+
+def good_sigma(d):
+    _scribble(10**9, -5)
+    return 1 / np.sqrt(d)
+
+def max_step(H):
+    _scribble(3, 99)  # blame an earlier, already answered job
+    while True:
+        pass
+"""
+
+
+def test_scribbling_on_the_progress_cell(klass):
+    # garbage there must not break the grader; a lie about which call hangs can only move the
+    # blame among the liar's own checks (as forged frames could), so only its own score suffers
+    report = grade(klass.write(sub({"good_sigma": "", "max_step": ""}, suffix=PROGRESS_SCRIBBLER)))
+    assert statuses(report)["I.1/good_sigma"] == "passed" and statuses(report)["III.4/max_step"] != "passed"
+    assert statuses(report)["II.1/bn_forward"] == "passed" and report.score <= FULL - 1
+    assert {c.status for c in report.checks()} <= {"passed", "timeout", "manual"}
+
+
 def test_hostile_objects_are_never_trusted(klass):
     marker = klass.drop / "reduce.txt"
     report = grade(klass.write(sub({

@@ -104,3 +104,31 @@ def test_prints_are_captured_not_mixed_into_the_report(make_submission, grade):
     report = grade(make_submission({"good_sigma": "def good_sigma(d):\n    print('hello', d)\n    return 1 / np.sqrt(d)"}))
     assert "hello" in report.stdout
     assert failing(report) == set()
+
+
+NTH_CALL = """
+_calls = [0]
+
+def good_sigma(d):
+    _calls[0] += 1
+    if _calls[0] == 6:
+        {action}
+    return 1 / np.sqrt(d)"""
+
+
+def test_a_hang_on_a_late_case_is_blamed_on_that_case(make_submission, grade):
+    # answers are sent back in batches: those held back when the child is killed are asked again,
+    # not lost and not counted as failures
+    report = grade(make_submission({"good_sigma": NTH_CALL.format(action="while True:\n            pass")}))
+    check = next(c for c in report.checks() if c.id == "I.1/good_sigma")
+    assert check.status == "timeout" and check.failure is not None and check.failure.case == 5
+    assert check.cases_passed == 5
+    assert failing(report) == {"I.1/good_sigma"}
+
+
+def test_a_crash_on_a_late_case_is_blamed_on_that_case(make_submission, grade):
+    report = grade(make_submission({"good_sigma": NTH_CALL.format(action="import os; os._exit(4)")}))
+    check = next(c for c in report.checks() if c.id == "I.1/good_sigma")
+    assert check.status == "error" and "status 4" in check.message
+    assert check.failure is not None and check.failure.case == 5 and check.cases_passed == 5
+    assert failing(report) == {"I.1/good_sigma"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import pickle
@@ -89,18 +88,39 @@ def _payload(header: dict, *blobs: bytes) -> bytes:
             + text + b"".join(blobs))
 
 
-def test_pickled_array_is_refused():
-    buffer = io.BytesIO()
-    np.save(buffer, np.array([object()], dtype=object), allow_pickle=True)
-    blob = buffer.getvalue()
-    with pytest.raises(CodecError):
-        unpack_payload(_payload({"value": {"$": "ndarray", "blob": 0}, "blobs": [len(blob)]}, blob))
+@pytest.mark.parametrize("dtype", ["|O", "O", "<U3", "|V8", "<M8[s]", "[('a', '<f8')]", "<f8, <f8"])
+def test_object_and_structured_array_dtypes_are_refused(dtype):
+    blob = pickle.dumps([object()])
+    with pytest.raises(CodecError, match="dtype"):
+        unpack_payload(_payload({"value": {"$": "ndarray", "dtype": dtype, "shape": [1], "blob": 0},
+                                 "blobs": [len(blob)]}, blob))
 
 
 def test_raw_pickle_is_never_loaded():
     blob = pickle.dumps([1, 2])
+    with pytest.raises(CodecError, match="do not match"):
+        unpack_payload(_payload({"value": {"$": "ndarray", "dtype": "<f8", "shape": [3], "blob": 0},
+                                 "blobs": [len(blob)]}, blob))
+
+
+@pytest.mark.parametrize("shape", [[-1], [2, "3"], [True], [1] * 33, "abc"])
+def test_lying_array_shapes_are_refused(shape):
+    blob = bytes(8)
     with pytest.raises(CodecError):
-        unpack_payload(_payload({"value": {"$": "ndarray", "blob": 0}, "blobs": [len(blob)]}, blob))
+        unpack_payload(_payload({"value": {"$": "ndarray", "dtype": "<f8", "shape": shape, "blob": 0},
+                                 "blobs": [len(blob)]}, blob))
+
+
+def test_decoded_arrays_are_writable_copies_in_any_byte_order():
+    big = np.arange(100, dtype=">i4").reshape(10, 10)
+    out = unpack_payload(pack_frame(big)[8:])
+    assert out.flags.writeable and out.dtype == big.dtype and (out == big).all()
+    out[0, 0] = 7  # the student may change an input in place
+    flags = unpack_payload(_payload({"value": {"$": "ndarray", "dtype": "|b1", "shape": [100], "blob": 0},
+                                     "blobs": [100]}, bytes(range(100))))
+    assert flags.dtype == bool and flags.sum() == 99
+    empty = unpack_payload(pack_frame(np.zeros((0, 3)))[8:])
+    assert empty.shape == (0, 3)
 
 
 @pytest.mark.parametrize("value", [
