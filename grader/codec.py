@@ -24,8 +24,6 @@ import numpy as np
 _frombuffer, _ascontiguous = np.frombuffer, np.ascontiguousarray  # likewise for numpy
 
 NUMERIC_KINDS = "biufc"
-SMALL_ARRAY = 64
-_SMALL_DTYPE = re.compile(r"^[<>|=]?(b1|[iu][1248]|f[248])$")
 _RAW_DTYPE = re.compile(r"^[<>|]?(b1|[iu][1248]|f[248]|c(8|16))$")
 MAX_DIMS = 32
 MAX_DEPTH = 32
@@ -110,10 +108,6 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
         array = np.ndarray.view(value, np.ndarray)  # drop any subclass without calling its hooks
         if array.dtype.kind not in NUMERIC_KINDS or array.dtype.fields is not None:
             return {"$": "unsupported", "type": f"ndarray[{array.dtype}]", "text": f"shape {array.shape}"}
-        if array.size <= SMALL_ARRAY and array.dtype.kind in "biuf" and (
-                array.dtype.kind != "f" or bool(np.isfinite(array).all())):
-            # small arrays travel as JSON numbers: exact (repr round-trips) and much cheaper than .npy
-            return {"$": "arr", "dtype": array.dtype.str, "shape": list(array.shape), "data": array.ravel().tolist()}
         if array.ndim > MAX_DIMS:
             return {"$": "unsupported", "type": f"ndarray[{array.dtype}]", "text": f"{array.ndim} dimensions"}
         blobs.append(_ascontiguous(array).tobytes())
@@ -151,8 +145,6 @@ def _hook(blobs: list[bytes]) -> Any:
         if tag is None:
             return data  # a plain JSON object: a dict of already-decoded values
         try:
-            if tag == "arr":
-                return _small_array(data)
             if tag == "tuple":
                 return tuple(_list(data["items"]))
             if tag == "dict":
@@ -214,15 +206,6 @@ def _index(v: Any, n: int) -> int:
     if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < n:
         raise CodecError("bad blob index")
     return v
-
-
-def _small_array(data: dict) -> np.ndarray:
-    dtype, shape, values = _str(data["dtype"]), _list(data["shape"]), _list(data["data"])
-    if not _SMALL_DTYPE.match(dtype) or len(shape) > 8 or not all(type(d) is int and 0 <= d <= SMALL_ARRAY for d in shape):
-        raise CodecError("bad small array header")
-    if len(values) != math.prod(shape) or not all(type(v) in (int, float, bool) for v in values):
-        raise CodecError("bad small array data")
-    return np.array(values, dtype=np.dtype(dtype)).reshape(shape)
 
 
 def _raw_array(data: dict, blob: bytes) -> np.ndarray:
