@@ -13,7 +13,8 @@ from typing import Optional, Sequence, Union
 
 from . import __name__ as _package
 from . import formulas, gradcheck, shrink
-from .checks import judge_check, plan_check
+from .checks import judge_check
+from .plan import plan_check
 from .i18n import localize
 from .errors import SubmissionError
 from .reference import load_reference

@@ -1,6 +1,6 @@
-"""The check kinds: plan each check's cases (inputs, expected values, child jobs), then judge them.
+"""Judging the check kinds: what the child sent back for each case of a ``Plan`` (``plan.py``)
+against the expected values, into a scored ``CheckResult`` with its first failure and hints.
 
-Planning runs the trusted reference in this process; judging compares what the child sent back.
 Kinds: compare, pipeline (student's own intermediate outputs), property (a predicate),
 statistical (a sampler's law), manual (free text, graded by hand).
 """
@@ -8,134 +8,21 @@ statistical (a sampler's law), manual (free text, graded by hand).
 from __future__ import annotations
 
 import copy
-import zlib
-from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
-
-import numpy as np
+from typing import Any, Optional
 
 from .codec import NoItem
 from .compare import Verdict, as_array, compare
 from .display import summarize
 from .feedback import Mistake, hint, matches
-from .generators import draw_inputs
 from .reference import Reference
 from .results import CheckResult, Failure, Hint, PartResult, Status, join_part_messages
 from .sandbox import Job, JobOutcome
-from .spec import (_REF, Check, ManualCheck, Part, PropertyCheck, Question, StatisticalCheck, Tolerance,
-                   Worksheet)
+from .plan import Case, Plan, expected_parts, run_steps, step_of
+from .spec import _REF, Check, ManualCheck, PropertyCheck, StatisticalCheck, Tolerance, Worksheet
 from .stats import check_sample
 
 PRIORITY: dict[str, int] = {"passed": 0, "failed": 1, "error": 2, "timeout": 3, "missing": 4}
 
-
-@dataclass(frozen=True)
-class Case:
-    index: int
-    edge: bool
-    inputs: dict[str, Any]
-    expected: list[Any] = field(default_factory=list)  # one per part
-    scale: Optional[float] = None  # statistical checks
-    shape: Optional[tuple[int, ...]] = None
-
-
-@dataclass(frozen=True)
-class Plan:
-    question: Question
-    check: Check
-    full_id: str
-    parts: list[Part]
-    cases: list[Case]
-    jobs: list[Job]
-    helpers: dict[str, Any] = field(default_factory=dict)  # predicates, for property checks
-    part_steps: list[int] = field(default_factory=list)  # the step whose output each part reads
-
-
-def case_rng(seed: int, full_id: str, index: int) -> np.random.Generator:
-    """The generator of one case: derived from the run seed, the check id and the case number."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(full_id.encode()), index)))
-
-
-def _parts(check: Check) -> list[Part]:
-    if check.parts:
-        return list(check.parts)
-    return [Part(name="", step=None, index=[], points=float(check.points or 0))]
-
-
-def _step_of(check: Check, part: Part) -> int:
-    if part.step is None:
-        return len(check.steps()) - 1  # type: ignore[union-attr]
-    return [s.function for s in check.steps()].index(part.step)  # type: ignore[union-attr]
-
-
-def _pick(value: Any, path: list[int]) -> Any:
-    for i in path:
-        value = value[i]
-    return value
-
-
-def _resolve_arg(arg: str, inputs: dict[str, Any], names: list[str], outputs: Optional[list[Any]]) -> Any:
-    ref = _REF.match(arg)
-    if ref is None:
-        return inputs[arg]
-    step = names.index(ref["step"])
-    return outputs[step][int(ref["index"])] if outputs is not None else {"__ref__": [step, int(ref["index"])]}
-
-
-def run_steps(check: Check, inputs: dict[str, Any], call: Callable[[str, list[Any]], Any]) -> list[Any]:
-    """Run a check's steps on trusted code (``call(function, args)``), feeding earlier outputs on."""
-    steps = check.steps()  # type: ignore[union-attr]
-    names = [s.function for s in steps]
-    outputs: list[Any] = []
-    for step in steps:
-        outputs.append(call(step.function, [_resolve_arg(a, inputs, names, outputs) for a in step.args]))
-    return outputs
-
-
-def expected_parts(check: Check, parts: list[Part], outputs: list[Any]) -> list[Any]:
-    return [_pick(outputs[_step_of(check, p)], p.index) for p in parts]
-
-
-def plan_check(ws: Worksheet, question: Question, check: Check, reference: Reference, seed: int) -> Plan:
-    """Draw the inputs of every case, compute the expected values, and build the child's jobs."""
-    full_id = f"{question.id}/{check.id}"
-    parts = _parts(check)
-    if isinstance(check, ManualCheck):
-        job = Job(steps=[{"attribute": check.answer}], timeout=ws.limits.call_timeout)
-        return Plan(question, check, full_id, parts, [Case(0, True, {})], [job])
-    steps = check.steps()
-    sends: list[list[list[int]]] = [[] for _ in steps]
-    for part in parts:
-        sends[_step_of(check, part)].append(list(part.index))
-    timeout = check.timeout or ws.limits.call_timeout
-    fixed_cases = [(dict(c), True) for c in check.edge_cases] + [(None, False)] * check.cases
-    cases, jobs = [], []
-    for index, (fixed, edge) in enumerate(fixed_cases):
-        inputs = draw_inputs(check.inputs, case_rng(seed, full_id, index), fixed=fixed, custom=reference.helpers)
-        expected: list[Any] = []
-        scale = shape = None
-        if isinstance(check, StatisticalCheck):
-            scale = float(reference.call(check.scale.function, [inputs[a] for a in check.scale.args]))
-            shape = tuple(int(inputs[d]) if isinstance(d, str) else d for d in check.shape)
-        elif not isinstance(check, PropertyCheck):
-            expected = expected_parts(check, parts, run_steps(check, inputs, reference.call))
-        cases.append(Case(index, edge, inputs, expected, scale, shape))
-        jobs.append(job_for(check, inputs, sends, timeout))
-    return Plan(question, check, full_id, parts, cases, jobs, reference.helpers,
-                [_step_of(check, p) for p in parts])
-
-
-def job_for(check: Check, inputs: dict[str, Any], sends: list[list[list[int]]], timeout: float) -> Job:
-    """The child's job for one case: each step's function, its arguments (inputs, or references to
-    earlier outputs resolved in the child), and which items of its output to send back."""
-    steps = check.steps()  # type: ignore[union-attr]
-    names = [s.function for s in steps]
-    return Job(timeout=timeout, steps=[
-        {"function": s.function, "args": [_resolve_arg(a, inputs, names, None) for a in s.args], "send": sends[i]}
-        for i, s in enumerate(steps)])
-
-
-# ---------------------------------------------------------------- judging
 
 def _call_text(check: Check) -> str:
     steps = check.steps()  # type: ignore[union-attr]
@@ -251,7 +138,7 @@ def judge_case_part(ws: Worksheet, plan: Plan, case: Case, job: Job, outcome: Op
         status, message = _outcome_status(outcome)
         return status, message, None, None
     part = plan.parts[p]
-    step = plan.part_steps[p] if plan.part_steps else _step_of(plan.check, part)
+    step = plan.part_steps[p] if plan.part_steps else step_of(plan.check, part)
     try:
         actual = outcome.outputs[step][job.steps[step]["send"].index(list(part.index))]
     except (IndexError, TypeError, ValueError):

@@ -6,6 +6,7 @@ and a list, a scalar and a 0-d array, an int and a float are interchangeable whe
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -80,6 +81,32 @@ def _fmt(x: Any) -> str:
     return f"{x:.6g}" if isinstance(x, (float, np.floating)) else repr(x)
 
 
+def _real(value: Any) -> Optional[float]:
+    """A finite real number as a float, or None (for the general, numpy path)."""
+    if isinstance(value, np.ndarray):
+        if value.ndim or value.dtype.kind not in "iuf":
+            return None
+        value = value.item()
+    elif type(value) is bool or not isinstance(value, (int, float, np.integer, np.floating)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def compare_reals(expected: float, actual: float, tol: Tolerance) -> Verdict:
+    """Two finite numbers, in plain Python: the same verdict and message as ``compare_numeric``
+    at a fraction of its cost (most checks return single numbers, and there are thousands)."""
+    diff, scale = abs(actual - expected), abs(expected)
+    rel = diff / scale if scale > 0 else (math.inf if diff > 0 else 0.0)
+    if diff <= tol.atol + tol.rtol * scale:
+        return Verdict(True, "", diff, rel, 0)
+    return Verdict(False, f"the value differs beyond rtol={tol.rtol:g}, atol={tol.atol:g}; largest error {diff:.3g}: "
+                          f"got {_fmt(actual)}, expected {_fmt(expected)}", diff, rel, 1)
+
+
 def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance) -> Verdict:
     """Same-shape numeric arrays: NaN/inf first, then ``|a - e| <= atol + rtol |e|``."""
     if actual.dtype.kind == "c" and expected.dtype.kind != "c":
@@ -140,6 +167,9 @@ def _compare(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
     if actual is None:
         return Verdict(False, "returned None (is a return statement missing?)")
     if _is_scalar(expected):
+        e, a = _real(expected), _real(actual)
+        if e is not None and a is not None:
+            return compare_reals(e, a, tol)
         if isinstance(actual, np.ndarray) and actual.ndim > 0:
             return Verdict(False, f"got an array of shape {tuple(actual.shape)}, expected a single number")
         if isinstance(actual, (tuple, list)):

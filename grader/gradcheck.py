@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .checks import Plan, case_rng, run_steps, _pick
+from .plan import Plan, case_rng, pick, run_steps
 from .generators import draw_inputs
 from .reference import Reference
 from .sandbox import Job, JobOutcome
@@ -60,7 +60,7 @@ def probe(ws: Worksheet, plan: Plan, reference: Reference, seed: int) -> Optiona
             wire.append({"function": spec.forward, "args": forward_args(moved), "send": [[spec.output]]})
     ref_outputs = run_steps(plan.check, inputs, reference.call)
     names = [s.function for s in plan.check.steps()]
-    reference_output = _pick(ref_outputs[names.index(spec.forward)], [spec.output])
+    reference_output = pick(ref_outputs[names.index(spec.forward)], [spec.output])
     timeout = plan.jobs[0].timeout * 4 if plan.jobs else ws.limits.call_timeout
     return Probe(plan, spec, inputs, reference_output, Job(steps=wire, timeout=timeout))
 

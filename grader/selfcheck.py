@@ -19,7 +19,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .checks import expected_parts, plan_check, run_steps
+from .plan import expected_parts, plan_check, run_steps
 from .compare import compare
 from .errors import SpecError
 from .reference import Reference, load_reference

@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .checks import Case, Plan, case_rng, expected_parts, job_for, judge_case_part, make_failure, run_steps
+from .checks import judge_case_part, make_failure
+from .plan import Case, Plan, case_rng, expected_parts, job_for, run_steps
 from .generators import draw_inputs
 from .reference import Reference
 from .results import CheckResult, join_part_messages

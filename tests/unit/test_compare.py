@@ -65,3 +65,21 @@ def test_tolerance_is_relative_and_absolute():
 def test_passing_comparison_still_reports_error_size():
     verdict = compare(np.ones(3), np.ones(3) * (1 + 1e-9), TOL)
     assert verdict.ok and 0 < verdict.max_rel_error < 1e-8
+
+
+def test_the_plain_python_path_for_numbers_agrees_with_the_numpy_path():
+    from grader.compare import compare_numeric, compare_reals
+
+    rng = np.random.default_rng(3)
+    tol = Tolerance(rtol=1e-6, atol=1e-9)
+    pairs = [(0.0, 0.0), (0.0, 1e-10), (0.0, 1e-8), (1.0, 1.0 + 5e-7), (1.0, 1.0 + 2e-6), (-3.5, 3.5), (2, 2.0)]
+    pairs += [(float(e), float(e * (1 + d))) for e, d in zip(rng.normal(size=200) * 10.0 ** rng.integers(-8, 8, 200),
+                                                           rng.normal(size=200) * 10.0 ** rng.integers(-9, -3, 200))]
+    for expected, actual in pairs:
+        fast = compare_reals(float(expected), float(actual), tol)
+        slow = compare_numeric(np.asarray(expected), np.asarray(actual), tol)
+        assert fast == slow, (expected, actual)
+    # and compare() takes it for plain numbers and 0-d arrays, not for booleans or NaN
+    assert compare(1.0, np.asarray(1.0 + 1e-3), tol).message.startswith("the value differs")
+    assert not compare(1.0, True, tol).ok and "boolean" in compare(1.0, True, tol).message
+    assert "NaN" in compare(1.0, float("nan"), tol).message

@@ -1,0 +1,141 @@
+"""Planning a check: draw every case's inputs, compute the expected values with the trusted
+reference (in this process), and build the child's jobs. ``checks.py`` judges what comes back.
+
+This runs once per check per submission, for every case, so the per-case work is kept to the
+drawing and the reference calls: the check's steps are resolved once into a ``Template``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, Union
+
+import numpy as np
+
+from .generators import draw_inputs
+from .reference import Reference
+from .sandbox import Job
+from .spec import _REF, Check, ManualCheck, Part, PropertyCheck, Question, StatisticalCheck, Worksheet
+
+Arg = Union[str, tuple[int, int]]  # an input's name, or (step, index) of an earlier step's output
+Template = list[tuple[str, list[Arg]]]  # each step: its function and its arguments
+
+
+@dataclass(frozen=True)
+class Case:
+    index: int
+    edge: bool
+    inputs: dict[str, Any]
+    expected: list[Any] = field(default_factory=list)  # one per part
+    scale: Optional[float] = None  # statistical checks
+    shape: Optional[tuple[int, ...]] = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    question: Question
+    check: Check
+    full_id: str
+    parts: list[Part]
+    cases: list[Case]
+    jobs: list[Job]
+    helpers: dict[str, Any] = field(default_factory=dict)  # predicates, for property checks
+    part_steps: list[int] = field(default_factory=list)  # the step whose output each part reads
+
+
+def case_rng(seed: int, full_id: str, index: int) -> np.random.Generator:
+    """A generator derived from the run seed, a check id (with a purpose suffix) and a number."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(full_id.encode()), index)))
+
+
+def parts_of(check: Check) -> list[Part]:
+    if check.parts:
+        return list(check.parts)
+    return [Part(name="", step=None, index=[], points=float(check.points or 0))]
+
+
+def step_of(check: Check, part: Part) -> int:
+    if part.step is None:
+        return len(check.steps()) - 1  # type: ignore[union-attr]
+    return [s.function for s in check.steps()].index(part.step)  # type: ignore[union-attr]
+
+
+def pick(value: Any, path: list[int]) -> Any:
+    for i in path:
+        value = value[i]
+    return value
+
+
+def template_of(check: Check) -> Template:
+    """The check's steps with every argument resolved to an input name or an earlier output."""
+    steps = check.steps()  # type: ignore[union-attr]
+    names = [s.function for s in steps]
+    template: Template = []
+    for step in steps:
+        args: list[Arg] = []
+        for a in step.args:
+            ref = _REF.match(a)
+            args.append((names.index(ref["step"]), int(ref["index"])) if ref else a)
+        template.append((step.function, args))
+    return template
+
+
+def run_steps(check: Check, inputs: dict[str, Any], call: Callable[[str, list[Any]], Any],
+              template: Optional[Template] = None) -> list[Any]:
+    """Run a check's steps on trusted code (``call(function, args)``), feeding earlier outputs on."""
+    outputs: list[Any] = []
+    for function, args in template or template_of(check):
+        outputs.append(call(function, [inputs[a] if type(a) is str else outputs[a[0]][a[1]] for a in args]))
+    return outputs
+
+
+def expected_parts(check: Check, parts: list[Part], outputs: list[Any],
+                   part_steps: Optional[list[int]] = None) -> list[Any]:
+    steps = part_steps or [step_of(check, p) for p in parts]
+    return [pick(outputs[s], p.index) for s, p in zip(steps, parts)]
+
+
+def job_for(check: Check, inputs: dict[str, Any], sends: list[list[list[int]]], timeout: float,
+            template: Optional[Template] = None) -> Job:
+    """The child's job for one case: each step's function, its arguments (inputs, or references to
+    earlier outputs resolved in the child), and which items of its output to send back."""
+    return Job(timeout=timeout, steps=[
+        {"function": function, "send": sends[i],
+         "args": [inputs[a] if type(a) is str else {"__ref__": list(a)} for a in args]}
+        for i, (function, args) in enumerate(template or template_of(check))])
+
+
+def plan_check(ws: Worksheet, question: Question, check: Check, reference: Reference, seed: int) -> Plan:
+    """Draw the inputs of every case, compute the expected values, and build the child's jobs.
+
+    One random stream per check (from the seed and the check id) feeds its cases in order: the
+    same seed gives the same cases, and a generator is built once per check, not per case.
+    """
+    full_id = f"{question.id}/{check.id}"
+    parts = parts_of(check)
+    if isinstance(check, ManualCheck):
+        job = Job(steps=[{"attribute": check.answer}], timeout=ws.limits.call_timeout)
+        return Plan(question, check, full_id, parts, [Case(0, True, {})], [job])
+    template = template_of(check)
+    part_steps = [step_of(check, p) for p in parts]
+    sends: list[list[list[int]]] = [[] for _ in template]
+    for part, step in zip(parts, part_steps):
+        sends[step].append(list(part.index))
+    timeout = check.timeout or ws.limits.call_timeout
+    fixed_cases = [(dict(c), True) for c in check.edge_cases] + [(None, False)] * check.cases
+    rng = case_rng(seed, full_id, 0)
+    statistical, compared = isinstance(check, StatisticalCheck), not isinstance(check, PropertyCheck)
+    cases, jobs = [], []
+    for index, (fixed, edge) in enumerate(fixed_cases):
+        inputs = draw_inputs(check.inputs, rng, fixed=fixed, custom=reference.helpers)
+        expected: list[Any] = []
+        scale = shape = None
+        if statistical:
+            scale = float(reference.call(check.scale.function, [inputs[a] for a in check.scale.args]))
+            shape = tuple(int(inputs[d]) if isinstance(d, str) else d for d in check.shape)
+        elif compared:
+            expected = expected_parts(check, parts, run_steps(check, inputs, reference.call, template), part_steps)
+        cases.append(Case(index, edge, inputs, expected, scale, shape))
+        jobs.append(job_for(check, inputs, sends, timeout, template))
+    return Plan(question, check, full_id, parts, cases, jobs, reference.helpers, part_steps)
