@@ -74,29 +74,53 @@ def _describe(exc, filenames):
 
 
 class Channel:
-    """Frames to the parent. Job outcomes are held back and written together (every ~10 ms of work
-    or 256 KiB): one write per batch, not one per call."""
+    """Frames to the parent. Job outcomes are held back and sent together, one frame for every
+    ~10 ms of work or 256 KiB (one write and one JSON text per batch, not per call)."""
 
     BATCH_BYTES = 1 << 18
     BATCH_SECONDS = 0.01
 
-    def __init__(self, fd):
+    def __init__(self, fd, limit=None):
         self.fd = fd
-        self.held = bytearray()
+        self.limit = limit  # the parent refuses frames above this size
+        # one outcome may take what a full batch leaves, so that no batch goes over the limit
+        self.cap = None if limit is None else max(limit - self.BATCH_BYTES - 4096, limit // 2)
+        self.first, self.texts, self.blobs, self.size = 0, [], [], 0
         self.since = time.monotonic()
 
     def send(self, message):
         self.write(codec.pack_frame(message))
 
-    def hold(self, frame):
-        self.held += frame
-        if len(self.held) >= self.BATCH_BYTES or time.monotonic() - self.since >= self.BATCH_SECONDS:
+    def hold(self, index, outcome):
+        """Add one job's outcome to the batch (as ``invalid`` if it cannot be encoded or is too large)."""
+        if not self.texts:
+            self.first = index
+        text, size = self._encode(outcome)
+        self.texts.append(text)
+        self.size += size
+        if self.size >= self.BATCH_BYTES or time.monotonic() - self.since >= self.BATCH_SECONDS:
             self.release()
 
+    def _encode(self, outcome):
+        mark = len(self.blobs)
+        try:
+            text = codec.dump({k: codec.encode(v, self.blobs) for k, v in outcome.items()})
+            size = len(text) + sum(len(b) for b in self.blobs[mark:])
+            if self.cap is None or size <= self.cap:
+                return text, size
+            message = (f"the result is too large ({size / 2**20:.1f} MiB; "
+                       f"the limit is {self.limit / 2**20:g} MiB)")
+        except BaseException as exc:  # e.g. MemoryError while encoding a huge result
+            message = f"the result could not be encoded ({type(exc).__name__})"
+        del self.blobs[mark:]
+        text = codec.dump({"status": "invalid", "message": message})
+        return text, len(text)
+
     def release(self):
-        if self.held:
-            self.write(self.held)
-            self.held = bytearray()
+        if self.texts:
+            text = '{"type":"jobs","first":%d,"outcomes":[%s]}' % (self.first, ",".join(self.texts))
+            self.write(codec.pack_text(text, self.blobs))
+            self.texts, self.blobs, self.size = [], [], 0
         self.since = time.monotonic()
 
     def write(self, data):
@@ -306,23 +330,9 @@ def _apply_process_limits(conf, request, plan):
             pass
 
 
-def _frame(index, outcome, cap):
-    """One job's frame; an outcome that cannot be encoded or is too large becomes ``invalid``."""
-    try:
-        blobs = []
-        frame = codec.pack_encoded({"type": "job", "job": index,
-                                    "outcome": {k: codec.encode(v, blobs) for k, v in outcome.items()}}, blobs)
-        if cap is None or len(frame) <= cap:
-            return frame
-        message = f"the result is too large ({len(frame) / 2**20:.1f} MiB; the limit is {cap / 2**20:g} MiB)"
-    except BaseException as exc:  # e.g. MemoryError while encoding a huge result
-        message = f"the result could not be encoded ({type(exc).__name__})"
-    return codec.pack_frame({"type": "job", "job": index, "outcome": {"status": "invalid", "message": message}})
-
-
 def main(argv):
     request = _read_request(int(argv[1]))
-    channel = Channel(int(argv[2]))
+    channel = Channel(int(argv[2]), request.get("result_bytes"))
     progress = Progress(int(argv[3]) if len(argv) > 3 else None)
     progress.mark(-1)
     _confine(request, channel)
@@ -336,13 +346,12 @@ def main(argv):
     _flush()
     channel.send({"type": "loaded", "ok": ok, "errors": errors})
     if ok:
-        cap = request.get("result_bytes")
         for index, job in enumerate(request["jobs"]):
             start = time.perf_counter()
             outcome = _run_job(index, job, module.__dict__, filenames, progress)
             outcome["duration"] = time.perf_counter() - start
             _flush()
-            channel.hold(_frame(index, outcome, cap))
+            channel.hold(index, outcome)
         channel.release()
     _flush()
     os._exit(0)  # leave at once: threads the student started must not keep us alive

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional, Sequence, Union
 
-from .codec import CodecError, FrameReader, encode, pack_encoded, unpack_payload
+from .codec import CodecError, Decoder, FrameReader, encode, pack_encoded, unpack_payload
 from .errors import SandboxError
 from .launch import Child, ForkServer, SubprocessLauncher
 from .spec import Limits
@@ -144,6 +144,7 @@ class _ChildRun:
         self.workdir, self.total_deadline = workdir, total_deadline
         self.stdout, self.stderr = stdout, stderr
         self.state = _RunState()
+        self.decoder = Decoder()
 
     def _request(self) -> bytes:
         limits = {
@@ -309,7 +310,7 @@ class _ChildRun:
 
     def _handle(self, payload: bytes) -> None:
         try:
-            message = unpack_payload(payload)
+            message = unpack_payload(payload, self.decoder)
             if not isinstance(message, dict):
                 raise CodecError("a message must be a dict")
             kind = message.get("type")
@@ -325,8 +326,12 @@ class _ChildRun:
             elif kind == "loaded" and self.state.load is None:
                 self.state.load = {"ok": message.get("ok") is True, "errors": list(message.get("errors") or [])}
                 self.state.since = time.monotonic()  # the first job starts now
-            elif kind == "job" and message.get("job") == len(self.state.done) and self.state.load:
-                self.state.done.append(_outcome(message.get("outcome"), self.jobs[len(self.state.done)]))
+            elif kind == "jobs" and message.get("first") == len(self.state.done) and self.state.load:
+                outcomes = message.get("outcomes")
+                if not isinstance(outcomes, list) or not outcomes or len(self.state.done) + len(outcomes) > len(self.jobs):
+                    raise CodecError("a batch of outcomes that does not match the jobs")
+                for data in outcomes:
+                    self.state.done.append(_outcome(data, self.jobs[len(self.state.done)]))
             else:
                 raise CodecError(f"unexpected message {kind!r}")
         except (CodecError, TypeError, ValueError, KeyError) as exc:

@@ -16,8 +16,8 @@ import math
 import re
 import struct
 from dataclasses import dataclass
-from json import dumps as _dumps, loads as _loads  # bound now: a submission may patch the json module
-from typing import Any, Union
+from json import JSONDecoder as _JSONDecoder, dumps as _dumps  # bound now: a submission may patch json
+from typing import Any, Optional, Union
 
 import numpy as np
 
@@ -138,9 +138,32 @@ class SympyText:
     srepr: str
 
 
-def _hook(blobs: list[bytes]) -> Any:
-    """The JSON object hook that rebuilds tagged values as the C parser meets them (innermost first)."""
-    def hook(data: dict) -> Any:
+class Decoder:
+    """Rebuilds values from ``encode``'s JSON and blobs; strict, since it reads untrusted bytes.
+
+    One JSON decoder serves every frame of a stream (building one per frame costs about as much
+    as decoding a small frame); its object hook rebuilds tagged values as the C parser meets them.
+    """
+
+    def __init__(self) -> None:
+        self._blobs: list[bytes] = []
+        self._json = _JSONDecoder(object_hook=self._hook)
+
+    def decode_json(self, text: Union[str, bytes], blobs: list[bytes]) -> Any:
+        """Parse the JSON and rebuild its values; raise ``CodecError`` on anything unexpected."""
+        self._blobs = blobs
+        try:
+            return self._json.decode(text if isinstance(text, str) else text.decode("utf-8"))
+        except RecursionError:
+            raise CodecError("value nested too deeply") from None
+        except CodecError:
+            raise
+        except ValueError as exc:  # including bytes that are not UTF-8
+            raise CodecError(f"not JSON: {exc}") from None
+        finally:
+            self._blobs = []
+
+    def _hook(self, data: dict) -> Any:
         tag = data.get("$")
         if tag is None:
             return data  # a plain JSON object: a dict of already-decoded values
@@ -156,7 +179,7 @@ def _hook(blobs: list[bytes]) -> Any:
             if tag == "complex":
                 return complex(data["re"], data["im"])
             if tag == "ndarray":
-                return _raw_array(data, blobs[_index(data["blob"], len(blobs))])
+                return _raw_array(data, self._blobs[_index(data["blob"], len(self._blobs))])
             if tag == "rng":
                 return RngSeed(entropy=int(data["entropy"]))
             if tag == "unsupported":
@@ -170,19 +193,11 @@ def _hook(blobs: list[bytes]) -> Any:
                 raise
             raise CodecError(f"malformed {tag!r} value: {exc}") from None
         raise CodecError(f"unknown value tag {tag!r}")
-    return hook
 
 
 def decode_json(text: Union[str, bytes], blobs: list[bytes]) -> Any:
-    """Parse ``encode``'s JSON and rebuild its values; raise ``CodecError`` on anything unexpected."""
-    try:
-        return _loads(text, object_hook=_hook(blobs))
-    except RecursionError:
-        raise CodecError("value nested too deeply") from None
-    except CodecError:
-        raise
-    except ValueError as exc:
-        raise CodecError(f"not JSON: {exc}") from None
+    """Parse ``encode``'s JSON and rebuild its values (see ``Decoder``)."""
+    return Decoder().decode_json(text, blobs)
 
 
 def decode(data: Any, blobs: list[bytes]) -> Any:
@@ -236,15 +251,25 @@ def pack_frame(message: Any) -> bytes:
     return pack_encoded(encode(message, blobs), blobs)
 
 
+def dump(data: Any) -> str:
+    """Compact JSON text of data made JSON-able by ``encode`` (or a plain envelope around it)."""
+    return _dumps(data, separators=(",", ":"), allow_nan=False)
+
+
 def pack_encoded(data: Any, blobs: list[bytes]) -> bytes:
     """A frame of data already JSON-able: plain JSON objects (a protocol envelope, no ``$`` key)
     holding values made by ``encode`` with ``blobs``. Cheaper than encoding the envelope too."""
-    text = _dumps(data, separators=(",", ":"), allow_nan=False).encode()
-    payload = b"".join([_HDR.pack(len(text), len(blobs)), *(_BLOB.pack(len(b)) for b in blobs), text, *blobs])
+    return pack_text(dump(data), blobs)
+
+
+def pack_text(text: str, blobs: list[bytes]) -> bytes:
+    """A frame from its JSON text and the blobs it refers to."""
+    data = text.encode()
+    payload = b"".join([_HDR.pack(len(data), len(blobs)), *(_BLOB.pack(len(b)) for b in blobs), data, *blobs])
     return _LEN.pack(len(payload)) + payload
 
 
-def unpack_payload(payload: bytes) -> Any:
+def unpack_payload(payload: bytes, decoder: Optional[Decoder] = None) -> Any:
     """Decode one frame's payload (without its length prefix)."""
     if len(payload) < _HDR.size:
         raise CodecError("truncated frame")
@@ -260,7 +285,7 @@ def unpack_payload(payload: bytes) -> Any:
             raise CodecError("blob sizes do not match the frame")
         blobs.append(payload[offset:offset + size])
         offset += size
-    return decode_json(text, blobs)
+    return (decoder or Decoder()).decode_json(text, blobs)
 
 
 class FrameReader:
