@@ -3,7 +3,7 @@
 Usage: python bench/bulk.py --n 200 [--kind py|ipynb|mixed] [--hanging 0.02] [-j 2]
 
 The class mixes correct, wrong, crashing and (optionally) hanging submissions. Peak memory is the
-largest resident set seen over the grader's whole process tree (sampled every 20 ms).
+largest resident set seen over the grader's whole process tree (sampled every 100 ms).
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def main() -> None:
             nonlocal peak
             while not done.is_set():
                 peak = max(peak, tree_rss(proc.pid))
-                time.sleep(0.02)
+                time.sleep(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()

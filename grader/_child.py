@@ -278,7 +278,7 @@ def _flush():
             pass
 
 
-def _confine(request, channel):
+def _confine(request, channel, needed=None):
     """Apply every isolation layer the OS allows, then tell the parent which ones hold.
 
     With namespaces, this process forks: the child becomes init of a new PID namespace and runs
@@ -287,6 +287,7 @@ def _confine(request, channel):
     import signal
 
     plan = request.get("sandbox") or {}
+    plan["needed"] = needed or confine.needed_paths()
     conf = confine.Confinement()
     confine.die_with_parent()
     if plan.get("uid") == "auto":
@@ -330,12 +331,14 @@ def _apply_process_limits(conf, request, plan):
             pass
 
 
-def main(argv):
+def main(argv, needed=None):
+    """Serve one request. ``needed``: the folders the child needs (see ``_confine.needed_paths``),
+    when the fork server has worked them out once for all its children."""
     request = _read_request(int(argv[1]))
     channel = Channel(int(argv[2]), request.get("result_bytes"))
     progress = Progress(int(argv[3]) if len(argv) > 3 else None)
     progress.mark(-1)
-    _confine(request, channel)
+    _confine(request, channel, needed)
     module = types.ModuleType(request.get("module_name", "submission"))
     module.__file__ = request["chunks"][0]["filename"] if request["chunks"] else "submission.py"
     sys.modules[module.__name__] = module
@@ -381,6 +384,7 @@ def serve(sock_fd):
     for name in ("resource", "traceback", "mmap", "numpy.random"):
         importlib.import_module(name)
     numpy_random = sys.modules["numpy.random"]
+    needed = confine.needed_paths()  # the same for every child: worked out once
 
     # Everything loaded so far is shared with the children: keep their garbage collector off it, or
     # its first full pass writes to (and so copies) every page of the inherited heap.
@@ -432,7 +436,7 @@ def serve(sock_fd):
             except OSError:
                 pass
             os.environ["HOME"] = os.environ["TMPDIR"] = workdir
-            main([None, str(req_r), str(resp_w), *map(str, cell)])
+            main([None, str(req_r), str(resp_w), *map(str, cell)], needed)
             os._exit(0)
         for fd in fds:
             os.close(fd)

@@ -169,7 +169,7 @@ def enter_namespaces(conf, plan):
     try:
         _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
         conf.layers.append("mount-namespace")
-        mask_filesystem(libc, conf, needed_paths(), plan["workdir"])
+        mask_filesystem(libc, conf, plan.get("needed") or needed_paths(), plan["workdir"])
         for path in WORLD_WRITABLE:
             if os.path.isdir(path) and not os.path.islink(path) and path.split("/")[1] in ("dev", "run"):
                 _mount(libc, path, path, None, MS_BIND | MS_REC)
@@ -229,7 +229,7 @@ def drop_privileges(conf, plan):
     uid = plan.get("uid")
     if os.getuid() != 0 or uid is None or "user-namespace" in conf.layers:
         return
-    if not conf.in_namespace and any(_blocked(p) for p in needed_paths()):
+    if not conf.in_namespace and any(_blocked(p) for p in plan.get("needed") or needed_paths()):
         conf.notes.append("kept root: the Python installation is not readable by an unprivileged uid")
         return
     try:

@@ -161,13 +161,14 @@ class _ChildRun:
             "uid": "auto" if _is_root() else None,
             "tmp_bytes": max(self.limits.file_mb, 1) * 2**20,
         }
-        # the envelope is plain JSON; only the call arguments are values for ``encode``
+        # the envelope is plain JSON (names and item paths from the spec); only the call arguments
+        # are values for ``encode``
         blobs: list[bytes] = []
         return pack_encoded({
             "chunks": [{"source": c.source, "filename": c.filename, "stop_on_error": c.stop_on_error}
                        for c in self.chunks],
-            "jobs": [{"steps": [{k: encode(v, blobs) for k, v in step.items()} for step in j.steps]}
-                     for j in self.jobs],
+            "jobs": [{"steps": [{k: encode(v, blobs) if k == "args" else v for k, v in step.items()}
+                                for step in j.steps]} for j in self.jobs],
             "limits": limits,
             "sandbox": sandbox,
             "module_name": "submission",
