@@ -1,5 +1,8 @@
 """Throughput of ``grade bulk``: N synthetic submissions, submissions per second and peak memory.
 
+``per_second`` is N over the whole command's wall time (start-up, grading, gradebook, summary and
+plots); ``steady_per_second`` is the rate between the first and the last report written.
+
 Usage: python bench/bulk.py --n 200 [--kind py|ipynb|mixed] [--hanging 0.02] [-j 2]
 
 The class mixes correct, wrong, crashing and (optionally) hanging submissions. Peak memory is the
@@ -103,8 +106,13 @@ def main() -> None:
         sampler.join()
         seconds = time.perf_counter() - start
         summary = json.loads((work / "out" / "summary.json").read_text())
+        # between the first and the last report written: the rate once start-up is paid, before
+        # the gradebook, the summary and its plots
+        written = sorted(p.stat().st_mtime for p in (work / "out").glob("student*.json"))
+        steady = (len(written) - 1) / (written[-1] - written[0]) if len(written) > 2 else None
         print(json.dumps({"n": args.n, "kind": args.kind, "jobs": args.jobs, "mix": counts,
                           "seconds": round(seconds, 2), "per_second": round(args.n / seconds, 1),
+                          "steady_per_second": round(steady, 1) if steady else None,
                           "peak_rss_mb": round(peak / 2**20, 1), "graded": summary["graded"],
                           "exit": proc.returncode, "summary_line": output.strip()}, indent=2))
     finally:

@@ -4,6 +4,7 @@ limits, and kill everything it started. ``sandbox.py`` restarts children and agg
 
 from __future__ import annotations
 
+import fcntl
 import mmap
 import os
 import selectors
@@ -119,11 +120,14 @@ class _Cell:
 
     def __init__(self) -> None:
         if hasattr(os, "memfd_create"):
-            self.fd = os.memfd_create("grader-progress")
-        else:  # pragma: no cover - not Linux
+            self.fd = os.memfd_create("grader-progress", os.MFD_ALLOW_SEALING)
+            os.ftruncate(self.fd, 16)
+            # a child that truncated it would make our reads fault (SIGBUS): its size is sealed
+            fcntl.fcntl(self.fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
+        else:  # pragma: no cover - not Linux; the child closes its copy before running any student code
             with tempfile.TemporaryFile() as f:
                 self.fd = os.dup(f.fileno())
-        os.ftruncate(self.fd, 16)
+            os.ftruncate(self.fd, 16)
         self.map = mmap.mmap(self.fd, 16)
 
     def read(self) -> tuple[int, int]:

@@ -366,6 +366,27 @@ def test_scribbling_on_the_progress_cell(klass):
     assert {c.status for c in report.checks()} <= {"passed", "timeout", "manual"}
 
 
+def test_truncating_every_open_file(klass):
+    # were the progress cell's memory file still open and shrinkable, the grader reading it would
+    # die of SIGBUS: the child closes it before any student code, and its size is sealed
+    report = grade(klass.write(sub({"good_sigma": """
+def good_sigma(d):
+    import os
+    for fd in range(0, 256):
+        try:
+            os.ftruncate(fd, 0)
+        except OSError:
+            pass
+    for name in os.listdir("/proc/self/map_files") if os.path.isdir("/proc/self/map_files") else []:
+        try:
+            os.truncate("/proc/self/map_files/" + name, 0)
+        except OSError:
+            pass
+    return 1 / np.sqrt(d)"""}, suffix="\nimport os\nfor _fd in range(3, 256):\n    try:\n        os.ftruncate(_fd, 0)\n"
+                                      "    except OSError:\n        pass\n")))
+    assert report.load.ok and report.score == FULL
+
+
 def test_hostile_objects_are_never_trusted(klass):
     marker = klass.drop / "reduce.txt"
     report = grade(klass.write(sub({
