@@ -145,6 +145,7 @@ class Grader:
         self.launcher = launcher  # None: a fresh interpreter per child
         self._hiding = _Hiding(self.ws)
         self._has_formulas = bool(self.ws.formulas())
+        self._version = grader_version()  # reads the package metadata: once, not per report
 
     def grade(self, path: Union[str, Path], *, seed: Optional[int] = None, limits: Optional[Limits] = None,
               lang: str = "en", hide: Sequence[Union[str, Path]] = ()) -> Report:
@@ -179,7 +180,7 @@ class Grader:
             warnings.append(f"{result.dropped} bytes of the submission's output were dropped (cap "
                             f"{limits.output_kb} KiB per stream)")
         report = Report(
-            grader_version=grader_version(),
+            grader_version=self._version,
             worksheet=WorksheetInfo(id=ws.id, title=ws.title, version=ws.version),
             submission=SubmissionInfo(path=str(path), sha256=submission.sha256, format=submission.format),  # type: ignore[arg-type]
             seed=seed,

@@ -95,8 +95,8 @@ def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
     return Digest.of(report), ""
 
 
-def _key(entry: Entry, content: bytes, spec: str, seed: int, lang: str) -> str:
-    text = json.dumps([hashlib.sha256(content).hexdigest(), spec, seed, grader_version(), lang, entry.student_id])
+def _key(entry: Entry, content: bytes, spec: str, seed: int, lang: str, version: str) -> str:
+    text = json.dumps([hashlib.sha256(content).hexdigest(), spec, seed, version, lang, entry.student_id])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -129,7 +129,7 @@ def grade_class(
     except ValueError as exc:
         raise NotADirectoryError(f"{root}: {exc}") from None
     result = BatchResult(problems=list(found.problems))
-    spec = spec_hash(ws)
+    spec, version = spec_hash(ws), grader_version()
     rows: dict[str, Row] = {}
     todo: list[tuple[Entry, int, str]] = []
     for entry in found.entries:
@@ -140,7 +140,7 @@ def grade_class(
                                          f"cannot read: {exc.strerror or exc}")
             continue
         seed_i = student_seed(seed, entry.student_id)
-        key = _key(entry, content, spec, seed_i, lang)
+        key = _key(entry, content, spec, seed_i, lang, version)
         report_path, key_path = out / f"{entry.student_id}.json", out / CACHE / f"{entry.student_id}.key"
         if not force and report_path.is_file() and key_path.is_file() and key_path.read_text() == key:
             try:

@@ -55,6 +55,8 @@ def _private_copy(value: Any) -> Any:
         return value
     if type(value) is np.ndarray:
         return value.copy()
+    if type(value) is tuple or type(value) is list:  # e.g. a cache of arrays fed to a backward pass
+        return type(value)(_private_copy(v) for v in value)
     if isinstance(value, RngSeed):
         return value.make()
     return copy.deepcopy(value)

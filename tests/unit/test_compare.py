@@ -83,3 +83,21 @@ def test_the_plain_python_path_for_numbers_agrees_with_the_numpy_path():
     assert compare(1.0, np.asarray(1.0 + 1e-3), tol).message.startswith("the value differs")
     assert not compare(1.0, True, tol).ok and "boolean" in compare(1.0, True, tol).message
     assert "NaN" in compare(1.0, float("nan"), tol).message
+
+
+def test_the_quick_path_for_passing_arrays_reports_the_same_errors():
+    from grader.compare import compare_numeric
+
+    rng = np.random.default_rng(5)
+    tol = Tolerance(rtol=1e-6, atol=1e-9)
+    e = rng.normal(size=(40, 7))
+    e[0, 0] = 0.0
+    for a in (e.copy(), e * (1 + 1e-8), e + np.where(e == 0, 5e-10, 0.0)):
+        quick = compare_numeric(e, a, tol)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            diff = np.abs(a - e)
+            rel = np.where(e != 0, diff / np.abs(np.where(e != 0, e, 1.0)), np.where(diff > 0, np.inf, 0.0))
+        assert quick.ok and quick.max_abs_error == diff.max() and quick.max_rel_error == rel.max()
+    # a failing or non-finite array still gets the full message
+    assert "1 of 280 values differ" in compare_numeric(e, e + np.eye(40, 7)[0] * 0 + (np.arange(280) == 3).reshape(40, 7), tol).message
+    assert "NaN" in compare_numeric(e, np.where(np.arange(280).reshape(40, 7) == 3, np.nan, e), tol).message
