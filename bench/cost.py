@@ -1,0 +1,83 @@
+"""Where one submission's CPU time goes, as bulk grading spends it (Linux only: reads /proc).
+
+Usage: python bench/cost.py [FILE ...] [--n 40]
+
+Grades each file N times with one ``Grader`` and one fork server, as a ``grade bulk`` worker does,
+and prints per submission: the CPU time of the grading process, split by stage (planning: drawing
+inputs and running the reference; sandbox: building the requests and reading the answers, of both
+passes; judging; the second pass for failed checks, whose sandbox part is counted under sandbox
+too), the CPU time of the sandboxed children (fork, confinement, the student's code, encoding),
+and the whole machine's busy time (which also counts the kernel's work for them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+import grader.api as api
+from grader.launch import ForkServer
+
+ROOT = Path(__file__).resolve().parent.parent
+STAGES = {"plan_check": "planning", "run_in_sandbox": "requests and answers", "judge_check": "judging",
+          "_second_pass": "second pass"}
+
+
+def machine_busy() -> float:
+    """Seconds of CPU used by the whole machine so far (all cores, kernel included)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and of its children that it has reaped."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("files", nargs="*", default=[str(ROOT / "submissions_example" / "perfect.py"),
+                                                      str(ROOT / "submissions_example" / "partial.py")])
+    parser.add_argument("--n", type=int, default=40)
+    args = parser.parse_args()
+    spent: dict[str, float] = {}
+
+    def timed(name: str):
+        inner = getattr(api, name)
+
+        def wrapper(*a, **k):
+            start = time.process_time()
+            try:
+                return inner(*a, **k)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - start
+        return wrapper
+
+    for name in STAGES:
+        setattr(api, name, timed(name))
+    server = ForkServer()
+    try:
+        grader = api.Grader("td5", launcher=server)
+        for path in args.files:
+            grader.grade(path, seed=0)  # warm
+            spent.clear()
+            busy, children, own = machine_busy(), tree_cpu(server.proc.pid), time.process_time()
+            wall = time.perf_counter()
+            for i in range(args.n):
+                grader.grade(path, seed=i)
+            n = args.n
+            ms = lambda seconds: round(seconds / n * 1000, 1)  # noqa: E731
+            print(f"{Path(path).name}: per submission {ms(time.perf_counter() - wall)} ms wall; CPU ms: "
+                  f"grader {ms(time.process_time() - own)} ({', '.join(f'{STAGES[k]} {ms(v)}' for k, v in spent.items())}), "
+                  f"sandboxed children {ms(tree_cpu(server.proc.pid) - children)}, machine {ms(machine_busy() - busy)}")
+    finally:
+        server.close()
+
+
+if __name__ == "__main__":
+    main()
