@@ -27,12 +27,21 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "submissions_example"
 
 
+def variants() -> dict[str, str]:
+    """The synthetic submissions: correct, wrong, crashing in one function, hanging in one."""
+    perfect = (EXAMPLES / "perfect.py").read_text()
+    return {
+        "correct": perfect,
+        "wrong": (EXAMPLES / "partial.py").read_text(),
+        "crashing": perfect.replace("def max_step(H):", "def max_step(H):\n    import ctypes; ctypes.string_at(0)\n\ndef _old(H):"),
+        "hanging": perfect.replace("def max_step(H):", "def max_step(H):\n    import time; time.sleep(1000)\n\ndef _old(H):"),
+    }
+
+
 def make_class(folder: Path, n: int, kind: str, hanging: float, seed: int = 0) -> dict[str, int]:
     rng = random.Random(seed)
-    perfect = (EXAMPLES / "perfect.py").read_text()
-    partial = (EXAMPLES / "partial.py").read_text()
-    crashing = perfect.replace("def max_step(H):", "def max_step(H):\n    import ctypes; ctypes.string_at(0)\n\ndef _old(H):")
-    hang = perfect.replace("def max_step(H):", "def max_step(H):\n    import time; time.sleep(1000)\n\ndef _old(H):")
+    sources = variants()
+    perfect, partial, crashing, hang = (sources[k] for k in ("correct", "wrong", "crashing", "hanging"))
     counts: dict[str, int] = {}
     for i in range(n):
         r = rng.random()

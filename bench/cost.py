@@ -1,6 +1,7 @@
 """Where one submission's CPU time goes, as bulk grading spends it (Linux only: reads /proc).
 
-Usage: python bench/cost.py [FILE ...] [--n 40]
+Usage: python bench/cost.py [FILE ...] [--n 40]   (default: bench/bulk.py's correct, wrong and
+crashing submissions)
 
 Grades each file N times with one ``Grader`` and one fork server, as a ``grade bulk`` worker does,
 and prints per submission: the CPU time of the grading process, split by stage (planning: drawing
@@ -14,13 +15,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 import grader.api as api
 from grader.launch import ForkServer
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bulk import variants  # noqa: E402 - the same synthetic submissions as the bulk benchmark
 STAGES = {"plan_check": "planning", "run_in_sandbox": "requests and answers", "judge_check": "judging",
           "_second_pass": "second pass"}
 
@@ -41,10 +46,15 @@ def tree_cpu(pid: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("files", nargs="*", default=[str(ROOT / "submissions_example" / "perfect.py"),
-                                                      str(ROOT / "submissions_example" / "partial.py")])
+    parser.add_argument("files", nargs="*")
     parser.add_argument("--n", type=int, default=40)
     args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="grader-cost-"))
+    if not args.files:
+        for label, source in variants().items():
+            if label != "hanging":
+                (work / f"{label}.py").write_text(source)
+                args.files.append(str(work / f"{label}.py"))
     spent: dict[str, float] = {}
 
     def timed(name: str):
@@ -77,6 +87,7 @@ def main() -> None:
                   f"sandboxed children {ms(tree_cpu(server.proc.pid) - children)}, machine {ms(machine_busy() - busy)}")
     finally:
         server.close()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
