@@ -1,8 +1,9 @@
 """Entry point of the sandboxed child: load the submission, run the requested calls, send data back.
 
-Started as ``python -I <this file> REQUEST_FD RESPONSE_FD`` in an empty temporary directory. It
-imports numpy and the grader's ``codec`` (under a private name) and nothing else of the grader:
-no spec, no reference. Everything the student's code does is turned into an outcome value.
+Started as ``python -I <this file> REQUEST_FD RESPONSE_FD CELL_FD`` in an empty temporary directory,
+or forked by the fork server (``_forkserver.py``). It imports numpy, the grader's ``codec`` and
+``_confine`` (under private names) and nothing else of the grader: no spec, no reference.
+Everything the student's code does is turned into an outcome value.
 """
 
 import importlib.util
@@ -360,91 +361,5 @@ def main(argv, needed=None):
     os._exit(0)  # leave at once: threads the student started must not keep us alive
 
 
-def serve(sock_fd):
-    """Fork server: fork a fresh child per request; report its pid, then how it ended.
-
-    Single-threaded and holding nothing but numpy and the codec, so a forked child is as clean as a
-    fresh interpreter. Children are reaped here; their exit statuses go back on the socket.
-    """
-    import select
-    import signal
-    import socket
-    import struct
-
-    confine.die_with_parent()
-    sock = socket.socket(fileno=sock_fd)
-    wake_r, wake_w = os.pipe()
-    os.set_blocking(wake_w, False)
-    signal.set_wakeup_fd(wake_w)
-    signal.signal(signal.SIGCHLD, lambda *a: None)
-    import gc
-
-    # what every child imports anyway, paid once here: numpy.random alone is ~10 ms, and most
-    # submissions and every rng input use it
-    for name in ("resource", "traceback", "mmap", "numpy.random"):
-        importlib.import_module(name)
-    numpy_random = sys.modules["numpy.random"]
-    needed = confine.needed_paths()  # the same for every child: worked out once
-
-    # Everything loaded so far is shared with the children: keep their garbage collector off it, or
-    # its first full pass writes to (and so copies) every page of the inherited heap.
-    gc.freeze()
-    sock.send(b"R")
-    while True:
-        readable, _, _ = select.select([sock, wake_r], [], [])
-        if wake_r in readable:
-            os.read(wake_r, 4096)
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            sock.send(b"X" + struct.pack(">ii", pid, status))
-        if sock not in readable:
-            continue
-        try:
-            message, fds, _, _ = socket.recv_fds(sock, 4096, 5)
-        except OSError:
-            os._exit(0)
-        if not message:
-            os._exit(0)  # the grader went away
-        if len(fds) not in (4, 5):
-            for fd in fds:
-                os.close(fd)
-            continue
-        workdir = message[1:].decode()
-        pid = os.fork()
-        if pid == 0:
-            numpy_random.seed()  # the legacy global generator: fresh entropy, not the server's state
-            signal.set_wakeup_fd(-1)
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            sock.close()
-            os.close(wake_r)
-            os.close(wake_w)
-            req_r, resp_w, out_w, err_w, *cell = fds
-            os.setsid()
-            null = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(null, 0)
-            os.dup2(out_w, 1)
-            os.dup2(err_w, 2)
-            for fd in (null, out_w, err_w):
-                os.close(fd)
-            try:
-                os.chdir(workdir)
-            except OSError:
-                pass
-            os.environ["HOME"] = os.environ["TMPDIR"] = workdir
-            main([None, str(req_r), str(resp_w), *map(str, cell)], needed)
-            os._exit(0)
-        for fd in fds:
-            os.close(fd)
-        sock.send(b"P" + struct.pack(">i", pid))
-
-
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--server":
-        serve(int(sys.argv[2]))
-    else:
-        main(sys.argv)
+    main(sys.argv)

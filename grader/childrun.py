@@ -15,52 +15,15 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
 from .codec import CodecError, Decoder, FrameReader, encode, pack_encoded, unpack_payload
 from .errors import SandboxError
-from .launch import Child, ForkServer, SubprocessLauncher
+from .jobs import Chunk, Job, JobOutcome, OutcomeStatus, read_outcome
+from .launch import Child, ForkServer, SubprocessLauncher, is_root, kill_sandbox
 from .spec import Limits
 
 Launcher = Union[SubprocessLauncher, ForkServer]
-
-OutcomeStatus = Literal["ok", "raised", "missing", "timeout", "crashed", "invalid"]
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """A piece of submission source run at load time (a ``.py`` file, or one notebook cell)."""
-
-    source: str
-    filename: str
-    stop_on_error: bool = True
-
-
-@dataclass(frozen=True)
-class Job:
-    """One case: calls run in order in the child; ``steps`` use the child's wire format."""
-
-    steps: list[dict[str, Any]]
-    timeout: float
-
-    def function_at(self, step: int) -> Optional[str]:
-        if 0 <= step < len(self.steps):
-            return self.steps[step].get("function")
-        return None
-
-
-@dataclass(frozen=True)
-class JobOutcome:
-    status: OutcomeStatus
-    outputs: list[list[Any]] = field(default_factory=list)
-    message: str = ""
-    function: Optional[str] = None
-    exception: Optional[str] = None
-    line: Optional[int] = None
-    code: Optional[str] = None
-    traceback: str = ""
-    duration: float = 0.0
-
 
 class _Capture:
     """Keeps the first ``cap`` bytes of a stream and counts the rest."""
@@ -162,7 +125,7 @@ class _ChildRun:
             "namespaces": self.limits.namespaces and sys.platform.startswith("linux"),
             "hide": list(self.hide),
             "workdir": self.workdir,
-            "uid": "auto" if _is_root() else None,
+            "uid": "auto" if is_root() else None,
             "tmp_bytes": max(self.limits.file_mb, 1) * 2**20,
         }
         # the envelope is plain JSON (names and item paths from the spec); only the call arguments
@@ -207,7 +170,7 @@ class _ChildRun:
         try:
             self._pump(proc, resp_r)
         finally:
-            _kill_group(proc, self.state)
+            kill_sandbox(proc, self.state.init_pid, self.state.uid, self.state.layers)
             os.close(resp_r)
             self.cell.close()
             writer.join(timeout=1)
@@ -336,7 +299,7 @@ class _ChildRun:
                 if not isinstance(outcomes, list) or not outcomes or len(self.state.done) + len(outcomes) > len(self.jobs):
                     raise CodecError("a batch of outcomes that does not match the jobs")
                 for data in outcomes:
-                    self.state.done.append(_outcome(data, self.jobs[len(self.state.done)]))
+                    self.state.done.append(read_outcome(data, self.jobs[len(self.state.done)]))
             else:
                 raise CodecError(f"unexpected message {kind!r}")
         except (CodecError, TypeError, ValueError, KeyError) as exc:
@@ -367,66 +330,3 @@ class _ChildRun:
 
 def _fd(key: Any) -> int:
     return key.fd
-
-
-def _outcome(data: Any, job: Job) -> JobOutcome:
-    if not isinstance(data, dict):
-        raise CodecError("an outcome must be a dict")
-    status = data.get("status")
-    if status not in ("ok", "raised", "missing", "invalid"):
-        raise CodecError(f"unknown outcome status {status!r}")
-    outputs = data.get("outputs") or []
-    if status == "ok":
-        if not isinstance(outputs, list) or len(outputs) != len(job.steps) \
-                or not all(isinstance(o, list) for o in outputs):
-            raise CodecError("outputs do not match the steps")
-    def text(key: str, cap: int = 4000) -> str:
-        value = data.get(key)
-        return value[:cap] if isinstance(value, str) else ""
-    line = data.get("line")
-    duration = data.get("duration")
-    return JobOutcome(
-        status=status, outputs=outputs if status == "ok" else [],
-        message=text("message"), function=text("function", 200) or None,
-        exception=text("exception", 200) or None,
-        line=line if isinstance(line, int) and not isinstance(line, bool) else None,
-        code=text("code", 300) or None, traceback=text("traceback"),
-        duration=float(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool) else 0.0,
-    )
-
-
-def _is_root() -> bool:
-    return hasattr(os, "geteuid") and os.geteuid() == 0
-
-
-def _kill_uid(uid: int) -> None:
-    """Kill every process of the sandbox's own uid (root only; the uid belongs to one sandbox)."""
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/status") as f:
-                for line in f:
-                    if line.startswith("Uid:"):
-                        if int(line.split()[1]) == uid:
-                            os.kill(int(entry), signal.SIGKILL)
-                        break
-        except (OSError, ValueError):
-            continue
-
-
-def _kill_group(proc: Child, state: _RunState) -> None:
-    """Kill everything the child started: its process group, the PID namespace's init (which
-    takes the whole namespace with it), and, without namespaces, every process of its uid."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    if state.init_pid and state.init_pid != proc.pid:
-        try:
-            os.kill(state.init_pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    if state.uid is not None and _is_root() and "pid-namespace" not in state.layers and os.path.isdir("/proc"):
-        _kill_uid(state.uid)
-    proc.close()

@@ -4,7 +4,7 @@ Two launchers give the same ``Child``:
 
 - ``SubprocessLauncher``: a fresh ``python -I _child.py`` per child (interpreter start and the
   numpy import paid each time; used for single submissions).
-- ``ForkServer``: one pre-warmed process (``_child.py --server``) that has imported numpy and
+- ``ForkServer``: one pre-warmed process (``_forkserver.py``) that has imported numpy and
   nothing of the grader's trusted side, and forks a fresh child per submission; the child then
   confines itself exactly as a fresh one does. Used for bulk grading.
 """
@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import socket
 import struct
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Optional, Protocol
+from typing import Optional, Protocol, Sequence
 
 from .errors import SandboxError
 
 CHILD = str(Path(__file__).with_name("_child.py"))
+FORK_SERVER = str(Path(__file__).with_name("_forkserver.py"))
 ENV_ALLOWED = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
 
 
@@ -107,7 +109,7 @@ class ForkServer:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", CHILD, "--server", str(child.fileno())],
+                [sys.executable, "-I", FORK_SERVER, str(child.fileno())],
                 stdin=subprocess.DEVNULL, pass_fds=(child.fileno(),), env=child_env(workdir_env),
                 start_new_session=True)
         except OSError as exc:
@@ -183,3 +185,40 @@ class ForkServer:
         finally:
             self.proc.kill()
             self.proc.wait()
+
+
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _kill_uid(uid: int) -> None:
+    """Kill every process of the sandbox's own uid (root only; the uid belongs to one sandbox)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            os.kill(int(entry), signal.SIGKILL)
+                        break
+        except (OSError, ValueError):
+            continue
+
+
+def kill_sandbox(proc: Child, init_pid: Optional[int], uid: Optional[int], layers: Sequence[str]) -> None:
+    """Kill everything the child started: its process group, the PID namespace's init (which
+    takes the whole namespace with it), and, without namespaces, every process of its uid."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if init_pid and init_pid != proc.pid:
+        try:
+            os.kill(init_pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    if uid is not None and is_root() and "pid-namespace" not in layers and os.path.isdir("/proc"):
+        _kill_uid(uid)
+    proc.close()

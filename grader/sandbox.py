@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
-from .childrun import Chunk, Job, JobOutcome, Launcher, OutcomeStatus, _Capture, _ChildRun
+from .childrun import Launcher, _Capture, _ChildRun
+from .jobs import Chunk, Job, JobOutcome, OutcomeStatus
 from .launch import SubprocessLauncher
 from .spec import Limits
 

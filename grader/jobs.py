@@ -1,0 +1,74 @@
+"""What the sandbox runs and what comes back: pieces of submission source, jobs (calls in the
+child's wire format), their outcomes, and the strict reading of an outcome the child sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Optional
+
+from .codec import CodecError
+
+OutcomeStatus = Literal["ok", "raised", "missing", "timeout", "crashed", "invalid"]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of submission source run at load time (a ``.py`` file, or one notebook cell)."""
+
+    source: str
+    filename: str
+    stop_on_error: bool = True
+
+
+@dataclass(frozen=True)
+class Job:
+    """One case: calls run in order in the child; ``steps`` use the child's wire format."""
+
+    steps: list[dict[str, Any]]
+    timeout: float
+
+    def function_at(self, step: int) -> Optional[str]:
+        if 0 <= step < len(self.steps):
+            return self.steps[step].get("function")
+        return None
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    status: OutcomeStatus
+    outputs: list[list[Any]] = field(default_factory=list)
+    message: str = ""
+    function: Optional[str] = None
+    exception: Optional[str] = None
+    line: Optional[int] = None
+    code: Optional[str] = None
+    traceback: str = ""
+    duration: float = 0.0
+
+
+def read_outcome(data: Any, job: Job) -> JobOutcome:
+    """An outcome from the child's (untrusted) data: checked, with every text capped."""
+    if not isinstance(data, dict):
+        raise CodecError("an outcome must be a dict")
+    status = data.get("status")
+    if status not in ("ok", "raised", "missing", "invalid"):
+        raise CodecError(f"unknown outcome status {status!r}")
+    outputs = data.get("outputs") or []
+    if status == "ok":
+        if not isinstance(outputs, list) or len(outputs) != len(job.steps) \
+                or not all(isinstance(o, list) for o in outputs):
+            raise CodecError("outputs do not match the steps")
+    def text(key: str, cap: int = 4000) -> str:
+        value = data.get(key)
+        return value[:cap] if isinstance(value, str) else ""
+    line = data.get("line")
+    duration = data.get("duration")
+    return JobOutcome(
+        status=status, outputs=outputs if status == "ok" else [],
+        message=text("message"), function=text("function", 200) or None,
+        exception=text("exception", 200) or None,
+        line=line if isinstance(line, int) and not isinstance(line, bool) else None,
+        code=text("code", 300) or None, traceback=text("traceback"),
+        duration=float(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool) else 0.0,
+    )
