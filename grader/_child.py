@@ -34,15 +34,22 @@ MAX_TRACEBACK = 4000
 
 
 def _read_request(fd):
-    chunks = []
-    while True:
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(fd)
-    data = b"".join(chunks)
-    return codec.unpack_payload(data[8:])
+    """The request frame, read straight into one buffer of its announced size (no copies)."""
+    import io
+
+    with io.FileIO(fd, "r", closefd=True) as stream:
+        head = bytearray(8)
+        if stream.readinto(head) != 8:
+            raise EOFError("no request")
+        size = int.from_bytes(head, "big")
+        payload = memoryview(bytearray(size))
+        done = 0
+        while done < size:
+            n = stream.readinto(payload[done:])
+            if not n:
+                raise EOFError("truncated request")
+            done += n
+    return codec.unpack_payload(payload)
 
 
 def _text(value, limit=2000):

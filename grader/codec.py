@@ -149,11 +149,11 @@ class Decoder:
         self._blobs: list[bytes] = []
         self._json = _JSONDecoder(object_hook=self._hook)
 
-    def decode_json(self, text: Union[str, bytes], blobs: list[bytes]) -> Any:
+    def decode_json(self, text: Union[str, bytes, memoryview], blobs: list[bytes]) -> Any:
         """Parse the JSON and rebuild its values; raise ``CodecError`` on anything unexpected."""
         self._blobs = blobs
         try:
-            return self._json.decode(text if isinstance(text, str) else text.decode("utf-8"))
+            return self._json.decode(text if isinstance(text, str) else str(text, "utf-8"))
         except RecursionError:
             raise CodecError("value nested too deeply") from None
         except CodecError:
@@ -195,7 +195,7 @@ class Decoder:
         raise CodecError(f"unknown value tag {tag!r}")
 
 
-def decode_json(text: Union[str, bytes], blobs: list[bytes]) -> Any:
+def decode_json(text: Union[str, bytes, memoryview], blobs: list[bytes]) -> Any:
     """Parse ``encode``'s JSON and rebuild its values (see ``Decoder``)."""
     return Decoder().decode_json(text, blobs)
 
@@ -269,8 +269,8 @@ def pack_text(text: str, blobs: list[bytes]) -> bytes:
     return _LEN.pack(len(payload)) + payload
 
 
-def unpack_payload(payload: bytes, decoder: Optional[Decoder] = None) -> Any:
-    """Decode one frame's payload (without its length prefix)."""
+def unpack_payload(payload: Union[bytes, memoryview], decoder: Optional[Decoder] = None) -> Any:
+    """Decode one frame's payload (without its length prefix); a memoryview is sliced, not copied."""
     if len(payload) < _HDR.size:
         raise CodecError("truncated frame")
     text_len, count = _HDR.unpack_from(payload)
