@@ -73,7 +73,8 @@ def matches(mistake: Mistake, failing: list[tuple[Any, Any]], expected_under: Ca
                 law, scale = mistake.law(*(scale_args(case) if scale_args else []))
                 import numpy as np
 
-                if not isinstance(actual, np.ndarray) or not check_sample(actual, law, float(scale), law_alpha).ok:
+                if not isinstance(actual, np.ndarray) or \
+                        not check_sample(actual, law, float(scale), law_alpha, stop_early=True).ok:
                     return False
             elif not mistake.detect(actual, dict(case.inputs)):  # type: ignore[misc]
                 return False

@@ -39,3 +39,16 @@ def test_ks_distance_of_a_perfect_grid_is_small():
     n = 1000
     grid = (np.arange(n) + 0.5) / n
     assert ks_distance(grid, grid) == pytest.approx(0.5 / n)
+
+
+def test_stopping_early_gives_the_same_verdict():
+    rng = np.random.default_rng(11)
+    samples = [rng.normal(0, 1.0, 5000), rng.normal(0, 1.3, 5000), rng.normal(0.2, 1.0, 5000),
+               rng.uniform(-np.sqrt(3), np.sqrt(3), 5000), rng.uniform(-1, 1, 5000)]
+    for sample in samples:
+        for law, scale in (("normal", 1.0), ("uniform", 1.0), ("uniform", np.sqrt(3))):
+            full = check_sample(sample, law, scale, 1e-7)
+            quick = check_sample(sample, law, scale, 1e-7, stop_early=True)
+            assert quick.ok == full.ok and quick.problems[:1] == full.problems[:1]
+    # the wrong spread is caught by the cheap test: no KS distance computed
+    assert np.isnan(check_sample(samples[1], "normal", 1.0, 1e-7, stop_early=True).ks_distance)
