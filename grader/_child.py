@@ -113,7 +113,7 @@ class Channel:
         mark = len(self.blobs)
         try:
             text = codec.dump({k: codec.encode(v, self.blobs) for k, v in outcome.items()})
-            size = len(text) + sum(len(b) for b in self.blobs[mark:])
+            size = len(text) + sum(len(b) + 8 for b in self.blobs[mark:])  # 8: its size in the header
             if self.cap is None or size <= self.cap:
                 return text, size
             message = (f"the result is too large ({size / 2**20:.1f} MiB; "

@@ -132,3 +132,21 @@ def test_a_crash_on_a_late_case_is_blamed_on_that_case(make_submission, grade):
     assert check.status == "error" and "status 4" in check.message
     assert check.failure is not None and check.failure.case == 5 and check.cases_passed == 5
     assert failing(report) == {"I.1/good_sigma"}
+
+
+def test_answers_sent_in_batches_never_exceed_the_result_limit(make_submission, grade):
+    # with a 1 MiB limit, many small answers then one of ~0.7 MiB must still arrive (the batch is
+    # cut so that no frame goes over the limit); ~1.5 MiB is refused for that check alone
+    from grader.spec import Limits
+
+    limits = Limits(result_mb=1)
+    near = make_submission({"gd_iterate": "def gd_iterate(w0, w_star, H, step, t):\n    return np.zeros(90_000)"})
+    report = grade(near, limits=limits)
+    check = next(c for c in report.checks() if c.id == "III.3/gd_iterate")
+    assert check.status == "failed" and "shape" in check.message
+    assert failing(report) == {"III.3/gd_iterate"}
+    over = make_submission({"gd_iterate": "def gd_iterate(w0, w_star, H, step, t):\n    return np.zeros(200_000)"})
+    report = grade(over, limits=limits)
+    check = next(c for c in report.checks() if c.id == "III.3/gd_iterate")
+    assert check.status == "error" and "too large" in check.message
+    assert failing(report) == {"III.3/gd_iterate"}
