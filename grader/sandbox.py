@@ -41,8 +41,9 @@ def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits, *,
                    hide: Sequence[str] = (), launcher: Optional[Launcher] = None) -> SandboxResult:
     """Run ``jobs`` against the submission made of ``chunks``; never raises for anything the code does.
 
-    After a time-out or crash, the remaining jobs go to a fresh child; jobs that call the
-    function that hung or crashed are not run again and get the same outcome. ``hide`` lists
+    After a time-out or crash, the remaining jobs go to a fresh child; jobs after it that call the
+    function that hung or crashed are not run again and get the same outcome (jobs before it that
+    finished but whose answers the child still held back are asked again). ``hide`` lists
     folders and files the child must not see (the reference, specs, other submissions).
     """
     outcomes: list[Optional[JobOutcome]] = [None] * len(jobs)
