@@ -105,7 +105,7 @@ class Channel:
             self.first = index
         text, size = self._encode(outcome)
         self.texts.append(text)
-        self.size += size
+        self.size += size + 1  # and its comma in the batch
         if self.size >= self.BATCH_BYTES or time.monotonic() - self.since >= self.BATCH_SECONDS:
             self.release()
 

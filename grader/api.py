@@ -79,11 +79,6 @@ class _Hiding:
         return self._allowed([Path(submission).resolve().parent, *map(Path, extra)], list(self.fixed))
 
 
-def hidden_paths(ws: Worksheet, submission: Union[str, Path], extra: Sequence[Union[str, Path]] = ()) -> list[str]:
-    """Folders the child must not see when grading ``submission`` against ``ws`` (see ``_Hiding``)."""
-    return _Hiding(ws).paths(submission, extra)
-
-
 def _module_dirs() -> list[str]:
     import numpy
 

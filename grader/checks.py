@@ -17,24 +17,19 @@ from .feedback import Mistake, hint, matches
 from .reference import Reference
 from .results import CheckResult, Failure, Hint, PartResult, Status, join_part_messages
 from .sandbox import Job, JobOutcome
-from .plan import Case, Plan, expected_parts, run_steps, step_of
-from .spec import _REF, Check, ManualCheck, PropertyCheck, StatisticalCheck, Tolerance, Worksheet
+from .plan import Case, Plan, expected_parts, run_steps, step_of, template_of
+from .spec import ManualCheck, PropertyCheck, StatisticalCheck, Tolerance, Worksheet
 from .stats import check_sample
 
 PRIORITY: dict[str, int] = {"passed": 0, "failed": 1, "error": 2, "timeout": 3, "missing": 4}
 
 
-def _call_text(check: Check) -> str:
-    steps = check.steps()  # type: ignore[union-attr]
-    names = [s.function for s in steps]
+def _call_text(plan: Plan) -> str:
+    template = plan.template or template_of(plan.check)
     calls = []
-    for i, step in enumerate(steps):
-        args = []
-        for a in step.args:
-            ref = _REF.match(a)
-            args.append(f"out{names.index(ref['step'])}[{ref['index']}]" if ref else a)
-        call = f"{step.function}({', '.join(args)})"
-        calls.append(f"out{i} = {call}" if i < len(steps) - 1 else call)
+    for i, (function, args) in enumerate(template):
+        call = f"{function}({', '.join(a if type(a) is str else f'out{a[0]}[{a[1]}]' for a in args)})"
+        calls.append(f"out{i} = {call}" if i < len(template) - 1 else call)
     return "; ".join(calls)
 
 
@@ -60,7 +55,7 @@ def make_failure(plan: Plan, case: Case, message: str, *, expected: Any = None, 
              has_expected: bool = True) -> Failure:
     hidden = plan.check.hidden
     return Failure(
-        case=case.index, edge_case=case.edge, call=_call_text(plan.check),
+        case=case.index, edge_case=case.edge, call=_call_text(plan),
         inputs={} if hidden else {k: summarize(v) for k, v in case.inputs.items()},
         expected=summarize(expected) if has_expected and not hidden else None,
         actual=summarize(actual) if actual is not None or (outcome and outcome.status == "ok") else None,
@@ -119,7 +114,7 @@ def _hints(ws: Worksheet, plan: Plan, part_index: int, failing: list[tuple[Case,
             if function == mistake.function:
                 return mistake.variant(*[copy.deepcopy(a) for a in args])  # type: ignore[misc]
             return reference.call(function, args)
-        return expected_parts(check, [part], run_steps(check, dict(case.inputs), call))[0]
+        return expected_parts(check, [part], run_steps(check, dict(case.inputs), call, plan.template))[0]
 
     scale_args = None
     alpha = 1e-7

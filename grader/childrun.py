@@ -141,7 +141,7 @@ class _ChildRun:
             "module_name": "submission",
             "notebook": any(not c.stop_on_error for c in self.chunks),
             "cell_timeout": self.limits.cell_timeout,
-            "result_bytes": self.limits.result_mb * 2**20 - 64,
+            "result_bytes": self.limits.result_mb * 2**20,  # the largest frame the parent reads
         }, blobs)
 
     def run(self) -> _RunState:

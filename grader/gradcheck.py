@@ -58,7 +58,7 @@ def probe(ws: Worksheet, plan: Plan, reference: Reference, seed: int) -> Optiona
             moved = x.copy()
             moved.flat[k] += sign * spec.step
             wire.append({"function": spec.forward, "args": forward_args(moved), "send": [[spec.output]]})
-    ref_outputs = run_steps(plan.check, inputs, reference.call)
+    ref_outputs = run_steps(plan.check, inputs, reference.call, plan.template)
     names = [s.function for s in plan.check.steps()]
     reference_output = pick(ref_outputs[names.index(spec.forward)], [spec.output])
     timeout = plan.jobs[0].timeout * 4 if plan.jobs else ws.limits.call_timeout

@@ -42,6 +42,7 @@ class Plan:
     jobs: list[Job]
     helpers: dict[str, Any] = field(default_factory=dict)  # predicates, for property checks
     part_steps: list[int] = field(default_factory=list)  # the step whose output each part reads
+    template: Template = field(default_factory=list)  # the check's steps, resolved (see template_of)
 
 
 def case_rng(seed: int, full_id: str, index: int) -> np.random.Generator:
@@ -138,4 +139,4 @@ def plan_check(ws: Worksheet, question: Question, check: Check, reference: Refer
             expected = expected_parts(check, parts, run_steps(check, inputs, reference.call, template), part_steps)
         cases.append(Case(index, edge, inputs, expected, scale, shape))
         jobs.append(job_for(check, inputs, sends, timeout, template))
-    return Plan(question, check, full_id, parts, cases, jobs, reference.helpers, part_steps)
+    return Plan(question, check, full_id, parts, cases, jobs, reference.helpers, part_steps, template)

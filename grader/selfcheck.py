@@ -83,7 +83,7 @@ def _variant_scores_full(ws: Worksheet, reference: Reference, mistake, seed: int
                             if function == mistake.function:
                                 return mistake.variant(*[copy.deepcopy(a) for a in args])
                             return reference.call(function, args)
-                        got = expected_parts(check, plan.parts, run_steps(check, dict(case.inputs), call))
+                        got = expected_parts(check, plan.parts, run_steps(check, dict(case.inputs), call, plan.template))
                         tol = ws.tolerance_of(check)
                         if not all(compare(e, a, tol).ok for e, a in zip(case.expected, got)):
                             caught = True

@@ -55,7 +55,7 @@ def candidates(ws: Worksheet, plan: Plan, result: CheckResult, reference: Refere
         fixed = dict(zip(dims, combo))
         drawn = draw_inputs(inputs, case_rng(seed, plan.full_id + "/shrink", k), fixed=fixed, custom=reference.helpers)
         try:
-            expected = expected_parts(check, plan.parts, run_steps(check, drawn, reference.call))
+            expected = expected_parts(check, plan.parts, run_steps(check, drawn, reference.call, plan.template))
         except Exception:  # a simplified input the reference cannot take: skip it
             continue
         cases.append(Case(index=len(plan.cases) + k, edge=False, inputs=drawn, expected=expected))
