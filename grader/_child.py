@@ -286,11 +286,13 @@ def _flush():
             pass
 
 
-def _confine(request, channel, needed=None):
+def _confine(request, channel, needed=None, init=False):
     """Apply every isolation layer the OS allows, then tell the parent which ones hold.
 
     With namespaces, this process forks: the child becomes init of a new PID namespace and runs
     the student; this process only waits and passes on how it ended (exit status or signal).
+    ``init``: the fork server already made this process the init of a new PID namespace (as root),
+    so it makes the other namespaces and runs the student itself, with no fork.
     """
     import signal
 
@@ -299,7 +301,17 @@ def _confine(request, channel, needed=None):
     conf = confine.Confinement()
     confine.die_with_parent()
     if plan.get("uid") == "auto":
-        plan["uid"] = 1_000_000 + os.getpid()  # unique among live sandboxes
+        # unique among live sandboxes: our pid as the grader sees it (/proc is still the grader's)
+        plan["uid"] = 1_000_000 + (int(os.readlink("/proc/self")) if init else os.getpid())
+    if init:
+        if plan.get("namespaces") and confine.enter_namespaces(conf, plan, new_pid=False):
+            confine.mount_proc(conf)
+        else:
+            conf.layers.append("pid-namespace")
+        conf.layers.append("private-init")
+        _apply_process_limits(conf, request, plan)
+        channel.send({"type": "sandbox", "layers": conf.layers, "notes": conf.notes, "uid": plan.get("uid")})
+        return
     if plan.get("namespaces") and sys.platform.startswith("linux") and confine.enter_namespaces(conf, plan):
         ready_r, ready_w = os.pipe()
         pid = os.fork()
@@ -339,14 +351,15 @@ def _apply_process_limits(conf, request, plan):
             pass
 
 
-def main(argv, needed=None):
+def main(argv, needed=None, init=False):
     """Serve one request. ``needed``: the folders the child needs (see ``_confine.needed_paths``),
-    when the fork server has worked them out once for all its children."""
+    when the fork server has worked them out once for all its children; ``init``: the fork server
+    made this process the init of a new PID namespace."""
     request = _read_request(int(argv[1]))
     channel = Channel(int(argv[2]), request.get("result_bytes"))
     progress = Progress(int(argv[3]) if len(argv) > 3 else None)
     progress.mark(-1)
-    _confine(request, channel, needed)
+    _confine(request, channel, needed, init)
     module = types.ModuleType(request.get("module_name", "submission"))
     module.__file__ = request["chunks"][0]["filename"] if request["chunks"] else "submission.py"
     sys.modules[module.__name__] = module

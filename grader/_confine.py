@@ -142,15 +142,47 @@ def mask_filesystem(libc, conf, needed, workdir):
     conf.layers.append("filesystem-allow-list")
 
 
-def enter_namespaces(conf, plan):
-    """unshare(2) into new namespaces and set up the mounts; False when the OS refuses."""
+class PidNamespaces:
+    """Makes a fork server's next fork the init of a new PID namespace, then puts things back.
+
+    A child forked that way needs no fork of its own to enter a PID namespace (a fork copies the
+    page tables, and every page both processes write is then copied twice). Root only: elsewhere
+    ``before_fork`` says False and the child makes its namespaces itself, as a fresh one does.
+    """
+
+    def __init__(self):
+        self.usable = False
+        try:
+            if os.geteuid() == 0:
+                self.libc = _libc()
+                self.own = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+                self.usable = True
+        except (OSError, AttributeError):
+            pass
+
+    def before_fork(self):
+        """True when the next fork() will start a new PID namespace."""
+        if self.usable and self.libc.unshare(ctypes.c_int(CLONE_NEWPID)) != 0:
+            self.usable = False
+        return self.usable
+
+    def after_fork(self):
+        """In the parent: later forks are made in our own PID namespace again (an OSError if not)."""
+        _check(self.libc.setns(self.own, ctypes.c_int(CLONE_NEWPID)), "setns back to our PID namespace")
+
+
+def enter_namespaces(conf, plan, new_pid=True):
+    """unshare(2) into new namespaces and set up the mounts; False when the OS refuses.
+
+    ``new_pid``: False when this process is already the init of a new PID namespace.
+    """
     try:
         libc = _libc()
     except OSError:
         conf.notes.append("no libc: namespaces unavailable")
         return False
     uid, gid = os.getuid(), os.getgid()
-    flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
+    flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | (CLONE_NEWPID if new_pid else 0)
     if uid != 0:
         flags |= CLONE_NEWUSER
     if libc.unshare(ctypes.c_int(flags)) != 0:

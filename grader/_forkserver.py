@@ -6,6 +6,9 @@ request on the socket (the child's pipes and progress cell, passed as file descr
 child that runs ``_child.main`` exactly as a fresh interpreter would: it confines itself first.
 Interpreter start-up and the numpy import are paid once, not per submission.
 
+Requests: ``S`` + working folder (with the child's file descriptors), or ``N`` + working folder
+for a child that will use namespaces: when root, the server then makes that child the init of a
+new PID namespace itself (``_confine.PidNamespaces``), which spares the child a fork.
 Messages to the grader: ``R`` (ready), ``P`` + pid (a child started), ``X`` + pid + wait status.
 """
 
@@ -52,6 +55,7 @@ def serve(sock_fd, child):
         importlib.import_module(name)
     numpy_random = sys.modules["numpy.random"]
     needed = confine.needed_paths()  # the same for every child: worked out once
+    pid_namespaces = confine.PidNamespaces()
 
     # Everything loaded so far is shared with the children: keep their garbage collector off it, or
     # its first full pass writes to (and so copies) every page of the inherited heap.
@@ -82,7 +86,13 @@ def serve(sock_fd, child):
                 os.close(fd)
             continue
         workdir = message[1:].decode()
+        init = message[:1] == b"N" and pid_namespaces.before_fork()
         pid = os.fork()
+        if pid and init:
+            try:
+                pid_namespaces.after_fork()
+            except OSError:
+                os._exit(1)  # forks would land in that namespace: the grader falls back to fresh children
         if pid == 0:
             numpy_random.seed()  # the legacy global generator: fresh entropy, not the server's state
             signal.set_wakeup_fd(-1)
@@ -103,7 +113,7 @@ def serve(sock_fd, child):
             except OSError:
                 pass
             os.environ["HOME"] = os.environ["TMPDIR"] = workdir
-            child.main([None, str(req_r), str(resp_w), str(cell)], needed)
+            child.main([None, str(req_r), str(resp_w), str(cell)], needed, init)
             os._exit(0)
         for fd in fds:
             os.close(fd)

@@ -150,8 +150,9 @@ class _ChildRun:
         resp_r, resp_w = os.pipe()
         self.cell = _Cell()
         try:
+            namespaces = self.limits.namespaces and sys.platform.startswith("linux")
             try:
-                proc = self.launcher.start(req_r, resp_w, self.workdir, self.cell.fd)
+                proc = self.launcher.start(req_r, resp_w, self.workdir, self.cell.fd, namespaces)
             except SandboxError:
                 if isinstance(self.launcher, SubprocessLauncher):
                     raise

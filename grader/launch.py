@@ -73,9 +73,10 @@ class _Popen:
 
 
 class SubprocessLauncher:
-    def start(self, req_r: int, resp_w: int, workdir: str, cell: int) -> Child:
+    def start(self, req_r: int, resp_w: int, workdir: str, cell: int, namespaces: bool = False) -> Child:
         """Start a child reading its request on ``req_r``, answering on ``resp_w``, marking its
-        progress in the shared memory of ``cell``."""
+        progress in the shared memory of ``cell``. ``namespaces``: the child will enter namespaces
+        (a fresh interpreter makes them all itself)."""
         try:
             proc = subprocess.Popen(
                 [sys.executable, "-I", CHILD, str(req_r), str(resp_w), str(cell)],
@@ -148,11 +149,12 @@ class ForkServer:
             return ("exit", pid)
         raise SandboxError("the fork server sent nonsense")
 
-    def start(self, req_r: int, resp_w: int, workdir: str, cell: int) -> Child:
+    def start(self, req_r: int, resp_w: int, workdir: str, cell: int, namespaces: bool = False) -> Child:
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         try:
-            socket.send_fds(self.sock, [b"S" + workdir.encode()], [req_r, resp_w, out_w, err_w, cell])
+            kind = b"N" if namespaces else b"S"
+            socket.send_fds(self.sock, [kind + workdir.encode()], [req_r, resp_w, out_w, err_w, cell])
             deadline = time.monotonic() + 10
             while True:
                 message = self._receive(deadline - time.monotonic())
