@@ -8,7 +8,9 @@ and prints per submission: the CPU time of the grading process, split by stage (
 inputs and running the reference; sandbox: building the requests and reading the answers, of both
 passes; judging; the second pass for failed checks, whose sandbox part is counted under sandbox
 too), the CPU time of the sandboxed children (fork, confinement, the student's code, encoding),
-and the whole machine's busy time (which also counts the kernel's work for them).
+and the whole machine's busy time (which also counts the kernel's work for them), with the page
+faults of the children; then the same for a child that loads the first file and makes no call
+(the fixed cost of one sandbox).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 
 import grader.api as api
 from grader.launch import ForkServer
+from grader.sandbox import run_in_sandbox
+from grader.submission import load_submission
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bulk import variants  # noqa: E402 - the same synthetic submissions as the bulk benchmark
@@ -42,6 +46,12 @@ def tree_cpu(pid: int) -> float:
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def child_faults(pid: int) -> int:
+    """Minor page faults of the children a process has reaped (copy-on-write faults included)."""
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[8])
 
 
 def main() -> None:
@@ -77,14 +87,25 @@ def main() -> None:
             grader.grade(path, seed=0)  # warm
             spent.clear()
             busy, children, own = machine_busy(), tree_cpu(server.proc.pid), time.process_time()
-            wall = time.perf_counter()
+            faults, wall = child_faults(server.proc.pid), time.perf_counter()
             for i in range(args.n):
                 grader.grade(path, seed=i)
             n = args.n
             ms = lambda seconds: round(seconds / n * 1000, 1)  # noqa: E731
             print(f"{Path(path).name}: per submission {ms(time.perf_counter() - wall)} ms wall; CPU ms: "
                   f"grader {ms(time.process_time() - own)} ({', '.join(f'{STAGES[k]} {ms(v)}' for k, v in spent.items())}), "
-                  f"sandboxed children {ms(tree_cpu(server.proc.pid) - children)}, machine {ms(machine_busy() - busy)}")
+                  f"sandboxed children {ms(tree_cpu(server.proc.pid) - children)}, machine {ms(machine_busy() - busy)}; "
+                  f"page faults in children {(child_faults(server.proc.pid) - faults) // n}")
+        # the fixed cost of one sandbox: a child that loads the first file and makes no call
+        chunks, limits = load_submission(args.files[0]).chunks, grader.ws.limits
+        run_in_sandbox(chunks, [], limits, launcher=server)
+        busy, children, own = machine_busy(), tree_cpu(server.proc.pid), time.process_time()
+        faults, wall = child_faults(server.proc.pid), time.perf_counter()
+        for _ in range(args.n):
+            run_in_sandbox(chunks, [], limits, launcher=server)
+        print(f"a child making no call ({Path(args.files[0]).name}): {ms(time.perf_counter() - wall)} ms wall; "
+              f"CPU ms: grader {ms(time.process_time() - own)}, sandboxed child {ms(tree_cpu(server.proc.pid) - children)}, "
+              f"machine {ms(machine_busy() - busy)}; page faults in the child {(child_faults(server.proc.pid) - faults) // n}")
     finally:
         server.close()
         shutil.rmtree(work, ignore_errors=True)
