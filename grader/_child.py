@@ -286,6 +286,17 @@ def _flush():
             pass
 
 
+def _outer_pid(init):
+    """Our pid as the grader sees it. The init of a new PID namespace is pid 1 to itself, but /proc
+    is still the grader's, where ``self`` names the outer pid."""
+    if not init:
+        return os.getpid()
+    try:
+        return int(os.readlink("/proc/self"))
+    except (OSError, ValueError):
+        return 1 << 22 | int.from_bytes(os.urandom(3), "big")  # above any pid: unique with high odds
+
+
 def _confine(request, channel, needed=None, init=False):
     """Apply every isolation layer the OS allows, then tell the parent which ones hold.
 
@@ -301,8 +312,7 @@ def _confine(request, channel, needed=None, init=False):
     conf = confine.Confinement()
     confine.die_with_parent()
     if plan.get("uid") == "auto":
-        # unique among live sandboxes: our pid as the grader sees it (/proc is still the grader's)
-        plan["uid"] = 1_000_000 + (int(os.readlink("/proc/self")) if init else os.getpid())
+        plan["uid"] = 1_000_000 + _outer_pid(init)  # unique among live sandboxes
     if init:
         if plan.get("namespaces") and confine.enter_namespaces(conf, plan, new_pid=False):
             confine.mount_proc(conf)
