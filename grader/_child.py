@@ -316,7 +316,7 @@ def _confine(request, channel, needed=None, init=False):
     if init:
         if plan.get("namespaces") and confine.enter_namespaces(conf, plan, new_pid=False):
             confine.mount_proc(conf)
-        else:
+        elif "pid-namespace" not in conf.layers:  # listed by a half-done enter_namespaces already
             conf.layers.append("pid-namespace")
         conf.layers.append("private-init")
         _apply_process_limits(conf, request, plan)
