@@ -54,6 +54,30 @@ def child_faults(pid: int) -> int:
         return int(f.read().rsplit(")", 1)[1].split()[8])
 
 
+class Meter:
+    """CPU, page faults and wall time spent from now on: in this process, in the fork server's
+    children and on the whole machine, per repetition, in ms."""
+
+    def __init__(self, server_pid: int, n: int) -> None:
+        self.pid, self.n = server_pid, n
+        self.busy, self.children, self.own = machine_busy(), tree_cpu(server_pid), time.process_time()
+        self.faults, self.wall = child_faults(server_pid), time.perf_counter()
+
+    def ms(self, seconds: float) -> float:
+        return round(seconds / self.n * 1000, 1)
+
+    def wall_ms(self) -> float:
+        return self.ms(time.perf_counter() - self.wall)
+
+    def own_ms(self) -> float:
+        return self.ms(time.process_time() - self.own)
+
+    def tail(self, label: str) -> str:
+        """The children's CPU (under ``label``), the machine's, and the children's page faults."""
+        return (f"{label} {self.ms(tree_cpu(self.pid) - self.children)}, machine {self.ms(machine_busy() - self.busy)}; "
+                f"page faults in the children {(child_faults(self.pid) - self.faults) // self.n}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="*")
@@ -86,26 +110,20 @@ def main() -> None:
         for path in args.files:
             grader.grade(path, seed=0)  # warm
             spent.clear()
-            busy, children, own = machine_busy(), tree_cpu(server.proc.pid), time.process_time()
-            faults, wall = child_faults(server.proc.pid), time.perf_counter()
+            meter = Meter(server.proc.pid, args.n)
             for i in range(args.n):
                 grader.grade(path, seed=i)
-            n = args.n
-            ms = lambda seconds: round(seconds / n * 1000, 1)  # noqa: E731
-            print(f"{Path(path).name}: per submission {ms(time.perf_counter() - wall)} ms wall; CPU ms: "
-                  f"grader {ms(time.process_time() - own)} ({', '.join(f'{STAGES[k]} {ms(v)}' for k, v in spent.items())}), "
-                  f"sandboxed children {ms(tree_cpu(server.proc.pid) - children)}, machine {ms(machine_busy() - busy)}; "
-                  f"page faults in children {(child_faults(server.proc.pid) - faults) // n}")
+            stages = ", ".join(f"{STAGES[k]} {meter.ms(v)}" for k, v in spent.items())
+            print(f"{Path(path).name}: per submission {meter.wall_ms()} ms wall; CPU ms: "
+                  f"grader {meter.own_ms()} ({stages}), {meter.tail('sandboxed children')}")
         # the fixed cost of one sandbox: a child that loads the first file and makes no call
         chunks, limits = load_submission(args.files[0]).chunks, grader.ws.limits
         run_in_sandbox(chunks, [], limits, launcher=server)
-        busy, children, own = machine_busy(), tree_cpu(server.proc.pid), time.process_time()
-        faults, wall = child_faults(server.proc.pid), time.perf_counter()
+        meter = Meter(server.proc.pid, args.n)
         for _ in range(args.n):
             run_in_sandbox(chunks, [], limits, launcher=server)
-        print(f"a child making no call ({Path(args.files[0]).name}): {ms(time.perf_counter() - wall)} ms wall; "
-              f"CPU ms: grader {ms(time.process_time() - own)}, sandboxed child {ms(tree_cpu(server.proc.pid) - children)}, "
-              f"machine {ms(machine_busy() - busy)}; page faults in the child {(child_faults(server.proc.pid) - faults) // n}")
+        print(f"a child making no call ({Path(args.files[0]).name}): {meter.wall_ms()} ms wall; "
+              f"CPU ms: grader {meter.own_ms()}, {meter.tail('sandboxed child')}")
     finally:
         server.close()
         shutil.rmtree(work, ignore_errors=True)

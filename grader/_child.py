@@ -313,16 +313,13 @@ def _confine(request, channel, needed=None, init=False):
     confine.die_with_parent()
     if plan.get("uid") == "auto":
         plan["uid"] = 1_000_000 + _outer_pid(init)  # unique among live sandboxes
-    if init:
+    if init:  # the namespaces but the PID one, then straight on to the limits below
         if plan.get("namespaces") and confine.enter_namespaces(conf, plan, new_pid=False):
             confine.mount_proc(conf)
         elif "pid-namespace" not in conf.layers:  # listed by a half-done enter_namespaces already
             conf.layers.append("pid-namespace")
         conf.layers.append("private-init")
-        _apply_process_limits(conf, request, plan)
-        channel.send({"type": "sandbox", "layers": conf.layers, "notes": conf.notes, "uid": plan.get("uid")})
-        return
-    if plan.get("namespaces") and sys.platform.startswith("linux") and confine.enter_namespaces(conf, plan):
+    elif plan.get("namespaces") and sys.platform.startswith("linux") and confine.enter_namespaces(conf, plan):
         ready_r, ready_w = os.pipe()
         pid = os.fork()
         if pid:
@@ -346,8 +343,9 @@ def _confine(request, channel, needed=None, init=False):
         channel.send({"type": "sandbox", "layers": conf.layers[done:], "notes": conf.notes})
         return
     _apply_process_limits(conf, request, plan)
-    channel.send({"type": "sandbox", "layers": conf.layers, "notes": conf.notes, "pid": os.getpid(),
-                  "uid": plan.get("uid")})
+    # an init is pid 1 to itself; the grader has its real pid from the fork server
+    channel.send({"type": "sandbox", "layers": conf.layers, "notes": conf.notes,
+                  "pid": None if init else os.getpid(), "uid": plan.get("uid")})
 
 
 def _apply_process_limits(conf, request, plan):

@@ -108,6 +108,7 @@ class _ChildRun:
                  total_deadline: float, stdout: _Capture, stderr: _Capture, hide: Sequence[str],
                  launcher: Launcher) -> None:
         self.chunks, self.jobs, self.limits, self.hide, self.launcher = chunks, jobs, limits, hide, launcher
+        self.namespaces = limits.namespaces and sys.platform.startswith("linux")
         self.workdir, self.total_deadline = workdir, total_deadline
         self.stdout, self.stderr = stdout, stderr
         self.state = _RunState()
@@ -122,7 +123,7 @@ class _ChildRun:
             "processes": self.limits.processes,
         }
         sandbox = {
-            "namespaces": self.limits.namespaces and sys.platform.startswith("linux"),
+            "namespaces": self.namespaces,
             "hide": list(self.hide),
             "workdir": self.workdir,
             "uid": "auto" if is_root() else None,
@@ -150,9 +151,8 @@ class _ChildRun:
         resp_r, resp_w = os.pipe()
         self.cell = _Cell()
         try:
-            namespaces = self.limits.namespaces and sys.platform.startswith("linux")
             try:
-                proc = self.launcher.start(req_r, resp_w, self.workdir, self.cell.fd, namespaces)
+                proc = self.launcher.start(req_r, resp_w, self.workdir, self.cell.fd, self.namespaces)
             except SandboxError:
                 if isinstance(self.launcher, SubprocessLauncher):
                     raise
