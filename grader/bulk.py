@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from .gradebook import Digest, Row, to_canvas, to_csv, to_moodle
 from .render import to_gradescope
 from .results import Report
 from .spec import Worksheet
-from .summary import summarize, to_markdown, write_plots
+from .summary import preload_plotting, summarize, to_markdown, write_plots
 
 CACHE = ".grader-cache"
 
@@ -157,6 +158,7 @@ def grade_class(
         progress(done, total, "")
     hide = [str(out.resolve()), str(root.resolve())]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    preloaded = None
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(spec_path,)) as pool:
         pending: dict[Future, tuple[Entry, int, str]] = {}
         queue = list(todo)
@@ -165,6 +167,8 @@ def grade_class(
                 while queue and len(pending) < workers * 2:
                     entry, seed_i, key = queue.pop(0)
                     pending[pool.submit(_grade_one, entry, seed_i, lang, hide, str(out), gradescope)] = (entry, seed_i, key)
+                if preloaded is None:  # the pool forked its workers at the first submit: no fork follows
+                    preloaded = preload_plotting()
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
                     entry, seed_i, key = pending.pop(future)
@@ -185,7 +189,7 @@ def grade_class(
                 future.cancel()
             raise
     result.rows = [rows[e.student_id] for e in found.entries if e.student_id in rows]
-    _write_outputs(out, ws, result, gradebook, lang)
+    _write_outputs(out, ws, result, gradebook, lang, preloaded)
     result.seconds = time.monotonic() - started
     return result
 
@@ -196,7 +200,8 @@ def _row(entry: Entry, digest: Digest) -> Row:
                "" if digest.load_ok else digest.load_message)
 
 
-def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, gradebook: str, lang: str) -> None:
+def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, gradebook: str, lang: str,
+                   preloaded: Optional[threading.Thread] = None) -> None:
     rows = result.rows
     write_atomic(out / "gradebook.csv", to_csv(rows))
     if gradebook == "canvas":
@@ -204,7 +209,7 @@ def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, gradebook: str
     elif gradebook == "moodle":
         write_atomic(out / "gradebook-moodle.csv", to_moodle(rows, ws.title))
     summary = summarize(rows, result.problems)
-    plots = write_plots(summary, out)
+    plots = write_plots(summary, out, preloaded)
     summary["plots"] = plots
     result.summary = summary
     write_atomic(out / "summary.json", json.dumps(summary, indent=2))
