@@ -33,23 +33,31 @@ confine = _private_import("_grader_confine", "_confine.py")
 MAX_TRACEBACK = 4000
 
 
-def _read_request(fd):
-    """The request frame, read straight into one buffer of its announced size (no copies)."""
-    import io
+class Requests:
+    """Request frames from the grader: the first one, then (a child kept for more rounds) one per
+    round until the pipe ends. Each is read straight into one buffer of its announced size."""
 
-    with io.FileIO(fd, "r", closefd=True) as stream:
+    def __init__(self, fd):
+        import io
+
+        self.stream = io.FileIO(fd, "r", closefd=True)
+
+    def next(self):
         head = bytearray(8)
-        if stream.readinto(head) != 8:
+        if self.stream.readinto(head) != 8:
             raise EOFError("no request")
         size = int.from_bytes(head, "big")
         payload = memoryview(bytearray(size))
         done = 0
         while done < size:
-            n = stream.readinto(payload[done:])
+            n = self.stream.readinto(payload[done:])
             if not n:
                 raise EOFError("truncated request")
             done += n
-    return codec.unpack_payload(payload)
+        return codec.unpack_payload(payload)
+
+    def close(self):
+        self.stream.close()
 
 
 def _text(value, limit=2000):
@@ -359,11 +367,26 @@ def _apply_process_limits(conf, request, plan):
             pass
 
 
+def _run_jobs(jobs, namespace, filenames, progress, channel):
+    for index, job in enumerate(jobs):
+        start = time.perf_counter()
+        outcome = _run_job(index, job, namespace, filenames, progress)
+        outcome["duration"] = time.perf_counter() - start
+        _flush()
+        channel.hold(index, outcome)
+    channel.release()
+
+
 def main(argv, needed=None, init=False):
-    """Serve one request. ``needed``: the folders the child needs (see ``_confine.needed_paths``),
-    when the fork server has worked them out once for all its children; ``init``: the fork server
-    made this process the init of a new PID namespace."""
-    request = _read_request(int(argv[1]))
+    """Serve one request, and with ``rounds`` the further rounds of jobs that follow it. ``needed``:
+    the folders the child needs (see ``_confine.needed_paths``), when the fork server has worked
+    them out once for all its children; ``init``: the fork server made this process the init of a
+    new PID namespace."""
+    requests = Requests(int(argv[1]))
+    request = requests.next()
+    rounds = request.get("rounds") is True
+    if not rounds:
+        requests.close()
     channel = Channel(int(argv[2]), request.get("result_bytes"))
     progress = Progress(int(argv[3]) if len(argv) > 3 else None)
     progress.mark(-1)
@@ -377,14 +400,15 @@ def main(argv, needed=None, init=False):
     errors, ok = _load(request, module.__dict__, filenames)
     _flush()
     channel.send({"type": "loaded", "ok": ok, "errors": errors})
-    if ok:
-        for index, job in enumerate(request["jobs"]):
-            start = time.perf_counter()
-            outcome = _run_job(index, job, module.__dict__, filenames, progress)
-            outcome["duration"] = time.perf_counter() - start
-            _flush()
-            channel.hold(index, outcome)
-        channel.release()
+    jobs = request["jobs"] if ok else None
+    while jobs is not None:
+        _run_jobs(jobs, module.__dict__, filenames, progress, channel)
+        jobs = None
+        if rounds:
+            try:
+                jobs = requests.next()["jobs"]
+            except BaseException:  # the pipe ended (the grader is done), or the student broke it
+                pass
     _flush()
     os._exit(0)  # leave at once: threads the student started must not keep us alive
 

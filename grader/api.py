@@ -19,7 +19,7 @@ from .i18n import localize
 from .errors import SubmissionError
 from .reference import load_reference
 from .results import CellError, LoadResult, QuestionResult, Report, SubmissionInfo, WorksheetInfo
-from .sandbox import Job, Launcher, SandboxResult, run_in_sandbox
+from .sandbox import Job, Launcher, Sandbox, SandboxResult
 from .spec import Limits, Worksheet
 from .specfile import load_worksheet, resolve_worksheet
 from .submission import load_submission
@@ -104,9 +104,9 @@ def _load_result(result: SandboxResult, path: str) -> LoadResult:
     return LoadResult(ok=False, message=message, errors=errors)
 
 
-def _second_pass(ws: Worksheet, plans: list, results: list, reference, seed: int, submission,
-                 limits: Limits, hidden: list[str], launcher: Optional[Launcher] = None) -> list:
-    """For failed checks: smaller failing inputs and gradient diagnoses, in one more child run."""
+def _second_pass(ws: Worksheet, plans: list, results: list, reference, seed: int, box: Sandbox) -> list:
+    """For failed checks: smaller failing inputs and gradient diagnoses, in one more round of calls
+    (in the child of the first round when it is still there)."""
     shrinks = {i: shrink.candidates(ws, plan, results[i], reference, seed)
                for i, plan in enumerate(plans) if results[i].status == "failed"}
     shrinks = {i: c for i, c in shrinks.items() if c is not None}
@@ -116,7 +116,7 @@ def _second_pass(ws: Worksheet, plans: list, results: list, reference, seed: int
     jobs = [job for c in shrinks.values() for job in c.jobs] + [p.job for p in probes.values()]
     if not jobs:
         return results
-    second = run_in_sandbox(submission.chunks, jobs, limits, hide=hidden, launcher=launcher)
+    second = box.run(jobs)
     outcomes = second.outcomes if second.load_ok else [None] * len(jobs)
     offset = 0
     for i, found in shrinks.items():
@@ -155,18 +155,19 @@ class Grader:
         jobs = [job for plan in plans for job in plan.jobs]
         if self._has_formulas:  # fetch the submission's formula answers too
             jobs.append(Job(steps=[{"attribute": formulas.ANSWERS_NAME}], timeout=ws.limits.call_timeout))
-        result = run_in_sandbox(submission.chunks, jobs, limits, hide=hidden, launcher=self.launcher)
-        outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
-        results, offset = [], 0
-        for plan in plans:
-            count = len(plan.jobs)
-            results.append(judge_check(ws, plan, outcomes[offset:offset + count], answers=submission.answers,
-                                       reference=reference))
-            offset += count
-        if self._has_formulas and result.load_ok and outcomes[-1] is not None and outcomes[-1].status == "ok":
-            results = formulas.apply(ws, [p.check for p in plans], results, outcomes[-1].outputs[0][0])
-        if result.load_ok:
-            results = _second_pass(ws, plans, results, reference, seed, submission, limits, hidden, self.launcher)
+        with Sandbox(submission.chunks, limits, hide=hidden, launcher=self.launcher) as box:
+            result = box.run(jobs)
+            outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
+            results, offset = [], 0
+            for plan in plans:
+                count = len(plan.jobs)
+                results.append(judge_check(ws, plan, outcomes[offset:offset + count], answers=submission.answers,
+                                           reference=reference))
+                offset += count
+            if self._has_formulas and result.load_ok and outcomes[-1] is not None and outcomes[-1].status == "ok":
+                results = formulas.apply(ws, [p.check for p in plans], results, outcomes[-1].outputs[0][0])
+            if result.load_ok:
+                results = _second_pass(ws, plans, results, reference, seed, box)
         by_question: dict[str, list] = {q.id: [] for q in ws.questions}
         for plan, check_result in zip(plans, results):
             by_question[plan.question.id].append(check_result)

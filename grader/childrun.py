@@ -1,5 +1,9 @@
 """One sandboxed child's life: start it, feed it the request, read its frames, enforce the time
 limits, and kill everything it started. ``sandbox.py`` restarts children and aggregates outcomes.
+
+A child started with ``rounds`` stays alive after answering every job, waiting for more: a second
+round of jobs (the second pass for failed checks) then costs no new child, no confinement and no
+second load of the submission.
 """
 
 from __future__ import annotations
@@ -76,6 +80,9 @@ class _RunState:
     stop_index: int = 0  # ...which is jobs[stop_index]; those from len(done) on were not answered
 
 
+BETWEEN_ROUNDS = -2  # the cell's job while a kept child waits for its next round
+
+
 class _Cell:
     """16 bytes of memory shared with the child, where it marks the job and step it is running
     (``_child.Progress``). Read after a time-out or a crash; the child may scribble on it, so
@@ -96,6 +103,9 @@ class _Cell:
     def read(self) -> tuple[int, int]:
         return struct.unpack_from("<qq", self.map)
 
+    def write(self, job: int, step: int) -> None:
+        struct.pack_into("<qq", self.map, 0, job, step)
+
     def close(self) -> None:
         self.map.close()
         os.close(self.fd)
@@ -106,13 +116,21 @@ class _ChildRun:
 
     def __init__(self, chunks: list[Chunk], jobs: list[Job], limits: Limits, workdir: str,
                  total_deadline: float, stdout: _Capture, stderr: _Capture, hide: Sequence[str],
-                 launcher: Launcher) -> None:
+                 launcher: Launcher, rounds: bool = False) -> None:
         self.chunks, self.jobs, self.limits, self.hide, self.launcher = chunks, jobs, limits, hide, launcher
         self.namespaces = limits.namespaces and sys.platform.startswith("linux")
         self.workdir, self.total_deadline = workdir, total_deadline
         self.stdout, self.stderr = stdout, stderr
+        self.rounds = rounds  # keep the child for more rounds of jobs (``next_round``)
         self.state = _RunState()
         self.decoder = Decoder()
+        self.reader = FrameReader(limits.result_mb * 2**20)
+        self.proc: Optional[Child] = None
+        self.writer: Optional[threading.Thread] = None
+        self.streams: set[int] = set()  # the child's stdout and stderr, until they close
+        self.resp_open = False
+        self.closed = False
+        self._began = False
 
     def _request(self) -> bytes:
         limits = {
@@ -135,8 +153,8 @@ class _ChildRun:
         return pack_encoded({
             "chunks": [{"source": c.source, "filename": c.filename, "stop_on_error": c.stop_on_error}
                        for c in self.chunks],
-            "jobs": [{"steps": [{k: encode(v, blobs) if k == "args" else v for k, v in step.items()}
-                                for step in j.steps]} for j in self.jobs],
+            "jobs": _encode_jobs(self.jobs, blobs),
+            "rounds": self.rounds,
             "limits": limits,
             "sandbox": sandbox,
             "module_name": "submission",
@@ -146,6 +164,8 @@ class _ChildRun:
         }, blobs)
 
     def run(self) -> _RunState:
+        """Start the child and run the first round of jobs. The child is killed at the end unless it
+        was started with ``rounds`` and answered every job (then ``next_round`` or ``close``)."""
         request = self._request()
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
@@ -162,23 +182,69 @@ class _ChildRun:
             for fd in (req_w, resp_r):
                 os.close(fd)
             self.cell.close()
+            self.closed = True
             raise
         finally:
             os.close(req_r)
             os.close(resp_w)
-        writer = threading.Thread(target=self._write_request, args=(req_w, request), daemon=True)
-        writer.start()
-        try:
-            self._pump(proc, resp_r)
-        finally:
-            kill_sandbox(proc, self.state.init_pid, self.state.uid, self.state.layers)
-            os.close(resp_r)
-            self.cell.close()
-            writer.join(timeout=1)
+        self.proc, self.resp_r, self.req_w, self.resp_open = proc, resp_r, req_w, True
+        self.streams = {proc.stdout, proc.stderr}
+        self._round(request, started=time.monotonic())
         return self.state
 
+    def next_round(self, jobs: list[Job], stdout: _Capture, stderr: _Capture) -> _RunState:
+        """Run more jobs in the child kept from the last round; its load and layers carry over.
+        While the child has not begun them, the progress cell reads ``BETWEEN_ROUNDS``."""
+        old = self.state
+        self.jobs, self.stdout, self.stderr = jobs, stdout, stderr
+        self.state = _RunState(layers=old.layers, notes=old.notes, init_pid=old.init_pid, uid=old.uid,
+                               load=old.load, since=time.monotonic())
+        self.cell.write(BETWEEN_ROUNDS, 0)
+        blobs: list[bytes] = []
+        self._round(pack_encoded({"jobs": _encode_jobs(jobs, blobs)}, blobs), started=time.monotonic())
+        return self.state
+
+    def began(self) -> bool:
+        """Whether the child began the last round: it answered a job or marked one as running (a
+        kept child that died, or was stuck, between rounds did neither)."""
+        return self._began
+
+    def kept(self) -> bool:
+        """The child is alive and waiting for another round."""
+        return not self.closed
+
+    def _round(self, request: bytes, started: float) -> None:
+        if self.writer is not None:
+            self.writer.join(timeout=1)
+        self.writer = threading.Thread(target=self._write_request, args=(self.req_w, request, not self.rounds),
+                                       daemon=True)
+        self.writer.start()
+        try:
+            self._pump(started)
+        except BaseException:
+            self.close()
+            raise
+        self._began = bool(self.state.done) or self.cell.read()[0] != BETWEEN_ROUNDS
+        if not (self.rounds and self.resp_open and self.state.stop is None and self._finished()
+                and self.state.load is not None and self.state.load.get("ok")):
+            self.close()
+
+    def close(self) -> None:
+        """Kill the child and everything it started (a kept child is waiting: it needs no notice)."""
+        if self.closed:
+            return
+        self.closed = True
+        assert self.proc is not None
+        kill_sandbox(self.proc, self.state.init_pid, self.state.uid, self.state.layers)
+        os.close(self.resp_r)
+        self.cell.close()
+        if self.writer is not None:
+            self.writer.join(timeout=1)  # a write the child never read fails once the child is dead
+        if self.rounds and not (self.writer and self.writer.is_alive()):
+            os.close(self.req_w)  # with rounds, the writer leaves it open for the next one
+
     @staticmethod
-    def _write_request(fd: int, data: bytes) -> None:
+    def _write_request(fd: int, data: bytes, close: bool) -> None:
         try:
             view = memoryview(data)
             while view:
@@ -186,7 +252,8 @@ class _ChildRun:
         except OSError:
             pass  # the child died before reading: its exit is reported by the pump
         finally:
-            os.close(fd)
+            if close:
+                os.close(fd)
 
     def _observe(self, now: float) -> None:
         """Follow the child's progress: the job it marks as running, or the first unanswered one."""
@@ -213,16 +280,15 @@ class _ChildRun:
             return self.total_deadline, "total"
         return own, label
 
-    def _pump(self, proc: Child, resp_r: int) -> None:
-        reader = FrameReader(self.limits.result_mb * 2**20)
+    def _pump(self, started: float) -> None:
+        proc, resp_r, reader = self.proc, self.resp_r, self.reader
+        assert proc is not None
         selector = selectors.DefaultSelector()
         selector.register(resp_r, selectors.EVENT_READ, "resp")
-        selector.register(proc.stdout, selectors.EVENT_READ, "out")
-        selector.register(proc.stderr, selectors.EVENT_READ, "err")
-        started = time.monotonic()
-        resp_open = True
+        for fd in self.streams:
+            selector.register(fd, selectors.EVENT_READ, "out" if fd == proc.stdout else "err")
         try:
-            while resp_open and not self._finished():
+            while self.resp_open and not self._finished():
                 self._observe(time.monotonic())
                 deadline, label = self._deadline(started)
                 remaining = deadline - time.monotonic()
@@ -235,7 +301,7 @@ class _ChildRun:
                         self._capture(key.data, chunk, selector, key)
                         continue
                     if not chunk:
-                        resp_open = False
+                        self.resp_open = False
                         break
                     for payload in reader.feed(chunk):
                         self._handle(payload)
@@ -249,22 +315,26 @@ class _ChildRun:
                 self._observe(time.monotonic())
                 self._stop("crashed", _crash_message(proc.wait(1.0), self.limits.memory_mb))
         finally:
-            self._drain(selector)
+            # a child kept for another round does not close its pipes: take only what is there
+            kept = self.rounds and self.state.stop is None
+            self._drain(selector, 0.005 if kept else 0.05, 0.0 if kept else 0.01)
             selector.close()
 
     def _capture(self, which: str, chunk: bytes, selector: selectors.BaseSelector, key: Any) -> None:
         if not chunk:
             selector.unregister(key.fileobj)
+            self.streams.discard(_fd(key))
         elif which == "out":
             self.stdout.add(chunk)
         else:
             self.stderr.add(chunk)
 
-    def _drain(self, selector: selectors.BaseSelector) -> None:
-        """Collect what the child printed just before it finished (briefly; it may never close)."""
-        until = time.monotonic() + 0.05
+    def _drain(self, selector: selectors.BaseSelector, seconds: float, wait: float) -> None:
+        """Collect what the child printed just before it finished: for up to ``seconds``, while
+        output comes within ``wait`` (none for a child kept alive: its pipes stay open)."""
+        until = time.monotonic() + seconds
         while time.monotonic() < until:
-            events = [(k, e) for k, e in selector.select(timeout=0.01) if k.data != "resp"]
+            events = [(k, e) for k, e in selector.select(timeout=wait) if k.data != "resp"]
             if not events:
                 return
             for key, _ in events:
@@ -331,3 +401,9 @@ class _ChildRun:
 
 def _fd(key: Any) -> int:
     return key.fd
+
+
+def _encode_jobs(jobs: list[Job], blobs: list[bytes]) -> list[dict[str, Any]]:
+    """The jobs in the child's wire format: only the call arguments are values for ``encode``."""
+    return [{"steps": [{k: encode(v, blobs) if k == "args" else v for k, v in step.items()} for step in j.steps]}
+            for j in jobs]

@@ -2,7 +2,8 @@
 
 A child (``childrun.py``) is started by a launcher (``launch.py``: a fresh ``python -I``, or a fork
 of a pre-warmed server) in an empty directory, its own session, a scrubbed environment; it confines
-itself (``_confine.py``). After a time-out or a crash the remaining calls go to a fresh child.
+itself (``_confine.py``). After a time-out or a crash the remaining calls go to a fresh child; a
+child that answered every call is kept for the next round of calls (``Sandbox``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .spec import Limits
 
 PARENT_LAYERS = ("subprocess", "own-session", "clean-environment", "stdin-closed", "output-capped")
 
-__all__ = ["Chunk", "Job", "JobOutcome", "Launcher", "OutcomeStatus", "SandboxResult", "run_in_sandbox"]
+__all__ = ["Chunk", "Job", "JobOutcome", "Launcher", "OutcomeStatus", "Sandbox", "SandboxResult", "run_in_sandbox"]
 
 
 @dataclass(frozen=True)
@@ -37,46 +38,84 @@ class SandboxResult:
     notes: tuple[str, ...] = ()
 
 
-def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits, *,
-                   hide: Sequence[str] = (), launcher: Optional[Launcher] = None) -> SandboxResult:
-    """Run ``jobs`` against the submission made of ``chunks``; never raises for anything the code does.
+class Sandbox:
+    """The sandboxed children of one submission, for one or more rounds of calls.
 
-    After a time-out or crash, the remaining jobs go to a fresh child; jobs after it that call the
-    function that hung or crashed are not run again and get the same outcome (jobs before it that
-    finished but whose answers the child still held back are asked again). ``hide`` lists
-    folders and files the child must not see (the reference, specs, other submissions).
+    ``run`` may be called several times (e.g. the second pass for failed checks): a child that
+    answered every call of a round is kept, waiting, and runs the next round too, so a round costs
+    no new child, confinement or load. Everything shares one working folder and one total time
+    limit. Use it as a context manager, or ``close`` it: that kills whatever is still running.
     """
-    outcomes: list[Optional[JobOutcome]] = [None] * len(jobs)
-    stdout = _Capture(limits.output_kb * 1024)
-    stderr = _Capture(limits.output_kb * 1024)
-    total_deadline = time.monotonic() + limits.total_timeout
-    load: Optional[dict[str, Any]] = None
-    poisoned: dict[str, JobOutcome] = {}
-    restarts = -1
-    layers: list[str] = []
-    notes: list[str] = []
-    pending = list(range(len(jobs)))
-    exempt: set[int] = set()  # jobs that ran fine before a function failed: they are not skipped
-    with tempfile.TemporaryDirectory(prefix="grader-child-") as workdir:
-        os.chmod(workdir, 0o700)
+
+    def __init__(self, chunks: list[Chunk], limits: Limits, *, hide: Sequence[str] = (),
+                 launcher: Optional[Launcher] = None, keep: bool = True) -> None:
+        self.chunks, self.limits, self.hide = chunks, limits, hide
+        self.launcher = launcher or SubprocessLauncher()
+        self.keep = keep
+        self.total_deadline = time.monotonic() + limits.total_timeout
+        self.load: Optional[dict[str, Any]] = None
+        self.layers: list[str] = []
+        self.notes: list[str] = []
+        self.kept: Optional[_ChildRun] = None
+        self._folder = tempfile.TemporaryDirectory(prefix="grader-child-")
+        self.workdir = self._folder.name
+        os.chmod(self.workdir, 0o700)
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.kept is not None:
+            self.kept.close()
+            self.kept = None
+        self._folder.cleanup()
+
+    def run(self, jobs: list[Job]) -> SandboxResult:
+        """Run ``jobs``; never raises for anything the code does.
+
+        After a time-out or crash, the remaining jobs go to a fresh child; jobs after it that call the
+        function that hung or crashed are not run again and get the same outcome (jobs before it that
+        finished but whose answers the child still held back are asked again).
+        """
+        limits = self.limits
+        outcomes: list[Optional[JobOutcome]] = [None] * len(jobs)
+        stdout = _Capture(limits.output_kb * 1024)
+        stderr = _Capture(limits.output_kb * 1024)
+        poisoned: dict[str, JobOutcome] = {}
+        restarts = -1
+        pending = list(range(len(jobs)))
+        exempt: set[int] = set()  # jobs that ran fine before a function failed: they are not skipped
         while True:
             pending = _skip_poisoned(pending, jobs, poisoned, outcomes, exempt)
-            if load is not None and not pending:
+            if self.load is not None and not pending:
                 break
-            if time.monotonic() >= total_deadline:
+            if time.monotonic() >= self.total_deadline:
                 for i in pending:
                     outcomes[i] = JobOutcome("timeout", message=f"not run: the submission's total time limit "
                                                                  f"({limits.total_timeout:g} s) was reached")
                 break
             restarts += 1
-            run = _ChildRun(chunks, [jobs[i] for i in pending], limits, workdir, total_deadline, stdout, stderr, hide,
-                            launcher or SubprocessLauncher())
-            state = run.run()
-            if load is None:
-                load = state.load
-                layers, notes = state.layers, state.notes
+            run, self.kept = self.kept, None
+            if run is not None:
+                state = run.next_round([jobs[i] for i in pending], stdout, stderr)
+                if state.stop is not None and not run.began():
+                    run.close()  # it died or stuck between rounds: a fresh child runs them, blaming none
+                    restarts -= 1
+                    continue
+            else:
+                run = _ChildRun(self.chunks, [jobs[i] for i in pending], limits, self.workdir, self.total_deadline,
+                                stdout, stderr, self.hide, self.launcher, rounds=self.keep)
+                state = run.run()
+            if run.kept():
+                self.kept = run
+            if self.load is None:
+                self.load = state.load
+                self.layers, self.notes = state.layers, state.notes
             if not state.load or not state.load.get("ok"):
-                if restarts:  # it loaded before: the remaining calls cannot run
+                if restarts or self.load.get("ok"):  # it loaded before: the remaining calls cannot run
                     for i in pending:
                         outcomes[i] = JobOutcome("crashed", message="the submission could not be loaded again")
                 break
@@ -95,13 +134,22 @@ def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits, *,
                 pending = pending[answered:]
             if not pending:
                 break
-    load = load or {"ok": False, "errors": [], "message": "the child never answered"}
-    return SandboxResult(
-        load_ok=bool(load.get("ok")), load_message=str(load.get("message", "")),
-        load_errors=list(load.get("errors") or []), outcomes=outcomes,
-        stdout=stdout.text(), stderr=stderr.text(), dropped=stdout.dropped + stderr.dropped,
-        isolation=PARENT_LAYERS + tuple(layers), restarts=max(restarts, 0), notes=tuple(notes),
-    )
+        load = self.load or {"ok": False, "errors": [], "message": "the child never answered"}
+        return SandboxResult(
+            load_ok=bool(load.get("ok")), load_message=str(load.get("message", "")),
+            load_errors=list(load.get("errors") or []), outcomes=outcomes,
+            stdout=stdout.text(), stderr=stderr.text(), dropped=stdout.dropped + stderr.dropped,
+            isolation=PARENT_LAYERS + tuple(self.layers), restarts=max(restarts, 0), notes=tuple(self.notes),
+        )
+
+
+def run_in_sandbox(chunks: list[Chunk], jobs: list[Job], limits: Limits, *,
+                   hide: Sequence[str] = (), launcher: Optional[Launcher] = None) -> SandboxResult:
+    """Run ``jobs`` against the submission made of ``chunks`` in a ``Sandbox`` of their own (one
+    round); never raises for anything the code does. ``hide`` lists folders and files the child
+    must not see (the reference, specs, other submissions)."""
+    with Sandbox(chunks, limits, hide=hide, launcher=launcher, keep=False) as box:
+        return box.run(jobs)
 
 
 def _skip_poisoned(pending: list[int], jobs: list[Job], poisoned: dict[str, JobOutcome],
