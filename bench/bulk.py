@@ -87,7 +87,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--kind", choices=("py", "ipynb", "mixed"), default="py")
     parser.add_argument("--hanging", type=float, default=0.0, help="fraction of submissions that never return")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("-j", "--jobs", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                        else os.cpu_count(), help="workers (default: the usable cores, as grade bulk)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="grader-bench-"))
     try:

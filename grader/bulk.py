@@ -8,9 +8,11 @@ resume where it stopped and an unchanged class be re-graded for free.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
+import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -34,6 +36,15 @@ CACHE = ".grader-cache"
 def student_seed(run_seed: int, student_id: str) -> int:
     """Each student's seed: from the run seed and the student id, so a re-run reproduces it."""
     return int.from_bytes(hashlib.sha256(f"{run_seed}:{student_id}".encode()).digest()[:4], "big")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than the
+    machine has, and ``os.cpu_count`` counts them all): the default number of workers."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
 
 
 def spec_hash(ws: Worksheet) -> str:
@@ -67,7 +78,26 @@ class BatchResult:
 _WORKER: dict[str, Grader] = {}
 
 
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
+
+
+def _keep_freed_memory() -> None:
+    """Let this worker's heap keep freed blocks of up to 4 MiB (glibc's default: each block above
+    about 128 KiB is unmapped when freed and mapped afresh, zeroed page by page, when needed
+    again). A sampler's 50,000-value answers and their temporaries are that size: judging them
+    then costs page faults on every submission. Measured: ~1-2 ms less CPU per submission."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(M_MMAP_THRESHOLD, 4 << 20)
+        libc.mallopt(M_TRIM_THRESHOLD, 8 << 20)
+    except (OSError, AttributeError):
+        pass  # not glibc: its defaults stay
+
+
 def _init_worker(worksheet: str) -> None:
+    _keep_freed_memory()
     # Started before the reference is loaded, the fork server never holds it; it dies with us.
     try:
         launcher = ForkServer()
@@ -157,7 +187,7 @@ def grade_class(
     if progress:
         progress(done, total, "")
     hide = [str(out.resolve()), str(root.resolve())]
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    workers = max(1, min(jobs or usable_cores(), len(todo) or 1))
     preloaded = None
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(spec_path,)) as pool:
         pending: dict[Future, tuple[Entry, int, str]] = {}

@@ -113,9 +113,49 @@ def test_summary(graded_class):
     assert summary["questions"]["I.1"]["max"] == 3
     markdown = (out / "summary.md").read_text()
     assert "Pass rate per check" in markdown
+    assert summary["plots"] == ["scores.png", "pass_rates.png"]  # matplotlib, imported while grading
     for plot in summary["plots"]:
         assert (out / plot).read_bytes()[:4] == b"\x89PNG"
         assert f"]({plot})" in markdown
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is Linux's")
+def test_default_workers_are_the_cores_this_process_may_use():
+    """``-j`` defaults to the usable cores: under ``taskset`` (or a container's CPU set) that is
+    fewer than the machine's."""
+    code = "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); " \
+           "from grader.bulk import usable_cores; print(usable_cores(), os.cpu_count())"
+    usable, total = map(int, subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                            check=True).stdout.split())
+    assert usable == 1 and total == os.cpu_count()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator")
+def test_workers_keep_freed_blocks_in_their_heap():
+    """A worker's heap keeps blocks of up to 4 MiB instead of unmapping them (and faulting them back
+    in, page by page, for every submission's samples); glibc's mallinfo2 counts mapped blocks."""
+    code = """
+import ctypes
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                "fsmblks", "uordblks", "fordblks", "keepcost")]
+libc = ctypes.CDLL(None)
+if not hasattr(libc, "mallinfo2"):
+    raise SystemExit("skip")
+libc.mallinfo2.restype = Info
+def mapped_for_a_sample():
+    before = libc.mallinfo2().hblks
+    sample = bytearray(3 << 20)  # above glibc's threshold even after the imports raised it
+    return libc.mallinfo2().hblks - before
+from grader.bulk import _keep_freed_memory
+print(mapped_for_a_sample(), end=" ")
+_keep_freed_memory()
+print(mapped_for_a_sample())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if "skip" in out.stderr:
+        pytest.skip("not glibc 2.33 or newer")
+    assert out.stdout.split() == ["1", "0"]
 
 
 def test_rerun_uses_the_cache_and_force_regrades(graded_class, tmp_path):
