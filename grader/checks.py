@@ -101,20 +101,33 @@ def _judge_property(check: PropertyCheck, case: Case, actual: Any, plan: Plan) -
 
 
 def _hints(ws: Worksheet, plan: Plan, part_index: int, failing: list[tuple[Case, Any]],
-           reference: Optional[Reference]) -> list[Hint]:
-    """Hints of the catalogued mistakes that explain every failing case of one part."""
+           reference: Optional[Reference], under: dict[tuple[str, int], Any]) -> list[Hint]:
+    """Hints of the catalogued mistakes that explain every failing case of one part.
+
+    ``under`` keeps each (mistake, case)'s outputs for the check's other failing parts: a pipeline
+    run with a mistake serves every part it explains (or fails, raising again)."""
     if reference is None or not failing:
         return []
     check = plan.check
     functions = check.functions()
     part = plan.parts[part_index]
+    steps = [plan.part_steps[part_index]] if plan.part_steps else None
 
     def expected_under(mistake: Mistake, case: Case) -> Any:
-        def call(function: str, args: list[Any]) -> Any:
-            if function == mistake.function:
-                return mistake.variant(*[copy.deepcopy(a) for a in args])  # type: ignore[misc]
-            return reference.call(function, args)
-        return expected_parts(check, [part], run_steps(check, dict(case.inputs), call, plan.template))[0]
+        key = (mistake.id, case.index)
+        if key not in under:
+            def call(function: str, args: list[Any]) -> Any:
+                if function == mistake.function:
+                    return mistake.variant(*[copy.deepcopy(a) for a in args])  # type: ignore[misc]
+                return reference.call(function, args)
+            try:
+                under[key] = run_steps(check, dict(case.inputs), call, plan.template)
+            except Exception as exc:  # the mistake cannot run on this input: it explains nothing here
+                under[key] = exc
+        outputs = under[key]
+        if isinstance(outputs, Exception):
+            raise outputs
+        return expected_parts(check, [part], outputs, steps)[0]
 
     scale_args = None
     alpha = 1e-7
@@ -178,11 +191,12 @@ def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]],
                     part_failure[p] = make_failure(plan, case, message, expected=expected, actual=actual,
                                                    verdict=verdict, outcome=outcome, has_expected=has_expected)
         passed_cases += case_ok
+    under: dict[tuple[str, int], Any] = {}  # (mistake, case) -> the check's outputs with that mistake
     results = [
         PartResult(name=part.name, status=part_status[p], points=part.points if part_status[p] == "passed" else 0.0,
                    max_points=part.points, message=part_message[p], failure=part_failure[p],
                    max_abs_error=worst_abs[p], max_rel_error=worst_rel[p],
-                   hints=_hints(ws, plan, p, failing[p], reference) if part_status[p] == "failed" else [])
+                   hints=_hints(ws, plan, p, failing[p], reference, under) if part_status[p] == "failed" else [])
         for p, part in enumerate(plan.parts)
     ]
     hints = list({h.id: h for r in results for h in r.hints}.values())
