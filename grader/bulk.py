@@ -9,6 +9,7 @@ resume where it stopped and an unchanged class be re-graded for free.
 from __future__ import annotations
 
 import ctypes
+import gc
 import hashlib
 import json
 import os
@@ -104,6 +105,9 @@ def _init_worker(worksheet: str) -> None:
     except SandboxError:
         launcher = None  # a fresh interpreter per child: slower, as safe
     _WORKER["grader"] = Grader(worksheet, launcher=launcher)
+    # what is loaded now (modules, the worksheet, its reference) lives as long as the worker: the
+    # collector's full passes need not walk it again for every submission (~0.5 ms each)
+    gc.freeze()
 
 
 def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,

@@ -158,6 +158,18 @@ print(mapped_for_a_sample())
     assert out.stdout.split() == ["1", "0"]
 
 
+def test_a_workers_collector_leaves_what_it_loaded_at_start_alone():
+    """After a worker's start (worksheet, reference, modules loaded), those objects sit in the
+    collector's permanent generation: its full passes do not walk them for every submission."""
+    code = ("import gc, grader.bulk as b; n = gc.get_freeze_count(); b._init_worker('td5'); "
+            "spec = b._WORKER['grader'].reference.solution.__dict__; "
+            "print(n, gc.get_freeze_count(), any(o is spec for o in gc.get_objects()))")
+    before, after, walked = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                           check=True).stdout.split()
+    assert before == "0" and int(after) > 10_000
+    assert walked == "False"  # the reference's namespace is in no generation the collector walks
+
+
 def test_rerun_uses_the_cache_and_force_regrades(graded_class, tmp_path):
     out, _ = graded_class
     again = grade_class(CLASS, "td5", out, jobs=2)
