@@ -3,7 +3,7 @@
 ``per_second`` is N over the whole command's wall time (start-up, grading, gradebook, summary and
 plots); ``steady_per_second`` is the rate between the first and the last report written.
 
-Usage: python bench/bulk.py --n 200 [--kind py|ipynb|mixed] [--hanging 0.02] [-j 2]
+Usage: python bench/bulk.py --n 200 [--kind py|ipynb|mixed] [--wrong 0.2] [--hanging 0.02] [-j 2]
 
 The class mixes correct, wrong, crashing and (optionally) hanging submissions. Peak memory is the
 largest resident set seen over the grader's whole process tree (sampled every 100 ms).
@@ -38,7 +38,7 @@ def variants() -> dict[str, str]:
     }
 
 
-def make_class(folder: Path, n: int, kind: str, hanging: float, seed: int = 0) -> dict[str, int]:
+def make_class(folder: Path, n: int, kind: str, hanging: float, wrong: float = 0.2, seed: int = 0) -> dict[str, int]:
     rng = random.Random(seed)
     sources = variants()
     perfect, partial, crashing, hang = (sources[k] for k in ("correct", "wrong", "crashing", "hanging"))
@@ -46,7 +46,7 @@ def make_class(folder: Path, n: int, kind: str, hanging: float, seed: int = 0) -
     for i in range(n):
         r = rng.random()
         label, source = (("hanging", hang) if r < hanging else ("crashing", crashing) if r < hanging + 0.05
-                         else ("wrong", partial) if r < hanging + 0.25 else ("correct", perfect))
+                         else ("wrong", partial) if r < hanging + 0.05 + wrong else ("correct", perfect))
         counts[label] = counts.get(label, 0) + 1
         notebook = kind == "ipynb" or (kind == "mixed" and i % 2)
         if notebook:
@@ -87,6 +87,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--kind", choices=("py", "ipynb", "mixed"), default="py")
     parser.add_argument("--hanging", type=float, default=0.0, help="fraction of submissions that never return")
+    parser.add_argument("--wrong", type=float, default=0.2, help="fraction of wrong submissions (5 %% crash)")
     parser.add_argument("-j", "--jobs", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                         else os.cpu_count(), help="workers (default: the usable cores, as grade bulk)")
     args = parser.parse_args()
@@ -94,7 +95,7 @@ def main() -> None:
     try:
         klass = work / "class"
         klass.mkdir()
-        counts = make_class(klass, args.n, args.kind, args.hanging)
+        counts = make_class(klass, args.n, args.kind, args.hanging, args.wrong)
         grade = shutil.which("grade")
         command = [grade] if grade else [sys.executable, "-m", "grader"]
         start = time.perf_counter()

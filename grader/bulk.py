@@ -82,7 +82,7 @@ _WORKER: dict[str, Grader] = {}
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
 
 
-def _keep_freed_memory() -> None:
+def keep_freed_memory() -> None:
     """Let this worker's heap keep freed blocks of up to 4 MiB (glibc's default: each block above
     about 128 KiB is unmapped when freed and mapped afresh, zeroed page by page, when needed
     again). A sampler's 50,000-value answers and their temporaries are that size: judging them
@@ -98,7 +98,7 @@ def _keep_freed_memory() -> None:
 
 
 def _init_worker(worksheet: str) -> None:
-    _keep_freed_memory()
+    keep_freed_memory()
     # Started before the reference is loaded, the fork server never holds it; it dies with us.
     try:
         launcher = ForkServer()

@@ -147,9 +147,9 @@ def mapped_for_a_sample():
     before = libc.mallinfo2().hblks
     sample = bytearray(3 << 20)  # above glibc's threshold even after the imports raised it
     return libc.mallinfo2().hblks - before
-from grader.bulk import _keep_freed_memory
+from grader.bulk import keep_freed_memory
 print(mapped_for_a_sample(), end=" ")
-_keep_freed_memory()
+keep_freed_memory()
 print(mapped_for_a_sample())
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
