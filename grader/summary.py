@@ -68,23 +68,22 @@ def summarize(rows: list[Row], problems: list[str]) -> dict[str, Any]:
     }
 
 
-def _import_matplotlib() -> Any:
-    """``matplotlib.pyplot`` on the Agg backend, or None when matplotlib is not installed."""
+def _figure_class() -> Any:
+    """matplotlib's ``Figure``, or None when matplotlib is not installed. Figures are made without
+    pyplot: no backend is chosen and no global state changes, so a notebook that calls the library
+    keeps its own backend and figures."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError:
         return None
-    return plt
+    return Figure
 
 
 def preload_plotting() -> threading.Thread:
     """Start importing matplotlib in a background thread (about 0.35 s of the end of a bulk run
     otherwise); ``write_plots`` waits for it. Start it only once this process forks no more
     children: a fork while another thread holds an import lock can deadlock the child."""
-    thread = threading.Thread(target=_import_matplotlib, name="grader-preload-matplotlib", daemon=True)
+    thread = threading.Thread(target=_figure_class, name="grader-preload-matplotlib", daemon=True)
     thread.start()
     return thread
 
@@ -93,33 +92,34 @@ def write_plots(summary: dict[str, Any], folder: Path, preloaded: Optional[threa
     """PNG plots of the summary; none (and no error) when matplotlib is not installed."""
     if preloaded is not None:
         preloaded.join()
-    plt = _import_matplotlib()
-    if plt is None:
+    Figure = _figure_class()
+    if Figure is None:
         return []
     written = []
     counts = summary["score"]["histogram"]["counts"]
     edges = summary["score"]["histogram"]["bins"]
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+    fig = Figure(figsize=(6, 3.5))
+    ax = fig.subplots()
     ax.bar(edges[:-1], counts, width=(edges[1] - edges[0]) if len(edges) > 1 else 1, align="edge", edgecolor="black")
     ax.set_xlabel("score")
     ax.set_ylabel("students")
+    ax.yaxis.get_major_locator().set_params(integer=True)  # whole students, no 0.5 ticks
     ax.set_title("Score distribution")
     fig.tight_layout()
     fig.savefig(folder / "scores.png", dpi=100)
-    plt.close(fig)
     written.append("scores.png")
     checks = summary["checks"]
     if checks:
         names = list(checks)
         rates = [100 * checks[n]["pass_rate"] for n in names]
-        fig, ax = plt.subplots(figsize=(6, 0.3 * len(names) + 1))
+        fig = Figure(figsize=(6, 0.3 * len(names) + 1))
+        ax = fig.subplots()
         ax.barh(names[::-1], rates[::-1], color="tab:green")
         ax.set_xlim(0, 100)
         ax.set_xlabel("% of students passing")
         ax.set_title("Pass rate per check")
         fig.tight_layout()
         fig.savefig(folder / "pass_rates.png", dpi=100)
-        plt.close(fig)
         written.append("pass_rates.png")
     return written
 

@@ -119,6 +119,21 @@ def test_summary(graded_class):
         assert f"]({plot})" in markdown
 
 
+def test_plots_leave_the_callers_matplotlib_alone(graded_class, tmp_path):
+    """The library may run inside a notebook: its plots use no pyplot, select no backend, and
+    leave no figure open in the caller's process."""
+    pytest.importorskip("matplotlib")
+    out, _ = graded_class
+    code = (f"import json, pathlib, matplotlib; matplotlib.use('svg'); import matplotlib.pyplot as plt; "
+            f"from grader.summary import write_plots, preload_plotting; "
+            f"summary = json.loads(pathlib.Path({str(out / 'summary.json')!r}).read_text()); "
+            f"print(write_plots(summary, pathlib.Path({str(tmp_path)!r}), preload_plotting()), "
+            f"matplotlib.get_backend(), plt.get_fignums())")
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert printed.split() == ["['scores.png',", "'pass_rates.png']", "svg", "[]"]
+    assert (tmp_path / "scores.png").read_bytes()[:4] == b"\x89PNG"
+
+
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is Linux's")
 def test_default_workers_are_the_cores_this_process_may_use():
     """``-j`` defaults to the usable cores: under ``taskset`` (or a container's CPU set) that is
