@@ -382,6 +382,9 @@ def main(argv, needed=None, init=False):
     the folders the child needs (see ``_confine.needed_paths``), when the fork server has worked
     them out once for all its children; ``init``: the fork server made this process the init of a
     new PID namespace."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # as in any fresh interpreter, whoever started us
     requests = Requests(int(argv[1]))
     request = requests.next()
     rounds = request.get("rounds") is True

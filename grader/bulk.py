@@ -1,7 +1,7 @@
 """Bulk grading: a class folder (or zip) in; per-student reports, gradebooks and a summary out.
 
-Every submission is graded in its own sandboxed child, by a pool of worker processes that each load
-the worksheet and its reference once. Results are written atomically as they arrive; a cache keyed
+Every submission is graded in its own sandboxed child, by worker processes that each load the
+worksheet and its reference once (``pools.py``: N of them, and spare ones while submissions hang). Results are written atomically as they arrive; a cache keyed
 by the submission's content, the spec, the seed and the grader version lets an interrupted run
 resume where it stopped and an unchanged class be re-graded for free.
 """
@@ -16,15 +16,15 @@ import os
 import sys
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from .api import Grader, grader_version, open_worksheet
 from .discover import Discovery, Entry, discover
 from .errors import GraderError, SandboxError
 from .launch import ForkServer
+from .pools import Pools
 from .gradebook import Digest, Row, to_canvas, to_csv, to_moodle
 from .render import to_gradescope
 from .results import Report
@@ -72,6 +72,7 @@ class BatchResult:
     cached: int = 0
     seconds: float = 0.0
     summary: dict = field(default_factory=dict)
+    spare: int = 0  # graded by spare workers while others waited out a time limit (``pools.py``)
 
 
 # One grader per worker process, made by the pool's initializer: the worksheet and its reference
@@ -193,35 +194,30 @@ def grade_class(
     hide = [str(out.resolve()), str(root.resolve())]
     workers = max(1, min(jobs or usable_cores(), len(todo) or 1))
     preloaded = None
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(spec_path,)) as pool:
-        pending: dict[Future, tuple[Entry, int, str]] = {}
-        queue = list(todo)
-        try:
-            while queue or pending:
-                while queue and len(pending) < workers * 2:
-                    entry, seed_i, key = queue.pop(0)
-                    pending[pool.submit(_grade_one, entry, seed_i, lang, hide, str(out), gradescope)] = (entry, seed_i, key)
-                if preloaded is None:  # the pool forked its workers at the first submit: no fork follows
-                    preloaded = preload_plotting()
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    entry, seed_i, key = pending.pop(future)
-                    digest, error = future.result()
-                    if digest is None:
-                        rows[entry.student_id] = Row(entry.student_id, entry.name, str(entry.path), "unreadable",
-                                                     None, error)
-                    else:
-                        # the report is complete on disk: only now does the cache vouch for it
-                        write_atomic(out / CACHE / f"{entry.student_id}.key", key)
-                        rows[entry.student_id] = _row(entry, digest)
-                        result.graded += 1
-                    done += 1
-                    if progress:
-                        progress(done, total, entry.student_id)
-        except KeyboardInterrupt:
-            for future in pending:
-                future.cancel()
-            raise
+    queue = list(todo)
+
+    def call(item: tuple[Entry, int, str]) -> tuple[Callable[..., Any], tuple]:
+        return _grade_one, (item[0], item[1], lang, hide, str(out), gradescope)
+
+    with Pools(workers, _init_worker, (spec_path,), call) as pools:
+        while queue or pools.busy:
+            pools.fill(queue)
+            if preloaded is None:  # the main pool forked its workers at the first submit: no fork follows
+                preloaded = preload_plotting()
+            for (entry, seed_i, key), future in pools.wait(more_to_come=bool(queue)):
+                digest, error = future.result()
+                if digest is None:
+                    rows[entry.student_id] = Row(entry.student_id, entry.name, str(entry.path), "unreadable",
+                                                 None, error)
+                else:
+                    # the report is complete on disk: only now does the cache vouch for it
+                    write_atomic(out / CACHE / f"{entry.student_id}.key", key)
+                    rows[entry.student_id] = _row(entry, digest)
+                    result.graded += 1
+                done += 1
+                if progress:
+                    progress(done, total, entry.student_id)
+        result.spare = pools.spare_used
     result.rows = [rows[e.student_id] for e in found.entries if e.student_id in rows]
     _write_outputs(out, ws, result, gradebook, lang, preloaded)
     result.seconds = time.monotonic() - started

@@ -258,6 +258,63 @@ def good_sigma(d):
     assert {p.name: p.read_text() for p in klass.iterdir()} == before
 
 
+def test_spare_workers_grade_while_a_submission_waits_out_its_time_limit(tmp_path):
+    """-j 1, and one submission sleeps in a call until its 5 s limit: the submissions after it are
+    graded meanwhile by a spare worker, with the same scores; a calm class never starts one."""
+    klass, calm = tmp_path / "klass", tmp_path / "calm"
+    klass.mkdir()
+    calm.mkdir()
+    sleeper = replace_functions(BASE, {"max_step": "def max_step(H):\n    import time\n    time.sleep(1000)"})
+    for i in range(1, 9):
+        (klass / f"s{i}.py").write_text(sleeper if i == 3 else BASE)
+    for i in range(3):
+        (calm / f"c{i}.py").write_text(BASE)
+    result = grade_class(klass, "td5", tmp_path / "out", jobs=1)
+    rows = {r.student_id: r for r in result.rows}
+    assert {sid: row.report.score for sid, row in rows.items()} == {f"s{i}": 27.0 if i == 3 else 28.0
+                                                                     for i in range(1, 9)}
+    assert json.loads((tmp_path / "out" / "s3.json").read_text())["questions"][-1]["checks"][1]["status"] == "timeout"
+    assert result.spare >= 1
+    assert grade_class(calm, "td5", tmp_path / "calm-out", jobs=1).spare == 0
+
+
+def _grader_processes() -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and any(w in (entry / "cmdline").read_bytes()
+                                            for w in (b"_forkserver.py", b"_child.py", b"multiprocessing")):
+                found.add(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists processes in /proc")
+def test_ctrl_c_while_spare_workers_run_stops_everything_quietly(tmp_path):
+    """Ctrl-C (SIGINT to the process group) while a submission sleeps and spare workers grade the
+    rest: exit status 130, one line on stderr, no process of the run left, and only whole reports."""
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    sleeper = replace_functions(BASE, {"max_step": "def max_step(H):\n    import time\n    time.sleep(1000)"})
+    for i in range(1, 31):
+        (klass / f"s{i:02d}.py").write_text(sleeper if i == 4 else BASE)
+    before = _grader_processes()
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "bulk", str(klass), "--out", str(out), "-j", "1", "-q"],
+                            start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("s*.json"))) < 6:  # s05 waits behind s04:
+        time.sleep(0.05)                                                         # the 6th is a spare's
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and stderr == "grade: interrupted\n"
+    time.sleep(0.5)
+    assert _grader_processes() - before == set()
+    written = list(out.glob("s*.json"))
+    assert 6 <= len(written) < 30 and all(json.loads(p.read_text()) for p in written)
+
+
 def test_interrupted_run_resumes_to_the_same_gradebook(tmp_path):
     klass = tmp_path / "klass"
     klass.mkdir()

@@ -1,0 +1,135 @@
+"""The worker pools of bulk grading: ``-j N`` busy workers, plus spare ones for the time that
+submissions spend waiting out a time limit.
+
+A submission that hangs holds its worker for its whole call limit (5 s for TD 5) while that
+worker's core may sit idle (a ``sleep``, a blocking read) or spin for nothing. So while some
+submissions have been in flight for longer than ``STALL`` seconds (about ten times a normal one),
+as many more (at most N) are graded by a second pool, started at the first such stall. Otherwise
+exactly N workers grade: a class without hanging submissions never starts the spare pool (nor
+does the workers' own start-up, which is over before the first result arrives).
+
+The spare pool's workers are fresh interpreters (``spawn``): it starts while other threads of this
+process may run, when a fork would not be safe.
+
+Ctrl-C is this process's to handle: workers ignore SIGINT (they start with it blocked, so not even
+their start-up prints a traceback), and on Ctrl-C this process stops them at once with SIGTERM,
+upon which they kill their sandboxes and remove their temporary folders on the way out, however
+long the submission they were grading would still have taken.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+STALL = 0.5  # seconds in flight after which a submission is taken to be waiting out a time limit
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _worker(initializer: Callable[..., None], *initargs: Any) -> None:
+    """A worker's start: deaf to Ctrl-C; ``initializer``; then stopped cleanly by SIGTERM (before,
+    SIGTERM simply ends it: there is nothing to clean up, and its fork server dies with it)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    initializer(*initargs)
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _terminate_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's processes now (Python 3.14 has a method for it; before, its process table)."""
+    if hasattr(pool, "terminate_workers"):
+        pool.terminate_workers()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
+@dataclass
+class _Flight:
+    item: Any
+    since: float
+    spare: bool
+
+
+class Pools:
+    """Submit work items and collect them as they finish; see the module docstring.
+
+    ``call(item)`` gives the function and arguments that grade one item (both picklable).
+    """
+
+    def __init__(self, workers: int, initializer: Callable[..., None], initargs: tuple,
+                 call: Callable[[Any], tuple[Callable[..., Any], tuple]], *, stall: float = STALL) -> None:
+        self.workers, self.initializer, self.initargs, self.call, self.stall = workers, initializer, initargs, call, stall
+        self.main = ProcessPoolExecutor(max_workers=workers, initializer=_worker, initargs=(initializer, *initargs))
+        self.spare: Optional[ProcessPoolExecutor] = None
+        self.flights: dict[Future, _Flight] = {}
+        self.spare_used = 0  # items graded by the spare pool
+        self.started = False  # a result came back: the main pool's workers are up
+
+    def __enter__(self) -> "Pools":
+        return self
+
+    def __exit__(self, kind: Any, *exc: Any) -> None:
+        interrupted = kind is not None  # Ctrl-C, or an error: stop everything now
+        for future in self.flights:
+            if interrupted:
+                future.cancel()
+        for pool in filter(None, (self.spare, self.main)):
+            if interrupted:
+                _terminate_workers(pool)
+            pool.shutdown(wait=True, cancel_futures=interrupted)
+
+    def stalled(self, now: float) -> int:
+        """Items in flight for longer than ``stall`` (none before the first result)."""
+        if not self.started:
+            return 0
+        return sum(1 for flight in self.flights.values() if now - flight.since > self.stall)
+
+    def fill(self, queue: list[Any]) -> None:
+        """Submit items from the front of ``queue``: the main pool keeps two per worker in flight
+        (one running, one ready); the spare pool runs one per stalled submission, at most N."""
+        now = time.monotonic()
+        on_main = sum(1 for flight in self.flights.values() if not flight.spare)
+        while queue and on_main < 2 * self.workers:
+            self._submit(self.main, queue.pop(0), now, spare=False)
+            on_main += 1
+        room = min(self.stalled(now), self.workers) - (len(self.flights) - on_main)
+        if queue and room > 0:
+            if self.spare is None:
+                self.spare = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_worker, initargs=(self.initializer, *self.initargs))
+            for _ in range(min(room, len(queue))):
+                self._submit(self.spare, queue.pop(0), now, spare=True)
+
+    def _submit(self, pool: ProcessPoolExecutor, item: Any, now: float, spare: bool) -> None:
+        function, args = self.call(item)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the workers a submit starts
+        try:
+            self.flights[pool.submit(function, *args)] = _Flight(item, now, spare)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+    def wait(self, more_to_come: bool) -> list[tuple[Any, Future]]:
+        """The items that finished (at least one, or none after a short while when more items wait
+        and a stall may have begun); each with its future."""
+        timeout = self.stall / 4 if more_to_come else None
+        finished, _ = wait(self.flights, timeout=timeout, return_when=FIRST_COMPLETED)
+        done = []
+        for future in finished:
+            self.started = True
+            flight = self.flights.pop(future)
+            self.spare_used += flight.spare
+            done.append((flight.item, future))
+        return done
+
+    @property
+    def busy(self) -> bool:
+        """Items are in flight."""
+        return bool(self.flights)
