@@ -8,6 +8,7 @@ means, and the exact normal law of a normal sample's mean.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -27,15 +28,23 @@ class SampleVerdict:
 
 
 CDF_ERROR = 1e-7  # bound on |_normal_cdf - Phi|; added to the KS threshold so the proof still holds
+_GRID_LIMIT, _GRID_POINTS = 8.5, 1 << 14
+
+
+@functools.lru_cache(maxsize=None)
+def _phi_table() -> tuple[np.ndarray, np.ndarray]:
+    """Phi on an even grid of [-8.5, 8.5], from ``math.erfc`` (exact to ~1e-16). Between grid points
+    linear interpolation is within h^2 max|Phi''| / 8 = 3.3e-8 of Phi (h = 17 / 16383, max|Phi''| =
+    phi(1) = 0.242); beyond the grid Phi is within 1e-17 of 0 or 1. Built once, on first use."""
+    grid = np.linspace(-_GRID_LIMIT, _GRID_LIMIT, _GRID_POINTS)
+    return grid, np.array([0.5 * math.erfc(-g / math.sqrt(2.0)) for g in grid.tolist()])
 
 
 def _normal_cdf(x: np.ndarray) -> np.ndarray:
-    """Phi(x), vectorised: Abramowitz & Stegun 7.1.26 for erf (|error| < 1.5e-7, so < 1e-7 on Phi)."""
-    z = np.abs(x) / math.sqrt(2.0)
-    t = 1.0 / (1.0 + 0.3275911 * z)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    erf = 1.0 - poly * np.exp(-z * z)
-    return 0.5 * (1.0 + np.sign(x) * erf)
+    """Phi(x), vectorised: one interpolation in ``_phi_table`` (within CDF_ERROR of Phi; about three
+    times cheaper than a rational approximation of erf on a 50,000-value sample)."""
+    grid, values = _phi_table()
+    return np.interp(x, grid, values)
 
 
 def _two_sided_z(alpha: float) -> float:

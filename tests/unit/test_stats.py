@@ -52,3 +52,15 @@ def test_stopping_early_gives_the_same_verdict():
             assert quick.ok == full.ok and quick.problems[:1] == full.problems[:1]
     # the wrong spread is caught by the cheap test: no KS distance computed
     assert np.isnan(check_sample(samples[1], "normal", 1.0, 1e-7, stop_early=True).ks_distance)
+
+
+def test_the_normal_cdf_is_within_the_bound_the_proof_allows():
+    """The KS threshold adds CDF_ERROR for the computed Phi: it must hold everywhere, tails too."""
+    import math
+
+    from grader.stats import CDF_ERROR, _normal_cdf
+
+    x = np.concatenate([np.linspace(-12, 12, 400_001), np.random.default_rng(0).normal(0, 3, 100_000)])
+    exact = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in x.tolist()])
+    assert np.abs(_normal_cdf(x) - exact).max() < CDF_ERROR / 2
+    assert np.all(np.diff(_normal_cdf(np.sort(x))) >= 0)  # a CDF: never decreasing
