@@ -78,8 +78,8 @@ class Pools:
 
     def __exit__(self, kind: Any, *exc: Any) -> None:
         interrupted = kind is not None  # Ctrl-C, or an error: stop everything now
-        for future in self.flights:
-            if interrupted:
+        if interrupted:
+            for future in self.flights:
                 future.cancel()
         for pool in filter(None, (self.spare, self.main)):
             if interrupted:
