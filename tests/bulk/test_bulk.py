@@ -181,7 +181,7 @@ def test_a_workers_collector_leaves_what_it_loaded_at_start_alone():
             "print(n, gc.get_freeze_count(), any(o is spec for o in gc.get_objects()))")
     before, after, walked = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                            check=True).stdout.split()
-    assert before == "0" and int(after) > 10_000
+    assert int(after) > int(before) + 10_000  # (CPython 3.12 starts with a few hundred frozen)
     assert walked == "False"  # the reference's namespace is in no generation the collector walks
 
 
