@@ -351,12 +351,15 @@ def test_a_dead_fork_server_falls_back_to_fresh_interpreters(tmp_path):
     from grader.launch import ForkServer
 
     server = ForkServer()
-    grader = Grader("td5", launcher=server)
-    assert grader.grade(EXAMPLES / "perfect.py", seed=1).score == 28
-    server.proc.kill()
-    server.proc.wait()
-    report = grader.grade(EXAMPLES / "perfect.py", seed=1)
-    assert report.score == 28 and report.load.ok
+    try:
+        grader = Grader("td5", launcher=server)
+        assert grader.grade(EXAMPLES / "perfect.py", seed=1).score == 28
+        server.proc.kill()
+        server.proc.wait()
+        report = grader.grade(EXAMPLES / "perfect.py", seed=1)
+        assert report.score == 28 and report.load.ok
+    finally:
+        server.close()
 
 
 def test_summary_in_french(graded_class):
