@@ -9,7 +9,10 @@ exactly N workers grade: a class without hanging submissions never starts the sp
 does the workers' own start-up, which is over before the first result arrives).
 
 The spare pool's workers are fresh interpreters (``spawn``): it starts while other threads of this
-process may run, when a fork would not be safe.
+process may run, when a fork would not be safe. ``multiprocessing`` would run the program's main
+script again in each of them (to rebuild its ``__main__``): a script that calls the library at
+top level, without an ``if __name__ == "__main__":`` guard, would grade the class again in every
+spare worker. They need nothing from it, so they are shown an empty one.
 
 Ctrl-C is this process's to handle: workers ignore SIGINT (they start with it blocked, so not even
 their start-up prints a traceback), and on Ctrl-C this process stops them at once with SIGTERM,
@@ -19,9 +22,12 @@ long the submission they were grading would still have taken.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import signal
+import sys
 import time
+import types
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
@@ -40,6 +46,19 @@ def _worker(initializer: Callable[..., None], *initargs: Any) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     initializer(*initargs)
     signal.signal(signal.SIGTERM, _stop)
+
+
+@contextlib.contextmanager
+def _no_main_script() -> Any:
+    """While spare workers are spawned (in ``submit``, in this thread): an empty ``__main__``, so
+    that ``multiprocessing`` leaves the program's own alone (see the module docstring)."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 def _terminate_workers(pool: ProcessPoolExecutor) -> None:
@@ -105,8 +124,9 @@ class Pools:
             if self.spare is None:
                 self.spare = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
                                                  initializer=_worker, initargs=(self.initializer, *self.initargs))
-            for _ in range(min(room, len(queue))):
-                self._submit(self.spare, queue.pop(0), now, spare=True)
+            with _no_main_script():
+                for _ in range(min(room, len(queue))):
+                    self._submit(self.spare, queue.pop(0), now, spare=True)
 
     def _submit(self, pool: ProcessPoolExecutor, item: Any, now: float, spare: bool) -> None:
         function, args = self.call(item)

@@ -278,6 +278,29 @@ def test_spare_workers_grade_while_a_submission_waits_out_its_time_limit(tmp_pat
     assert grade_class(calm, "td5", tmp_path / "calm-out", jobs=1).spare == 0
 
 
+def test_a_script_without_a_main_guard_grades_its_class_once(tmp_path):
+    """A teacher's script that calls the library at top level, with no ``if __name__ ==
+    "__main__"`` guard: the spare workers started while a submission sleeps must not run it again."""
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    sleeper = replace_functions(BASE, {"max_step": "def max_step(H):\n    import time\n    time.sleep(1000)"})
+    for i in range(1, 9):
+        (klass / f"s{i}.py").write_text(sleeper if i == 3 else BASE)
+    runs = tmp_path / "runs.txt"
+    script = tmp_path / "grade_my_class.py"
+    script.write_text(f"""
+from grader.bulk import grade_class
+with open({str(runs)!r}, "a") as f:
+    f.write("run\\n")
+result = grade_class({str(klass)!r}, "td5", {str(tmp_path / "out")!r}, jobs=1)
+print(result.graded, result.spare)
+""")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    graded, spare = map(int, done.stdout.split())
+    assert done.returncode == 0 and graded == 8 and spare >= 1
+    assert runs.read_text() == "run\n"
+
+
 def _grader_processes() -> set[int]:
     found = set()
     for entry in Path("/proc").iterdir():
