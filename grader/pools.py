@@ -29,6 +29,7 @@ import sys
 import time
 import types
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -90,6 +91,8 @@ class Pools:
         self.spare: Optional[ProcessPoolExecutor] = None
         self.flights: dict[Future, _Flight] = {}
         self.spare_used = 0  # items graded by the spare pool
+        self.spare_broken = False  # its workers could not start or died: no more spares, its items go back
+        self.retry: list[Any] = []  # such items, for the main pool
         self.started = False  # a result came back: the main pool's workers are up
 
     def __enter__(self) -> "Pools":
@@ -113,20 +116,28 @@ class Pools:
 
     def fill(self, queue: list[Any]) -> None:
         """Submit items from the front of ``queue``: the main pool keeps two per worker in flight
-        (one running, one ready); the spare pool runs one per stalled submission, at most N."""
+        (one running, one ready); the spare pool runs one per stalled submission, at most N.
+        Items a broken spare pool gave back go first."""
+        queue[:0], self.retry = self.retry, []
         now = time.monotonic()
         on_main = sum(1 for flight in self.flights.values() if not flight.spare)
         while queue and on_main < 2 * self.workers:
             self._submit(self.main, queue.pop(0), now, spare=False)
             on_main += 1
         room = min(self.stalled(now), self.workers) - (len(self.flights) - on_main)
-        if queue and room > 0:
+        if queue and room > 0 and not self.spare_broken:
             if self.spare is None:
                 self.spare = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
                                                  initializer=_worker, initargs=(self.initializer, *self.initargs))
             with _no_main_script():
                 for _ in range(min(room, len(queue))):
-                    self._submit(self.spare, queue.pop(0), now, spare=True)
+                    item = queue.pop(0)
+                    try:
+                        self._submit(self.spare, item, now, spare=True)
+                    except (BrokenProcessPool, RuntimeError, OSError):  # it cannot start a worker, or broke
+                        queue.insert(0, item)
+                        self.spare_broken = True
+                        break
 
     def _submit(self, pool: ProcessPoolExecutor, item: Any, now: float, spare: bool) -> None:
         function, args = self.call(item)
@@ -138,18 +149,24 @@ class Pools:
 
     def wait(self, more_to_come: bool) -> list[tuple[Any, Future]]:
         """The items that finished (at least one, or none after a short while when more items wait
-        and a stall may have begun); each with its future."""
-        timeout = self.stall / 4 if more_to_come else None
+        and a stall may have begun); each with its future. An item the spare pool could not grade
+        because the pool itself broke (a worker that could not start or was killed) is not among
+        them: it goes back to be graded by the main pool."""
+        timeout = self.stall / 4 if more_to_come or self.retry else None
         finished, _ = wait(self.flights, timeout=timeout, return_when=FIRST_COMPLETED)
         done = []
         for future in finished:
             self.started = True
             flight = self.flights.pop(future)
+            if flight.spare and not future.cancelled() and isinstance(future.exception(), BrokenProcessPool):
+                self.spare_broken = True
+                self.retry.append(flight.item)
+                continue
             self.spare_used += flight.spare
             done.append((flight.item, future))
         return done
 
     @property
     def busy(self) -> bool:
-        """Items are in flight."""
-        return bool(self.flights)
+        """Items are in flight, or waiting to be submitted again."""
+        return bool(self.flights or self.retry)

@@ -278,6 +278,30 @@ def test_spare_workers_grade_while_a_submission_waits_out_its_time_limit(tmp_pat
     assert grade_class(calm, "td5", tmp_path / "calm-out", jobs=1).spare == 0
 
 
+def test_spare_workers_that_die_leave_their_work_to_the_others(tmp_path, monkeypatch):
+    """Spare workers that die as they start (here: their initializer exits): the class is graded
+    all the same, by the N workers, and no spare is asked again."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import grader.pools
+
+    def pool(*args, **kwargs):
+        if kwargs.get("mp_context") is not None:  # the spare pool
+            kwargs.update(initializer=os._exit, initargs=(3,))
+        return ProcessPoolExecutor(*args, **kwargs)
+
+    monkeypatch.setattr(grader.pools, "ProcessPoolExecutor", pool)
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    sleeper = replace_functions(BASE, {"max_step": "def max_step(H):\n    import time\n    time.sleep(1000)"})
+    for i in range(1, 7):
+        (klass / f"s{i}.py").write_text(sleeper if i == 3 else BASE)
+    result = grade_class(klass, "td5", tmp_path / "out", jobs=1)
+    assert {r.student_id: r.report.score for r in result.rows} == {f"s{i}": 27.0 if i == 3 else 28.0
+                                                                   for i in range(1, 7)}
+    assert result.spare == 0 and result.graded == 6
+
+
 def test_a_script_without_a_main_guard_grades_its_class_once(tmp_path):
     """A teacher's script that calls the library at top level, with no ``if __name__ ==
     "__main__"`` guard: the spare workers started while a submission sleeps must not run it again."""
