@@ -62,5 +62,5 @@ def test_the_normal_cdf_is_within_the_bound_the_proof_allows():
 
     x = np.concatenate([np.linspace(-12, 12, 400_001), np.random.default_rng(0).normal(0, 3, 100_000)])
     exact = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in x.tolist()])
-    assert np.abs(_normal_cdf(x) - exact).max() < CDF_ERROR / 2
+    assert np.abs(_normal_cdf(x) - exact).max() < CDF_ERROR
     assert np.all(np.diff(_normal_cdf(np.sort(x))) >= 0)  # a CDF: never decreasing
