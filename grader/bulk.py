@@ -1,9 +1,10 @@
 """Bulk grading: a class folder (or zip) in; per-student reports, gradebooks and a summary out.
 
 Every submission is graded in its own sandboxed child, by worker processes that each load the
-worksheet and its reference once (``pools.py``: N of them, and spare ones while submissions hang). Results are written atomically as they arrive; a cache keyed
-by the submission's content, the spec, the seed and the grader version lets an interrupted run
-resume where it stopped and an unchanged class be re-graded for free.
+worksheet and its reference once (``pools.py``: N of them, and spare ones while submissions hang).
+Results are written atomically as they arrive; a cache keyed by the submission's content, the spec,
+the seed and the grader version lets an interrupted run resume where it stopped and an unchanged
+class be re-graded for free.
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def keep_freed_memory() -> None:
     """Let this worker's heap keep freed blocks of up to 4 MiB (glibc's default: each block above
     about 128 KiB is unmapped when freed and mapped afresh, zeroed page by page, when needed
     again). A sampler's 50,000-value answers and their temporaries are that size: judging them
-    then costs page faults on every submission. Measured: ~1-2 ms less CPU per submission."""
+    then costs page faults on every submission. Measured: ~1-2 ms less CPU per submission.
+    The sandboxed children get the same through their environment (``launch.child_env``), set
+    before they start; a worker is already running, hence ``mallopt``."""
     if not sys.platform.startswith("linux"):
         return
     try:

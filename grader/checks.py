@@ -7,17 +7,16 @@ statistical (a sampler's law), manual (free text, graded by hand).
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Optional
 
 from .codec import NoItem
 from .compare import Verdict, as_array, compare
 from .display import summarize
-from .feedback import Mistake, hint, matches
+from .feedback import Mistake, hint, matches, outputs_with
 from .reference import Reference
 from .results import CheckResult, Failure, Hint, PartResult, Status, join_part_messages
 from .sandbox import Job, JobOutcome
-from .plan import Case, Plan, expected_parts, run_steps, step_of, template_of
+from .plan import Case, Plan, expected_parts, step_of, template_of
 from .spec import ManualCheck, PropertyCheck, StatisticalCheck, Tolerance, Worksheet
 from .stats import check_sample
 
@@ -116,12 +115,8 @@ def _hints(ws: Worksheet, plan: Plan, part_index: int, failing: list[tuple[Case,
     def expected_under(mistake: Mistake, case: Case) -> Any:
         key = (mistake.id, case.index)
         if key not in under:
-            def call(function: str, args: list[Any]) -> Any:
-                if function == mistake.function:
-                    return mistake.variant(*[copy.deepcopy(a) for a in args])  # type: ignore[misc]
-                return reference.call(function, args)
             try:
-                under[key] = run_steps(check, dict(case.inputs), call, plan.template)
+                under[key] = outputs_with(mistake, plan, case.inputs, reference)
             except Exception as exc:  # the mistake cannot run on this input: it explains nothing here
                 under[key] = exc
         outputs = under[key]

@@ -90,8 +90,9 @@ def _cmd_bulk(argv: Sequence[str]) -> int:
     parser.add_argument("folder", help="class folder or zip file")
     parser.add_argument("--out", "-o", default="results", help="output folder (default: results)")
     parser.add_argument("--worksheet", "-w", default="td5")
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="parallel workers (default: the cores this process may use); "
-                        "spare ones grade while submissions wait out a time limit")
+    parser.add_argument("-j", "--jobs", type=int, default=None,
+                        help="parallel workers (default: the cores this process may use); "
+                             "spare ones grade while submissions wait out a time limit")
     parser.add_argument("--seed", type=int, default=0, help="run seed; each student's seed derives from it")
     parser.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
     parser.add_argument("--gradebook", choices=("default", "canvas", "moodle"), default="default",

@@ -8,6 +8,7 @@ signature), a ``law`` (for samplers: the law and scale a wrong sampler draws fro
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Optional
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .compare import compare
 from .errors import SpecError
+from .plan import run_steps
 from .results import Hint
 from .spec import Tolerance
 from .stats import check_sample
@@ -57,6 +59,16 @@ def load_catalogue(path: Path, module: ModuleType) -> list[Mistake]:
     if problems:
         raise SpecError(path, problems)
     return mistakes
+
+
+def outputs_with(mistake: Mistake, plan: Any, inputs: dict[str, Any], reference: Any) -> list[Any]:
+    """The outputs of a check's steps (``plan``'s) when ``mistake``'s variant stands in for its
+    function; the reference runs the other steps, and each call gets copies of its arguments."""
+    def call(function: str, args: list[Any]) -> Any:
+        if function == mistake.function:
+            return mistake.variant(*[copy.deepcopy(a) for a in args])  # type: ignore[misc]
+        return reference.call(function, args)
+    return run_steps(plan.check, dict(inputs), call, plan.template)
 
 
 def matches(mistake: Mistake, failing: list[tuple[Any, Any]], expected_under: Callable[[Mistake, Any], Any],

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import copy
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .plan import expected_parts, plan_check, run_steps
+from .feedback import outputs_with
+from .plan import expected_parts, plan_check
 from .compare import compare
 from .errors import SpecError
 from .reference import Reference, load_reference
@@ -79,11 +79,7 @@ def _variant_scores_full(ws: Worksheet, reference: Reference, mistake, seed: int
             for case in plan.cases:
                 try:
                     if mistake.variant is not None:
-                        def call(function, args):
-                            if function == mistake.function:
-                                return mistake.variant(*[copy.deepcopy(a) for a in args])
-                            return reference.call(function, args)
-                        got = expected_parts(check, plan.parts, run_steps(check, dict(case.inputs), call, plan.template))
+                        got = expected_parts(check, plan.parts, outputs_with(mistake, plan, case.inputs, reference))
                         tol = ws.tolerance_of(check)
                         if not all(compare(e, a, tol).ok for e, a in zip(case.expected, got)):
                             caught = True

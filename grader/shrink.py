@@ -48,7 +48,7 @@ def candidates(ws: Worksheet, plan: Plan, result: CheckResult, reference: Refere
     inputs = {name: shrink.inputs.get(name, gen) for name, gen in check.inputs.items()}
     combos = sorted(itertools.product(*(shrink.dims[d] for d in dims)), key=lambda c: (math.prod(c), c))
     cases, jobs = [], []
-    template = plan.jobs[0]
+    sends, timeout = [step["send"] for step in plan.jobs[0].steps], plan.jobs[0].timeout  # as the check's own jobs
     for k, combo in enumerate(combos[:shrink.max_candidates]):
         if math.prod(combo) >= limit:
             break
@@ -59,7 +59,7 @@ def candidates(ws: Worksheet, plan: Plan, result: CheckResult, reference: Refere
         except Exception:  # a simplified input the reference cannot take: skip it
             continue
         cases.append(Case(index=len(plan.cases) + k, edge=False, inputs=drawn, expected=expected))
-        jobs.append(job_for(check, drawn, [step["send"] for step in template.steps], template.timeout))
+        jobs.append(job_for(check, drawn, sends, timeout, plan.template))
     return Candidates(plan, cases, jobs) if cases else None
 
 
