@@ -94,16 +94,16 @@ def notebook_chunks(path: Path, data: bytes) -> tuple[list[Chunk], list[str], di
     import nbformat
 
     warnings: list[str] = []
+    invalid: dict = {}  # ``reads`` validates once and keeps the error here (validating costs ~0.3 ms)
     try:
-        nb = nbformat.reads(text, as_version=4)
+        nb = nbformat.reads(text, as_version=4, capture_validation_error=invalid)
     except Exception as exc:  # nbformat raises several types for broken notebooks
         raise SubmissionError(path, f"not a readable notebook: {exc}") from None
     if raw.get("nbformat") != 4:
         warnings.append(f"notebook format {raw.get('nbformat')} upgraded to 4")
-    try:
-        nbformat.validate(nb)
-    except nbformat.ValidationError as exc:
-        warnings.append(f"the notebook does not fully validate ({str(exc).splitlines()[0][:200]}); graded anyway")
+    if "ValidationError" in invalid:
+        first = str(invalid["ValidationError"]).splitlines()[0][:200]
+        warnings.append(f"the notebook does not fully validate ({first}); graded anyway")
     cells = [dict(c) for c in nb.cells]
     manager = _transformer() if any(c.get("cell_type") == "code" and any(ch in c.get("source", "") for ch in "%!?")
                                     for c in cells) else None
