@@ -59,6 +59,9 @@ def read_outcome(data: Any, job: Job) -> JobOutcome:
         if not isinstance(outputs, list) or len(outputs) != len(job.steps) \
                 or not all(isinstance(o, list) for o in outputs):
             raise CodecError("outputs do not match the steps")
+        duration = data.get("duration")
+        if len(data) == 3 and "outputs" in data and type(duration) is float:  # an answered call, as sent
+            return JobOutcome(status="ok", outputs=outputs, duration=duration)
     def text(key: str, cap: int = 4000) -> str:
         value = data.get(key)
         return value[:cap] if isinstance(value, str) else ""
