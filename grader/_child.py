@@ -120,7 +120,10 @@ class Channel:
     def _encode(self, outcome):
         mark = len(self.blobs)
         try:
-            text = codec.dump({k: codec.encode(v, self.blobs) for k, v in outcome.items()})
+            if outcome["status"] == "ok":
+                text = codec.answer_text(outcome["outputs"], outcome["duration"], self.blobs)
+            else:
+                text = codec.dump({k: codec.encode(v, self.blobs) for k, v in outcome.items()})
             size = len(text) + sum(len(b) + 8 for b in self.blobs[mark:])  # 8: its size in the header
             if self.cap is None or size <= self.cap:
                 return text, size

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence, Union
 
-from .codec import CodecError, Decoder, FrameReader, encode, pack_encoded, unpack_payload
+from .codec import CodecError, Decoder, FrameReader, dump, jobs_text, pack_text, unpack_payload
 from .errors import SandboxError
 from .jobs import Chunk, Job, JobOutcome, OutcomeStatus, read_outcome
 from .launch import Child, ForkServer, SubprocessLauncher, is_root, kill_sandbox
@@ -149,11 +149,9 @@ class _ChildRun:
         }
         # the envelope is plain JSON (names and item paths from the spec); only the call arguments
         # are values for ``encode``
-        blobs: list[bytes] = []
-        return pack_encoded({
+        return _request_frame(self.jobs, {
             "chunks": [{"source": c.source, "filename": c.filename, "stop_on_error": c.stop_on_error}
                        for c in self.chunks],
-            "jobs": _encode_jobs(self.jobs, blobs),
             "rounds": self.rounds,
             "limits": limits,
             "sandbox": sandbox,
@@ -161,7 +159,7 @@ class _ChildRun:
             "notebook": any(not c.stop_on_error for c in self.chunks),
             "cell_timeout": self.limits.cell_timeout,
             "result_bytes": self.limits.result_mb * 2**20,  # the largest frame the parent reads
-        }, blobs)
+        })
 
     def run(self) -> _RunState:
         """Start the child and run the first round of jobs. The child is killed at the end unless it
@@ -200,8 +198,7 @@ class _ChildRun:
         self.state = _RunState(layers=old.layers, notes=old.notes, init_pid=old.init_pid, uid=old.uid,
                                load=old.load, since=time.monotonic())
         self.cell.write(BETWEEN_ROUNDS, 0)
-        blobs: list[bytes] = []
-        self._round(pack_encoded({"jobs": _encode_jobs(jobs, blobs)}, blobs), started=time.monotonic())
+        self._round(_request_frame(jobs), started=time.monotonic())
         return self.state
 
     def began(self) -> bool:
@@ -403,7 +400,8 @@ def _fd(key: Any) -> int:
     return key.fd
 
 
-def _encode_jobs(jobs: list[Job], blobs: list[bytes]) -> list[dict[str, Any]]:
-    """The jobs in the child's wire format: only the call arguments are values for ``encode``."""
-    return [{"steps": [{k: encode(v, blobs) if k == "args" else v for k, v in step.items()} for step in j.steps]}
-            for j in jobs]
+def _request_frame(jobs: list[Job], envelope: Optional[dict[str, Any]] = None) -> bytes:
+    """A request frame: the plain JSON ``envelope`` with the ``jobs`` in the child's wire format."""
+    blobs: list[bytes] = []
+    head = dump(envelope)[:-1] + "," if envelope else "{"
+    return pack_text(head + '"jobs":' + jobs_text([j.steps for j in jobs], blobs) + "}", blobs)

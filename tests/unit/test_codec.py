@@ -160,3 +160,77 @@ def test_frame_reader_splits_and_refuses_oversized():
 
 def test_plain_json_objects_are_dicts_of_decoded_values():
     assert decode({"a": {"$": "tuple", "items": [1, 2]}}, []) == {"a": (1, 2)}
+
+
+class _Sub(np.ndarray):
+    pass
+
+
+ANSWERS = [
+    1.5, -0.0, 1e308, 5e-324, math.inf, -math.inf, math.nan, 3, -2**70, 10**400, True, None, "text",
+    np.float64(2.5), np.float64(math.nan), np.float32(1.25), np.int64(-7), np.bool_(True), np.complex128(1 - 2j),
+    np.arange(6.0).reshape(2, 3), np.arange(6.0).reshape(2, 3).T, np.asfortranarray(np.ones((2, 3))),
+    np.array(3.5), np.zeros((0, 4)), np.array([1, 2], dtype=np.int32), np.array([1, 2], dtype=">i4"),
+    np.array([True, False]), np.array([1 + 1j]), np.array([math.nan, math.inf]),
+    np.zeros(3).view(_Sub), np.array([object()]), np.zeros(2, dtype=[("a", "<f8")]),
+    np.array(["a"]), np.zeros((1,) * 33), (1.5, np.ones(2)), [[1.0, 2.0], (3, 4)], {"k": 1.0}, object(),
+]
+
+
+def _same(a, b):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (type(a) is type(b) and a.shape == b.shape and a.dtype == b.dtype
+                and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
+        return math.isnan(b)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return type(b) is dict and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+@pytest.mark.parametrize("value", ANSWERS, ids=lambda v: type(v).__name__)
+@pytest.mark.parametrize("duration", [0.0012, math.inf])
+def test_an_answer_reads_the_same_written_directly_or_through_encode(value, duration):
+    # the child writes its answers with ``answer_text``, a shortcut for the commonest values: the
+    # grader must read exactly what the general encoder would have sent, whatever the value
+    from grader.codec import answer_text, decode_json, dump, encode
+
+    outputs = [[value, 1.0], [np.ones(2)]]
+    slow_blobs, fast_blobs = [], []
+    slow = dump({"status": "ok", "outputs": encode(outputs, slow_blobs), "duration": encode(duration, slow_blobs)})
+    fast = answer_text(outputs, duration, fast_blobs)
+    assert _same(decode_json(fast, fast_blobs), decode_json(slow, slow_blobs))
+    assert json.loads(fast)["status"] == "ok"
+
+
+def _generic_jobs(jobs, blobs):
+    from grader.codec import dump, encode
+
+    return dump([{"steps": [{k: encode(v, blobs) if k == "args" else v for k, v in step.items()} for step in steps]}
+                 for steps in jobs])
+
+
+def test_jobs_read_the_same_written_directly_or_through_encode():
+    # every TD 5 job on one seed, and steps with unusual arguments
+    from grader.api import Grader
+    from grader.codec import decode_json, jobs_text
+    from grader.plan import plan_check
+
+    grader = Grader("td5")
+    jobs = [job.steps for q in grader.ws.questions for c in q.checks
+            for job in plan_check(grader.ws, q, c, grader.reference, 7).jobs]
+    send = [[0], [1]]
+    jobs += [
+        [{"attribute": "ANSWERS"}],
+        [{"args": [1.0]}],
+        [{"function": "f", "send": send, "args": ANSWERS[:-1]},
+         {"function": "g", "send": send, "args": [{"__ref__": [0, 1]}, RngSeed(2**62), [1, [2.0]], False]}],
+        [{"function": "f", "send": [[0], [1]], "args": [np.float64(1.0)]}],  # same content, other objects
+    ]
+    fast_blobs, slow_blobs = [], []
+    fast = decode_json(jobs_text(jobs, fast_blobs), fast_blobs)
+    slow = decode_json(_generic_jobs(jobs, slow_blobs), slow_blobs)
+    assert len(fast) == len(jobs) > 180
+    assert _same(fast, slow)
