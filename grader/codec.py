@@ -215,6 +215,7 @@ class Decoder:
     def __init__(self) -> None:
         self._blobs: list[bytes] = []
         self._json = _JSONDecoder(object_hook=self._hook)
+        self._dtypes: dict[str, np.dtype] = {}  # dtype texts already checked: a frame has hundreds of arrays
 
     def decode_json(self, text: Union[str, bytes, memoryview], blobs: list[bytes]) -> Any:
         """Parse the JSON and rebuild its values; raise ``CodecError`` on anything unexpected."""
@@ -246,7 +247,7 @@ class Decoder:
             if tag == "complex":
                 return complex(data["re"], data["im"])
             if tag == "ndarray":
-                return _raw_array(data, self._blobs[_index(data["blob"], len(self._blobs))])
+                return _raw_array(data, self._blobs[_index(data["blob"], len(self._blobs))], self._dtypes)
             if tag == "rng":
                 return RngSeed(entropy=int(data["entropy"]))
             if tag == "unsupported":
@@ -290,14 +291,17 @@ def _index(v: Any, n: int) -> int:
     return v
 
 
-def _raw_array(data: dict, blob: bytes) -> np.ndarray:
-    """A writable array from a whitelisted dtype, a shape and exactly as many bytes as they need."""
-    dtype, shape = _str(data["dtype"]), _list(data["shape"])
-    if not _RAW_DTYPE.match(dtype):
-        raise CodecError(f"refused array dtype {dtype[:40]!r}")
+def _raw_array(data: dict, blob: bytes, dtypes: dict[str, np.dtype]) -> np.ndarray:
+    """A writable array from a whitelisted dtype, a shape and exactly as many bytes as they need.
+    ``dtypes``: the dtype texts already whitelisted, with their dtype."""
+    dtype, shape = data["dtype"], _list(data["shape"])
+    kind = dtypes.get(dtype) if type(dtype) is str else None
+    if kind is None:
+        if not _RAW_DTYPE.match(_str(dtype)):
+            raise CodecError(f"refused array dtype {dtype[:40]!r}")
+        kind = dtypes[dtype] = np.dtype(dtype)
     if len(shape) > MAX_DIMS or not all(type(d) is int and d >= 0 for d in shape):
         raise CodecError("bad array shape")
-    kind = np.dtype(dtype)
     if math.prod(shape) * kind.itemsize != len(blob):
         raise CodecError("the array's bytes do not match its shape")
     array = _frombuffer(blob, dtype=kind).reshape(shape).copy()

@@ -96,6 +96,16 @@ def test_object_and_structured_array_dtypes_are_refused(dtype):
                                  "blobs": [len(blob)]}, blob))
 
 
+@pytest.mark.parametrize("bad", ["|O", 8, ["<f8"], None])
+def test_a_refused_dtype_after_accepted_arrays_in_the_same_frame(bad):
+    # the decoder remembers the dtypes it accepted: that must not let another through
+    good = np.arange(2.0).tobytes()
+    value = [{"$": "ndarray", "dtype": "<f8", "shape": [2], "blob": 0}] * 2 + \
+        [{"$": "ndarray", "dtype": bad, "shape": [2], "blob": 0}]
+    with pytest.raises(CodecError):
+        unpack_payload(_payload({"value": value, "blobs": [len(good)]}, good))
+
+
 def test_raw_pickle_is_never_loaded():
     blob = pickle.dumps([1, 2])
     with pytest.raises(CodecError, match="do not match"):
