@@ -8,7 +8,6 @@ signature), a ``law`` (for samplers: the law and scale a wrong sampler draws fro
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Optional
@@ -66,7 +65,7 @@ def outputs_with(mistake: Mistake, plan: Any, inputs: dict[str, Any], reference:
     function; the reference runs the other steps, and each call gets copies of its arguments."""
     def call(function: str, args: list[Any]) -> Any:
         if function == mistake.function:
-            return mistake.variant(*[copy.deepcopy(a) for a in args])  # type: ignore[misc]
+            return reference.apply(mistake.variant, args)
         return reference.call(function, args)
     return run_steps(plan.check, dict(inputs), call, plan.template)
 

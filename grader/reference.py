@@ -48,6 +48,12 @@ class Reference:
             raise InternalError(f"the reference has no function {function}()")
         return func(*(_private_copy(a) for a in args))
 
+    @staticmethod
+    def apply(func: Callable[..., Any], args: list[Any]) -> Any:
+        """Call another trusted function (a catalogued mistake's variant) as ``call`` calls the
+        reference's: on copies of ``args`` it may mutate, an ``RngSeed`` made a Generator."""
+        return func(*(_private_copy(a) for a in args))
+
 
 def _private_copy(value: Any) -> Any:
     """A copy the reference may mutate freely (cheap for the common immutable and array inputs)."""

@@ -47,6 +47,7 @@ def _normal_cdf(x: np.ndarray) -> np.ndarray:
     return np.interp(x, grid, values)
 
 
+@functools.lru_cache(maxsize=64)  # a check's alpha is the same for all its samples
 def _two_sided_z(alpha: float) -> float:
     """z with P(|N(0,1)| > z) = alpha, by bisection on erfc (60 halvings of [0, 40]: below 1e-16,
     and ``high`` stays on the safe side)."""

@@ -69,3 +69,55 @@ def test_planted_mistake_gets_its_own_hint(mistake, make_submission, grade):
     assert hints == {mistake["id"]}
     text = next(h.text for c in report.checks() for h in c.hints)
     assert text == mistake["hint"]["fr"]
+
+
+def _plan(grader, check_id):
+    from grader.plan import plan_check
+
+    for q in grader.ws.questions:
+        for c in q.checks:
+            if f"{q.id}/{c.id}" == check_id:
+                return plan_check(grader.ws, q, c, grader.reference, 3)
+    raise KeyError(check_id)
+
+
+def test_a_variant_that_mutates_its_arguments_changes_nothing_else():
+    # a mistake's variant may scribble over its inputs (written in place, as students do): the
+    # case's inputs, and so the next mistake tried on them, must not see it
+    from grader.api import Grader
+    from grader.feedback import Mistake, outputs_with
+
+    grader = Grader("td5")
+    plan = _plan(grader, "II.1/bn_forward")
+    case = plan.cases[-1]
+    before = {k: v.copy() for k, v in case.inputs.items() if hasattr(v, "copy")}
+
+    def in_place(x, gamma, beta, eps=1e-5):
+        x -= x.mean(axis=0)
+        gamma *= 0
+        return x, (x,)
+
+    mistake = Mistake(id="in-place", function="bn_forward", variant=in_place, hint={"en": "e", "fr": "f"})
+    first = outputs_with(mistake, plan, case.inputs, grader.reference)
+    second = outputs_with(mistake, plan, case.inputs, grader.reference)
+    assert all((case.inputs[k] == v).all() for k, v in before.items())
+    assert (first[0][0] == second[0][0]).all()
+
+
+def test_a_sampler_variant_gets_a_generator():
+    # a variant written for a sampler draws from the rng it is given, as the reference does
+    from grader.api import Grader
+    from grader.feedback import Mistake, outputs_with
+
+    grader = Grader("td5")
+    plan = _plan(grader, "I.2/glorot_normal")
+    case = plan.cases[0]
+
+    def doubled(d, n_h, rng):
+        return 2 * rng.normal(0.0, 1.0, size=(d, n_h))
+
+    mistake = Mistake(id="doubled", function="glorot_normal", variant=doubled, hint={"en": "e", "fr": "f"})
+    [sample] = outputs_with(mistake, plan, case.inputs, grader.reference)
+    assert sample.shape == case.shape
+    again = outputs_with(mistake, plan, case.inputs, grader.reference)[0]
+    assert (sample == again).all()  # the same seed each time: reproducible
