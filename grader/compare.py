@@ -25,6 +25,9 @@ class Verdict:
     mismatched: Optional[int] = None
 
 
+_DIFFERS = Verdict(False, "the values differ")  # a brief verdict (see ``compare_numeric``)
+
+
 def describe(value: Any) -> str:
     """A few words on what a value is, for messages: 'an array of shape (3, 4)', 'None', ..."""
     if value is None:
@@ -96,13 +99,15 @@ def _real(value: Any) -> Optional[float]:
     return number if math.isfinite(number) else None
 
 
-def compare_reals(expected: float, actual: float, tol: Tolerance) -> Verdict:
+def compare_reals(expected: float, actual: float, tol: Tolerance, brief: bool = False) -> Verdict:
     """Two finite numbers, in plain Python: the same verdict and message as ``compare_numeric``
     at a fraction of its cost (most checks return single numbers, and there are thousands)."""
     diff, scale = abs(actual - expected), abs(expected)
     rel = diff / scale if scale > 0 else (math.inf if diff > 0 else 0.0)
     if diff <= tol.atol + tol.rtol * scale:
         return Verdict(True, "", diff, rel, 0)
+    if brief:
+        return _DIFFERS
     return Verdict(False, f"the value differs beyond rtol={tol.rtol:g}, atol={tol.atol:g}; largest error {diff:.3g}: "
                           f"got {_fmt(actual)}, expected {_fmt(expected)}", diff, rel, 1)
 
@@ -127,8 +132,9 @@ def _compare_finite(e: np.ndarray, a: np.ndarray, tol: Tolerance) -> Optional[Ve
     return Verdict(True, "", float(diff.max()), max_rel, 0)
 
 
-def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance) -> Verdict:
-    """Same-shape numeric arrays: NaN/inf first, then ``|a - e| <= atol + rtol |e|``."""
+def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance, brief: bool = False) -> Verdict:
+    """Same-shape numeric arrays: NaN/inf first, then ``|a - e| <= atol + rtol |e|``. ``brief``:
+    only the verdict counts (no message, no error sizes when the values differ)."""
     if actual.dtype.kind == "c" and expected.dtype.kind != "c":
         if np.any(actual.imag != 0):
             return Verdict(False, "got complex values where real ones are expected")
@@ -140,6 +146,8 @@ def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance) ->
         if fast is not None:
             return fast
     bad = ~np.isfinite(a) & np.isfinite(e)
+    if brief and bad.any():
+        return _DIFFERS
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         kind = "NaN" if np.isnan(a.flat[first]) else "inf"
@@ -155,6 +163,8 @@ def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance) ->
         allowed = tol.atol + tol.rtol * scale
         rel = np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), np.where(diff > 0, np.inf, 0.0))
     wrong = ~(diff <= allowed)
+    if brief and wrong.any():
+        return _DIFFERS
     max_abs = float(diff.max()) if diff.size else 0.0
     max_rel = float(rel.max()) if rel.size else 0.0
     if not wrong.any():
@@ -175,7 +185,16 @@ def compare(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
         return Verdict(False, f"could not compare the values ({type(exc).__name__}: {exc})")
 
 
-def _compare(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
+def agrees(expected: Any, actual: Any, tol: Tolerance) -> bool:
+    """``compare(expected, actual, tol).ok``, without describing how values differ: for known
+    mistakes, each tried on every failing case, where only the verdict counts."""
+    try:
+        return _compare(expected, actual, tol, brief=True).ok
+    except Exception:
+        return False
+
+
+def _compare(expected: Any, actual: Any, tol: Tolerance, brief: bool = False) -> Verdict:
     if isinstance(actual, NoItem):
         return Verdict(False, actual.detail)
     if isinstance(actual, Unsupported):
@@ -187,13 +206,13 @@ def _compare(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
         ok = isinstance(actual, str) and actual == expected
         return Verdict(ok, "" if ok else f"expected the text {expected!r}, got {describe(actual)}")
     if isinstance(expected, (tuple, list)):
-        return _compare_sequence(expected, actual, tol)
+        return _compare_sequence(expected, actual, tol, brief)
     if actual is None:
         return Verdict(False, "returned None (is a return statement missing?)")
     if _is_scalar(expected):
         e, a = _real(expected), _real(actual)
         if e is not None and a is not None:
-            return compare_reals(e, a, tol)
+            return compare_reals(e, a, tol, brief)
         if isinstance(actual, np.ndarray) and actual.ndim > 0:
             return Verdict(False, f"got an array of shape {tuple(actual.shape)}, expected a single number")
         if isinstance(actual, (tuple, list)):
@@ -203,7 +222,7 @@ def _compare(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
         array, why = as_array(actual)
         if array is None:
             return Verdict(False, f"got {why}, expected a number")
-        return compare_numeric(np.asarray(expected), array, tol)
+        return compare_numeric(np.asarray(expected), array, tol, brief)
     expected_array = np.asarray(expected)
     array, why = as_array(actual)
     if array is None:
@@ -211,10 +230,10 @@ def _compare(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
     if array.shape != expected_array.shape:
         hint = " (transposed?)" if array.ndim == 2 and array.shape == expected_array.shape[::-1] else ""
         return Verdict(False, f"shape: got {tuple(array.shape)}, expected {tuple(expected_array.shape)}{hint}")
-    return compare_numeric(expected_array, array, tol)
+    return compare_numeric(expected_array, array, tol, brief)
 
 
-def _compare_sequence(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
+def _compare_sequence(expected: Any, actual: Any, tol: Tolerance, brief: bool = False) -> Verdict:
     if isinstance(actual, np.ndarray) and actual.ndim >= 1 and len(actual) == len(expected):
         actual = list(actual)  # an array of the right length stands for a tuple of its rows
     if not isinstance(actual, (tuple, list)):
@@ -223,7 +242,7 @@ def _compare_sequence(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
         return Verdict(False, f"expected a tuple of {len(expected)} items, got {describe(actual)}")
     worst_abs, worst_rel = 0.0, 0.0
     for i, (e, a) in enumerate(zip(expected, actual)):
-        verdict = _compare(e, a, tol)
+        verdict = _compare(e, a, tol, brief)
         if not verdict.ok:
             return Verdict(False, f"item [{i}]: {verdict.message}", verdict.max_abs_error,
                            verdict.max_rel_error, verdict.mismatched)

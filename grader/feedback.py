@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .compare import compare
+from .compare import agrees
 from .errors import SpecError
 from .plan import run_steps
 from .results import Hint
@@ -78,7 +78,7 @@ def matches(mistake: Mistake, failing: list[tuple[Any, Any]], expected_under: Ca
     try:
         for case, actual in failing:
             if mistake.variant is not None:
-                if not compare(expected_under(mistake, case), actual, tol).ok:
+                if not agrees(expected_under(mistake, case), actual, tol):
                     return False
             elif mistake.law is not None:
                 law, scale = mistake.law(*(scale_args(case) if scale_args else []))

@@ -20,7 +20,7 @@ import numpy as np
 
 from .feedback import outputs_with
 from .plan import expected_parts, plan_check
-from .compare import compare
+from .compare import agrees
 from .errors import SpecError
 from .reference import Reference, load_reference
 from .spec import StatisticalCheck, Worksheet
@@ -81,7 +81,7 @@ def _variant_scores_full(ws: Worksheet, reference: Reference, mistake, seed: int
                     if mistake.variant is not None:
                         got = expected_parts(check, plan.parts, outputs_with(mistake, plan, case.inputs, reference))
                         tol = ws.tolerance_of(check)
-                        if not all(compare(e, a, tol).ok for e, a in zip(case.expected, got)):
+                        if not all(agrees(e, a, tol) for e, a in zip(case.expected, got)):
                             caught = True
                     elif mistake.law is not None and isinstance(check, StatisticalCheck):
                         law, scale = mistake.law(*[case.inputs[a] for a in check.scale.args])

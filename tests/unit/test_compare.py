@@ -101,3 +101,36 @@ def test_the_quick_path_for_passing_arrays_reports_the_same_errors():
     # a failing or non-finite array still gets the full message
     assert "1 of 280 values differ" in compare_numeric(e, e + np.eye(40, 7)[0] * 0 + (np.arange(280) == 3).reshape(40, 7), tol).message
     assert "NaN" in compare_numeric(e, np.where(np.arange(280).reshape(40, 7) == 3, np.nan, e), tol).message
+
+
+def _pairs():
+    """Expected and actual values of every kind the ladder meets, right and wrong."""
+    rng = np.random.default_rng(5)
+    base = rng.normal(size=(3, 4))
+    yield from [(1.0, 1.0), (1.0, 1.0 + 1e-3), (0.0, 1e-10), (0.0, 1e-8), (2.0, np.float64(2.0)), (2.0, "2"),
+                (1.0, None), (1.0, True), (1.0, [1.0]), (1.0, 1 + 0j), (1.0, 1 + 1j), (math.nan, math.nan),
+                (math.inf, -math.inf), (1.0, math.nan), ("a", "b"), (None, 0.0), (1.0, NoItem("gone")),
+                (1.0, Unsupported("Thing")), ((1.0, 2.0), (1.0, 2.0, 3.0)), ((1.0, base), (1.0, base.T)),
+                ((1.0, (2.0, 3.0)), [1.0, [2.0, 3.5]]), (base, base.tolist()), (base, [[1, 2], [3]])]
+    for scale in (0.0, 1e-12, 1e-7, 1e-5, 1.0):
+        noisy = base + scale * rng.normal(size=base.shape)
+        yield base, noisy
+        yield (base, 2.0), (noisy, 2.0 + scale)
+    special = base.copy()
+    special[0, 0], special[1, 1] = math.nan, math.inf
+    for actual in (special.copy(), base, np.where(np.isfinite(special), special, 0.0)):
+        yield special, actual
+    flipped = special.copy()
+    flipped[1, 1] = -math.inf
+    yield special, flipped
+    yield np.zeros(3), np.zeros(3, dtype=bool)
+    yield np.arange(3.0), np.arange(3) + 0j
+    yield np.arange(3.0), np.arange(3) + 1j
+
+
+@pytest.mark.parametrize("expected,actual", list(_pairs()))
+def test_the_brief_verdict_is_the_verdict(expected, actual):
+    # known mistakes are matched with ``agrees``: it must say what ``compare`` says, on every kind of value
+    from grader.compare import agrees
+
+    assert agrees(expected, actual, TOL) == compare(expected, actual, TOL).ok
