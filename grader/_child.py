@@ -406,13 +406,13 @@ def main(argv, needed=None, init=False):
     errors, ok = _load(request, module.__dict__, filenames)
     _flush()
     channel.send({"type": "loaded", "ok": ok, "errors": errors})
-    jobs = request["jobs"] if ok else None
+    jobs = codec.expand_jobs(request["jobs"]) if ok else None
     while jobs is not None:
         _run_jobs(jobs, module.__dict__, filenames, progress, channel)
         jobs = None
         if rounds:
             try:
-                jobs = requests.next()["jobs"]
+                jobs = codec.expand_jobs(requests.next()["jobs"])
             except BaseException:  # the pipe ended (the grader is done), or the student broke it
                 pass
     _flush()

@@ -175,27 +175,38 @@ def _arg_text(value: Any, blobs: list[bytes]) -> str:
 
 
 def jobs_text(jobs: list[list[dict[str, Any]]], blobs: list[bytes]) -> str:
-    """The JSON text of jobs for the child, ``[{"steps": [step, ...]}, ...]``: each step's call
-    arguments as ``encode`` makes them, the rest (function names, item paths, references to earlier
-    outputs: plain JSON from the spec) as it is. Written directly, and each step's fixed part once
-    per distinct step, since a check's cases share them; the same data as ``dump`` would write."""
-    fixed: dict[tuple, str] = {}
-    texts = []
+    """Jobs for the child, as JSON text: ``{"templates": [[step, ...], ...], "calls": [[t, [args,
+    ...]], ...]}``. A template is a job's steps without their arguments (function names, item paths:
+    plain JSON from the spec), written once for all the cases of a check that share it; a call
+    names its template and gives each step's arguments as ``encode`` makes them (null for a step
+    without). ``expand_jobs`` turns it back into the jobs. Half the text of one object per step, and
+    no object for the decoder's hook but the values' own."""
+    templates: dict[tuple, int] = {}
+    template_texts, calls = [], []
     for steps in jobs:
-        parts = []
+        key = tuple(tuple((k, id(v)) for k, v in step.items() if k != "args") for step in steps)
+        index = templates.get(key)
+        if index is None:
+            index = templates[key] = len(template_texts)
+            template_texts.append(dump([{k: v for k, v in step.items() if k != "args"} for step in steps]))
+        arguments = []
         for step in steps:
             args = step.get("args")
-            rest = tuple((k, id(v)) for k, v in step.items() if k != "args")
-            head = fixed.get(rest)
-            if head is None:
-                head = fixed[rest] = dump({k: v for k, v in step.items() if k != "args"})[:-1]
             if args is None:
-                parts.append(head + "}")
-                continue
-            items = [dump(a) if type(a) is dict and "__ref__" in a else _arg_text(a, blobs) for a in args]
-            parts.append('%s%s"args":[%s]}' % (head, "," if len(head) > 1 else "", ",".join(items)))
-        texts.append('{"steps":[%s]}' % ",".join(parts))
-    return "[" + ",".join(texts) + "]"
+                arguments.append("null")
+            else:
+                arguments.append("[" + ",".join([dump(a) if type(a) is dict and "__ref__" in a else _arg_text(a, blobs)
+                                                 for a in args]) + "]")
+        calls.append("[%d,[%s]]" % (index, ",".join(arguments)))
+    return '{"templates":[%s],"calls":[%s]}' % (",".join(template_texts), ",".join(calls))
+
+
+def expand_jobs(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The jobs of ``jobs_text``'s data, decoded: ``[{"steps": [{..., "args": [...]}, ...]}, ...]``."""
+    templates = data["templates"]
+    return [{"steps": [step if args is None else {**step, "args": args}
+                       for step, args in zip(templates[index], arguments)]}
+            for index, arguments in data["calls"]]
 
 
 @dataclass(frozen=True)

@@ -225,7 +225,7 @@ def _generic_jobs(jobs, blobs):
 def test_jobs_read_the_same_written_directly_or_through_encode():
     # every TD 5 job on one seed, and steps with unusual arguments
     from grader.api import Grader
-    from grader.codec import decode_json, jobs_text
+    from grader.codec import decode_json, expand_jobs, jobs_text
     from grader.plan import plan_check
 
     grader = Grader("td5")
@@ -240,7 +240,7 @@ def test_jobs_read_the_same_written_directly_or_through_encode():
         [{"function": "f", "send": [[0], [1]], "args": [np.float64(1.0)]}],  # same content, other objects
     ]
     fast_blobs, slow_blobs = [], []
-    fast = decode_json(jobs_text(jobs, fast_blobs), fast_blobs)
+    fast = expand_jobs(decode_json(jobs_text(jobs, fast_blobs), fast_blobs))
     slow = decode_json(_generic_jobs(jobs, slow_blobs), slow_blobs)
     assert len(fast) == len(jobs) > 180
     assert _same(fast, slow)
