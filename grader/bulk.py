@@ -17,19 +17,21 @@ import os
 import sys
 import threading
 import time
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 from .api import Grader, grader_version, open_worksheet
 from .discover import Discovery, Entry, discover
-from .errors import GraderError, SandboxError
+from .errors import GraderError, InternalError, SandboxError
 from .launch import ForkServer
 from .pools import Pools
+from .reference import load_reference
 from .gradebook import Digest, Row, to_canvas, to_csv, to_moodle
 from .render import to_gradescope
 from .results import Report
-from .spec import Worksheet
+from .spec import SPEC_FILENAME, Worksheet
 from .summary import preload_plotting, summarize, to_markdown, write_plots
 
 CACHE = ".grader-cache"
@@ -52,10 +54,14 @@ def usable_cores() -> int:
 def spec_hash(ws: Worksheet) -> str:
     """Hash of everything that defines the grading: the spec and its reference modules."""
     digest = hashlib.sha256()
-    for name in filter(None, ("worksheet.toml", ws.reference, ws.generators, ws.mistakes)):
-        path = ws.path_of(name)
+    for path in [spec_file(ws)] + [ws.path_of(n) for n in filter(None, (ws.reference, ws.generators, ws.mistakes))]:
         digest.update(path.name.encode() + (path.read_bytes() if path.is_file() else b""))
     return digest.hexdigest()
+
+
+def spec_file(ws: Worksheet) -> Path:
+    """The file the worksheet was read from (whatever its name), for the workers to read it again."""
+    return Path(ws.spec_file) if ws.spec_file else ws.path_of(SPEC_FILENAME)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -160,7 +166,8 @@ def grade_class(
     started = time.monotonic()
     root, out = Path(root), Path(out)
     ws = open_worksheet(worksheet)
-    spec_path = str(ws.path_of("worksheet.toml"))
+    load_reference(ws)  # a reference that fails to import is a bad spec: say so once, here, not in every worker
+    spec_path = str(spec_file(ws))
     out.mkdir(parents=True, exist_ok=True)
     (out / CACHE).mkdir(exist_ok=True)
     try:
@@ -208,7 +215,11 @@ def grade_class(
             if preloaded is None:  # the main pool forked its workers at the first submit: no fork follows
                 preloaded = preload_plotting()
             for (entry, seed_i, key), future in pools.wait(more_to_come=bool(queue)):
-                digest, error = future.result()
+                try:
+                    digest, error = future.result()
+                except BrokenProcessPool as exc:  # a worker was killed (by the kernel, out of memory) or could not start
+                    raise InternalError(f"the grading workers stopped ({exc}); the {result.graded} reports written "
+                                        f"so far are kept, and running the same command again grades the rest") from None
                 if digest is None:
                     rows[entry.student_id] = Row(entry.student_id, entry.name, str(entry.path), "unreadable",
                                                  None, error)

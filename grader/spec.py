@@ -270,6 +270,7 @@ class Worksheet(Frozen):
     definitions: dict[str, str] = Field(default_factory=dict, description="symbols defined by a formula, e.g. kappa")
     questions: list[Question] = Field(min_length=1)
     base_dir: str = Field("", exclude=True, description="folder of the spec file (set by the loader)")
+    spec_file: str = Field("", exclude=True, description="the spec file itself (set by the loader)")
 
     @model_validator(mode="after")
     def _unique(self) -> "Worksheet":

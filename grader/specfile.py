@@ -95,8 +95,18 @@ def _readable(exc: ValidationError, text: str) -> list[str]:
 
 
 def _defined_names(path: Path) -> set[str]:
-    """Top-level functions of a Python file, found by parsing it (never importing it)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    """Top-level functions of a Python file, found by parsing it (never importing it).
+
+    Raises:
+        ValueError: the file cannot be read or parsed (the message says where and why).
+    """
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except SyntaxError as exc:
+        line = f" (line {exc.lineno})" if exc.lineno else ""
+        raise ValueError(f"{path.name} does not parse: {exc.msg}{line}") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # unreadable, not UTF-8, a null byte
+        raise ValueError(f"{path.name} cannot be read as Python source: {exc}") from None
     return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
@@ -105,13 +115,21 @@ def _check_modules(ws: Worksheet, path: Path) -> list[str]:
     reference = ws.path_of(ws.reference)
     if not reference.is_file():
         return [f"reference: file {reference} does not exist"]
-    names = _defined_names(reference)
     helpers: set[str] = set()
-    if ws.generators:
-        gen_path = ws.path_of(ws.generators)
-        if not gen_path.is_file():
-            return [f"generators: file {gen_path} does not exist"]
-        helpers = _defined_names(gen_path)
+    try:
+        names = _defined_names(reference)
+        if ws.generators:
+            gen_path = ws.path_of(ws.generators)
+            if not gen_path.is_file():
+                return [f"generators: file {gen_path} does not exist"]
+            helpers = _defined_names(gen_path)
+        if ws.mistakes:
+            mistakes_path = ws.path_of(ws.mistakes)
+            if not mistakes_path.is_file():
+                return [f"mistakes: file {mistakes_path} does not exist"]
+            _defined_names(mistakes_path)
+    except ValueError as exc:
+        return [str(exc)]
     for qi, q in enumerate(ws.questions):
         for ci, c in enumerate(q.checks):
             where = f"questions[{qi}].checks[{ci}] ({q.id}/{c.id})"
@@ -151,6 +169,7 @@ def load_worksheet(path: str | Path) -> Worksheet:
         raise SpecError(path, f"schema_version {data.get('schema_version')!r} is not supported "
                               f"(this grader reads version {SCHEMA_VERSION})")
     data["base_dir"] = str(path.parent.resolve())
+    data["spec_file"] = str(path.resolve())
     try:
         ws = Worksheet.model_validate(data)
     except ValidationError as exc:

@@ -427,3 +427,61 @@ def test_output_folder_inside_the_class_folder_is_not_a_student(tmp_path):
     again = grade_class(klass, "td5", klass / "results", jobs=1)
     assert [r.student_id for r in first.rows] == [r.student_id for r in again.rows] == ["ann"]
     assert not any("results" in p for p in again.problems)  # not even reported as an empty student folder
+
+
+def test_a_spec_file_of_any_name(tmp_path):
+    # an author's variant of the worksheet, beside the original under another name
+    from conftest import edited_td5
+
+    folder = edited_td5(tmp_path, lambda t: t.replace("cases = 12", "cases = 2"))
+    light = folder / "td5-light.toml"
+    (folder / "worksheet.toml").rename(light)
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    (klass / "ann.py").write_text(BASE)
+    result = grade_class(klass, str(light), tmp_path / "out", jobs=1)
+    assert result.graded == 1 and result.rows[0].report.score == 28.0
+    report = json.loads((tmp_path / "out" / "ann.json").read_text())
+    assert {c["id"]: c["cases_run"] for q in report["questions"] for c in q["checks"]}["I.1/good_sigma"] == 5
+
+
+def test_a_reference_that_fails_to_import_is_a_clear_error(tmp_path, capsys):
+    from conftest import edited_td5
+
+    folder = edited_td5(tmp_path, lambda t: t.replace("# TD 5", "# TD 5 (copy)", 1))
+    solution = tmp_path / "reference" / "td5" / "solution.py"
+    solution.write_text(solution.read_text() + "\nimport no_such_module_anywhere\n")
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    (klass / "ann.py").write_text(BASE)
+    assert main(["bulk", str(klass), "--out", str(tmp_path / "out"), "-w", str(folder), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "solution.py" in err and "no_such_module_anywhere" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def _dies_on_s4(entry, *args):
+    if entry.student_id == "s4":
+        os._exit(9)  # as a worker the kernel kills for want of memory
+    return _real_grade_one(entry, *args)
+
+
+def test_a_worker_that_dies_stops_the_run_cleanly_and_a_rerun_finishes(tmp_path, monkeypatch):
+    import grader.bulk
+    from grader.errors import InternalError
+
+    global _real_grade_one
+    _real_grade_one = grader.bulk._grade_one
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    for i in range(1, 7):
+        (klass / f"s{i}.py").write_text(BASE)
+    monkeypatch.setattr(grader.bulk, "_grade_one", _dies_on_s4)
+    with pytest.raises(InternalError, match="running the same command again grades the rest"):
+        grade_class(klass, "td5", tmp_path / "out", jobs=1)
+    written = {p.stem for p in (tmp_path / "out").glob("s*.json")}
+    assert "s1" in written and "s4" not in written
+    monkeypatch.undo()
+    again = grade_class(klass, "td5", tmp_path / "out", jobs=1)
+    assert again.cached == len(written) and again.graded == 6 - len(written)
+    assert {r.student_id: r.report.score for r in again.rows} == {f"s{i}": 28.0 for i in range(1, 7)}

@@ -98,3 +98,34 @@ def test_points_on_check_and_parts_is_refused(tmp_path):
 def test_json_schema_for_authors():
     schema = Worksheet.model_json_schema()
     assert "questions" in schema["properties"]
+
+
+@pytest.mark.parametrize("module", ["solution.py", "generators.py", "mistakes.py"])
+@pytest.mark.parametrize("damage,words", [
+    ("\ndef broken(:\n", r"does not parse: .* \(line \d+\)"),
+    ("\nx = 1\0\n", "does not parse: .*null bytes|cannot be read as Python source"),  # by Python version
+])
+def test_a_module_beside_the_reference_that_does_not_parse(tmp_path, module, damage, words):
+    # a clear spec error naming the module (and the line), not a traceback from the parser
+    folder = edited_td5(tmp_path, lambda t: t.replace("# TD 5", "# TD 5 (copy)", 1))
+    target = tmp_path / "reference" / "td5" / module
+    target.write_text(target.read_text() + damage)
+    with pytest.raises(SpecError) as info:
+        load_worksheet(folder)
+    assert module in str(info.value) and re.search(words, str(info.value))
+
+
+def test_a_spec_remembers_its_own_file_whatever_its_name(tmp_path):
+    folder = edited_td5(tmp_path, lambda t: t.replace("# TD 5", "# TD 5 (copy)", 1))
+    other = folder / "td5-light.toml"
+    (folder / "worksheet.toml").rename(other)
+    assert load_worksheet(other).spec_file == str(other.resolve())
+    assert load_worksheet(folder.parent.parent / "exercises" / "td5" / "td5-light.toml").path_of("x") == (folder / "x").resolve()
+
+
+def test_a_reference_that_is_not_utf8(tmp_path):
+    folder = edited_td5(tmp_path, lambda t: t.replace("# TD 5", "# TD 5 (copy)", 1))
+    target = tmp_path / "reference" / "td5" / "solution.py"
+    target.write_bytes(target.read_bytes() + "\n# r\xe9f\xe9rence\n".encode("latin-1"))
+    with pytest.raises(SpecError, match=r"solution\.py cannot be read as Python source"):
+        load_worksheet(folder)
