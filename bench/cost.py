@@ -10,7 +10,9 @@ passes; judging; the second pass for failed checks, whose sandbox part is counte
 too), the CPU time of the sandboxed children (fork, confinement, the student's code, encoding),
 and the whole machine's busy time (which also counts the kernel's work for them), with the page
 faults of the children; then the same for a child that loads the first file and makes no call
-(the fixed cost of one sandbox).
+(the fixed cost of one sandbox); then a floor: what a correct submission costs with every
+overhead of the engine taken away (the sandbox's fixed cost, the student's calls alone, drawing
+the inputs and running the reference, the distribution tests), and the rate it allows.
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ from pathlib import Path
 
 import grader.api as api
 from grader.bulk import keep_freed_memory
+from grader.codec import RngSeed
 from grader.launch import ForkServer
+from grader.plan import plan_check
+from grader.spec import StatisticalCheck
+from grader.stats import check_sample
 from grader.sandbox import run_in_sandbox
 from grader.submission import load_submission
 
@@ -80,12 +86,64 @@ class Meter:
                 f"page faults in the children {(child_faults(self.pid) - self.faults) // self.n}")
 
 
+def _arg(value, outputs):
+    if type(value) is dict and "__ref__" in value:
+        step, index = value["__ref__"]
+        return outputs[step][index]
+    return value.make() if type(value) is RngSeed else value
+
+
+def floor(grader: api.Grader, correct: Path, n: int, sandbox_ms: float) -> str:
+    """The least CPU a correct submission can cost in this design, whatever the engine does: the
+    sandbox's fixed cost (measured above), the student's calls alone (run here, in this process:
+    the benchmark's own correct file, warm, no encoding), drawing the inputs with the reference's
+    answers (``plan_check``), and the distribution tests on the samplers' samples."""
+    ws, reference = grader.ws, grader.reference
+    namespace: dict = {}
+    exec(compile(correct.read_text(), str(correct), "exec"), namespace)  # noqa: S102 - our own file
+    plans = [plan_check(ws, q, c, reference, 0) for q in ws.questions for c in q.checks]
+    samples = [(p.check, c, reference.call(p.check.function, [c.inputs[a] for a in p.check.args]))
+               for p in plans if isinstance(p.check, StatisticalCheck) for c in p.cases]
+
+    def calls() -> None:
+        for plan in plans:
+            for job in plan.jobs:
+                outputs: list = []
+                for step in job.steps:
+                    if "function" in step:
+                        outputs.append(namespace[step["function"]](*(_arg(a, outputs) for a in step["args"])))
+
+    def tests() -> None:
+        for check, case, sample in samples:
+            check_sample(sample, check.law, float(case.scale), check.alpha / (check.cases + len(check.edge_cases)))
+
+    def planning() -> None:
+        for q in ws.questions:
+            for c in q.checks:
+                plan_check(ws, q, c, reference, 1)
+
+    def cpu_ms(work) -> float:
+        work()
+        start = time.process_time()
+        for _ in range(n):
+            work()
+        return (time.process_time() - start) / n * 1000
+
+    parts = {"the sandbox's fixed cost": sandbox_ms, "the student's calls": cpu_ms(calls),
+             "inputs and reference": cpu_ms(planning), "distribution tests": cpu_ms(tests)}
+    total = sum(parts.values())
+    return (f"floor for a correct submission: {total:.1f} ms of CPU ("
+            + ", ".join(f"{k} {v:.1f}" for k, v in parts.items())
+            + f"): at most {2000 / total:.0f} submissions per second on 2 cores, with nothing else done")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="*")
     parser.add_argument("--n", type=int, default=40)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="grader-cost-"))
+    given = bool(args.files)
     if not args.files:
         for label, source in variants().items():
             if label != "hanging":
@@ -130,6 +188,8 @@ def main() -> None:
             run_in_sandbox(chunks, [], limits, launcher=server)
         print(f"a child making no call ({Path(args.files[0]).name}): {meter.wall_ms()} ms wall; "
               f"CPU ms: grader {meter.own_ms()}, {meter.tail('sandboxed child')}")
+        if not given:
+            print(floor(grader, Path(args.files[0]), args.n, meter.ms(machine_busy() - meter.busy)))
     finally:
         server.close()
         shutil.rmtree(work, ignore_errors=True)
