@@ -131,47 +131,29 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
     return {"$": "unsupported", "type": name[:200], "text": _safe_repr(value)}
 
 
-def answer_text(outputs: list[list[Any]], duration: float, blobs: list[bytes]) -> str:
-    """The JSON text of an answered call's outcome, ``{"status": "ok", "outputs": ..., "duration": ...}``:
-    the same data as ``dump`` of its ``encode``, written directly for the values most answers are
-    made of (a finite float, a plain numeric array); any other value goes through ``encode``.
-    A child answers thousands of calls per submission: this halves what each answer costs it."""
-    steps = []
-    for sent in outputs:
-        items = []
-        for value in sent:
-            t = type(value)
-            if t is float and math.isfinite(value):
-                items.append(repr(value))  # what json writes for a float
-            elif t is _ndarray and value.dtype.kind in NUMERIC_KINDS and value.dtype.fields is None \
-                    and value.ndim <= MAX_DIMS:
-                blobs.append(_ascontiguous(value).tobytes())
-                items.append('{"$":"ndarray","dtype":"%s","shape":[%s],"blob":%d}'
-                             % (value.dtype.str, ",".join([str(n) for n in value.shape]), len(blobs) - 1))
-            elif t is _float64:  # a numpy scalar travels as a 0-d array, as ``encode`` sends it
-                blobs.append(value.tobytes())
-                items.append('{"$":"ndarray","dtype":"%s","shape":[],"blob":%d}' % (value.dtype.str, len(blobs) - 1))
-            else:
-                items.append(dump(encode(value, blobs)))
-        steps.append("[" + ",".join(items) + "]")
-    duration = float(duration)
-    return '{"status":"ok","outputs":[%s],"duration":%s}' % (
-        ",".join(steps), repr(duration) if math.isfinite(duration) else dump(_float(duration)))
-
-
-def _arg_text(value: Any, blobs: list[bytes]) -> str:
+def _value_text(value: Any, blobs: list[bytes]) -> str:
+    """``dump(encode(value, blobs))``, written directly for the values calls take and return most
+    (a finite float, an int, a plain numeric array or numpy float, a seed): thousands a submission."""
     t = type(value)
     if t is float and math.isfinite(value):
-        return repr(value)
+        return repr(value)  # what json writes for a float
     if t is int and abs(value) < 10**MAX_INT_DIGITS:
         return repr(value)
-    if t is _ndarray and value.dtype.kind in NUMERIC_KINDS and value.dtype.fields is None and value.ndim <= MAX_DIMS:
-        blobs.append(_ascontiguous(value).tobytes())
+    if (t is _ndarray and value.dtype.kind in NUMERIC_KINDS and value.dtype.fields is None
+            and value.ndim <= MAX_DIMS) or t is _float64:  # a numpy scalar travels as a 0-d array
+        blobs.append(_ascontiguous(value).tobytes() if t is _ndarray else value.tobytes())
         return '{"$":"ndarray","dtype":"%s","shape":[%s],"blob":%d}' % (
             value.dtype.str, ",".join([str(n) for n in value.shape]), len(blobs) - 1)
     if t is RngSeed:
         return '{"$":"rng","entropy":%d}' % value.entropy
     return dump(encode(value, blobs))
+
+
+def answer_text(outputs: list[list[Any]], duration: float, blobs: list[bytes]) -> str:
+    """The JSON text of an answered call's outcome, ``{"status": "ok", "outputs": ..., "duration": ...}``:
+    the same data as ``dump`` of its ``encode``, without building it first (see ``_value_text``)."""
+    steps = ",".join(["[" + ",".join([_value_text(v, blobs) for v in sent]) + "]" for sent in outputs])
+    return '{"status":"ok","outputs":[%s],"duration":%s}' % (steps, _value_text(float(duration), blobs))
 
 
 def jobs_text(jobs: list[list[dict[str, Any]]], blobs: list[bytes]) -> str:
@@ -195,7 +177,7 @@ def jobs_text(jobs: list[list[dict[str, Any]]], blobs: list[bytes]) -> str:
             if args is None:
                 arguments.append("null")
             else:
-                arguments.append("[" + ",".join([dump(a) if type(a) is dict and "__ref__" in a else _arg_text(a, blobs)
+                arguments.append("[" + ",".join([dump(a) if type(a) is dict and "__ref__" in a else _value_text(a, blobs)
                                                  for a in args]) + "]")
         calls.append("[%d,[%s]]" % (index, ",".join(arguments)))
     return '{"templates":[%s],"calls":[%s]}' % (",".join(template_texts), ",".join(calls))

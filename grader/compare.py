@@ -146,9 +146,9 @@ def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance, br
         if fast is not None:
             return fast
     bad = ~np.isfinite(a) & np.isfinite(e)
-    if brief and bad.any():
-        return _DIFFERS
     if bad.any():
+        if brief:
+            return _DIFFERS
         first = int(np.flatnonzero(bad)[0])
         kind = "NaN" if np.isnan(a.flat[first]) else "inf"
         count = int(bad.sum())
