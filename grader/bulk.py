@@ -24,7 +24,7 @@ from typing import Any, Callable, Optional, Union
 
 from .api import Grader, grader_version, open_worksheet
 from .discover import Discovery, Entry, discover
-from .errors import GraderError, InternalError, SandboxError
+from .errors import GraderError, InternalError, SandboxError, SubmissionError
 from .launch import ForkServer
 from .pools import Pools
 from .reference import load_reference
@@ -121,12 +121,16 @@ def _init_worker(worksheet: str) -> None:
 
 
 def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
-               gradescope: bool) -> tuple[Optional[Digest], str]:
-    """In a worker: grade one student and write their report(s); return the small digest."""
+               gradescope: bool) -> tuple[Optional[Digest], str, str]:
+    """In a worker: grade one student and write their report(s); return the small digest, or no
+    digest, the row's status (``unreadable``: the file; ``error``: the worksheet or the grader)
+    and why."""
     try:
         report = _WORKER["grader"].grade(str(entry.path), seed=seed, lang=lang, hide=hide)
-    except GraderError as exc:
-        return None, str(exc)
+    except SubmissionError as exc:
+        return None, "unreadable", str(exc)
+    except GraderError as exc:  # e.g. the reference fails on this student's inputs: their row says so
+        return None, "error", f"not graded: {exc}"
     warnings = list(report.warnings)
     if entry.others:
         warnings.append(f"{entry.path.name} chosen over {', '.join(Path(o).name for o in entry.others)}")
@@ -137,7 +141,7 @@ def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
     write_atomic(Path(out) / f"{entry.student_id}.json", report.model_dump_json(indent=2))
     if gradescope:
         write_atomic(Path(out) / f"{entry.student_id}.gradescope.json", to_gradescope(report))
-    return Digest.of(report), ""
+    return Digest.of(report), "", ""
 
 
 def _key(entry: Entry, content: bytes, spec: str, seed: int, lang: str, version: str) -> str:
@@ -216,13 +220,12 @@ def grade_class(
                 preloaded = preload_plotting()
             for (entry, seed_i, key), future in pools.wait(more_to_come=bool(queue)):
                 try:
-                    digest, error = future.result()
+                    digest, status, error = future.result()
                 except BrokenProcessPool as exc:  # a worker was killed (by the kernel, out of memory) or could not start
                     raise InternalError(f"the grading workers stopped ({exc}); the {result.graded} reports written "
                                         f"so far are kept, and running the same command again grades the rest") from None
                 if digest is None:
-                    rows[entry.student_id] = Row(entry.student_id, entry.name, str(entry.path), "unreadable",
-                                                 None, error)
+                    rows[entry.student_id] = Row(entry.student_id, entry.name, str(entry.path), status, None, error)
                 else:
                     # the report is complete on disk: only now does the cache vouch for it
                     write_atomic(out / CACHE / f"{entry.student_id}.key", key)

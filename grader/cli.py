@@ -135,10 +135,12 @@ def _cmd_bulk(argv: Sequence[str]) -> int:
             progress_bar.stop()
     s = result.summary
     mean = f", mean {s['score']['mean']:.2f}/{s['max_score']:g}" if s.get("score", {}).get("mean") is not None else ""
+    not_graded = len(s.get("not_graded", []))
+    failed = f", {not_graded} not graded (the worksheet or the grader failed: see summary.md)" if not_graded else ""
     print(f"{len(result.rows)} students: {result.graded} graded, {result.cached} unchanged (cached), "
           f"{s.get('did_not_load', 0)} did not load, {len(s.get('unreadable', []))} unreadable, "
-          f"{len(result.problems)} input problems{mean}; {result.seconds:.1f} s -> {args.out}/")
-    return ExitCode.OK
+          f"{len(result.problems)} input problems{failed}{mean}; {result.seconds:.1f} s -> {args.out}/")
+    return ExitCode.INTERNAL if not_graded else ExitCode.OK
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

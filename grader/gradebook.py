@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from .results import Report
 
@@ -55,9 +55,17 @@ class Row:
     student_id: str
     name: str
     file: str
-    status: str  # graded | load_error | unreadable
+    status: str  # graded | load_error | unreadable | error (not graded: the worksheet or the grader failed)
     report: Optional[Digest]
     message: str = ""
+
+
+def _score(row: Row) -> Any:
+    """The row's total for a gradebook: blank for a student the grader failed on (an LMS import then
+    leaves their grade alone instead of recording a zero they did not earn), else 0 without a report."""
+    if row.status == "error":
+        return ""
+    return row.report.score if row.report else 0
 
 
 def _questions(rows: list[Row]) -> list[tuple[str, float]]:
@@ -78,8 +86,9 @@ def to_csv(rows: list[Row]) -> str:
         r = row.report
         scores = [next((q.score for q in r.questions if q.id == qid), "") for qid, _ in questions] if r else [""] * len(questions)
         writer.writerow([row.student_id, row.name, row.file, row.status, *scores,
-                         r.score if r else 0, (r.max_score - r.manual_pending) if r else "",
-                         r.percent if r else 0, r.manual_pending if r else "", r.seed if r else "", row.message])
+                         _score(row), (r.max_score - r.manual_pending) if r else "",
+                         r.percent if r else _score(row), r.manual_pending if r else "", r.seed if r else "",
+                         row.message])
     return buffer.getvalue()
 
 
@@ -95,8 +104,8 @@ def to_canvas(rows: list[Row], assignment: str) -> str:
     writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment])
     writer.writerow(["Points Possible", "", "", "", "", f"{maximum:g}"])
     for row in rows:
-        score = row.report.score if row.report else 0
-        writer.writerow([row.name or row.student_id, row.student_id, "", "", "", f"{score:g}"])
+        score = _score(row)
+        writer.writerow([row.name or row.student_id, row.student_id, "", "", "", score if score == "" else f"{score:g}"])
     return buffer.getvalue()
 
 
@@ -112,5 +121,6 @@ def to_moodle(rows: list[Row], assignment: str) -> str:
         else:
             lost = [c.id for c in r.checks if c.status not in ("passed", "manual")]
             feedback = "all automatic checks passed" if not lost else "to review: " + ", ".join(lost)
-        writer.writerow([row.student_id, row.name, f"{r.score if r else 0:g}", feedback])
+        score = _score(row)
+        writer.writerow([row.student_id, row.name, score if score == "" else f"{score:g}", feedback])
     return buffer.getvalue()

@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional, Union
 
 import numpy as np
 
+from .errors import InternalError
 from .generators import draw_inputs
 from .reference import Reference
 from .sandbox import Job
@@ -107,6 +108,21 @@ def job_for(check: Check, inputs: dict[str, Any], sends: list[list[list[int]]], 
         for i, (function, args) in enumerate(template or template_of(check))])
 
 
+def _failed_case(full_id: str, index: int, edge: bool, inputs: dict[str, Any], seed: int, exc: Exception) -> str:
+    """What the worksheet's author needs to reproduce a case its reference (or generators) failed on."""
+    what = "the reference failed on" if inputs else "drawing the inputs failed for"
+    shown = ", ".join(f"{k}={_short(v)}" for k, v in inputs.items())
+    return (f"{full_id}: {what} {'edge' if edge else 'random'} case {index} (seed {seed}"
+            f"{'; ' + shown if shown else ''}): {type(exc).__name__}: {exc}")
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape}" if value.size > 6 else np.array2string(value, precision=4, separator=",")
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def plan_check(ws: Worksheet, question: Question, check: Check, reference: Reference, seed: int) -> Plan:
     """Draw the inputs of every case, compute the expected values, and build the child's jobs.
 
@@ -129,14 +145,20 @@ def plan_check(ws: Worksheet, question: Question, check: Check, reference: Refer
     statistical, compared = isinstance(check, StatisticalCheck), not isinstance(check, PropertyCheck)
     cases, jobs = [], []
     for index, (fixed, edge) in enumerate(fixed_cases):
-        inputs = draw_inputs(check.inputs, rng, fixed=fixed, custom=reference.helpers)
+        inputs: dict[str, Any] = {}
         expected: list[Any] = []
         scale = shape = None
-        if statistical:
-            scale = float(reference.call(check.scale.function, [inputs[a] for a in check.scale.args]))
-            shape = tuple(int(inputs[d]) if isinstance(d, str) else d for d in check.shape)
-        elif compared:
-            expected = expected_parts(check, parts, run_steps(check, inputs, reference.call, template), part_steps)
+        try:
+            inputs = draw_inputs(check.inputs, rng, fixed=fixed, custom=reference.helpers)
+            if statistical:
+                scale = float(reference.call(check.scale.function, [inputs[a] for a in check.scale.args]))
+                shape = tuple(int(inputs[d]) if isinstance(d, str) else d for d in check.shape)
+            elif compared:
+                expected = expected_parts(check, parts, run_steps(check, inputs, reference.call, template), part_steps)
+        except InternalError:
+            raise
+        except Exception as exc:  # a bug of the worksheet's (its reference or generators), not the student's
+            raise InternalError(_failed_case(full_id, index, edge, inputs, seed, exc)) from exc
         cases.append(Case(index, edge, inputs, expected, scale, shape))
         jobs.append(job_for(check, inputs, sends, timeout, template))
     return Plan(question, check, full_id, parts, cases, jobs, reference.helpers, part_steps, template)

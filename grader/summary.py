@@ -49,6 +49,7 @@ def summarize(rows: list[Row], problems: list[str]) -> dict[str, Any]:
         "graded": len(reports),
         "did_not_load": sum(1 for r in rows if r.status == "load_error"),
         "unreadable": [{"student_id": r.student_id, "message": r.message} for r in rows if r.status == "unreadable"],
+        "not_graded": [{"student_id": r.student_id, "message": r.message} for r in rows if r.status == "error"],
         "discovery_problems": problems,
         "max_score": maximum,
         "score": {
@@ -129,13 +130,15 @@ WORDS = {
            "score": "Score out of {m}: mean {mean}, median {median}, min {lo}, max {hi}.", "questions": "Questions",
            "qhead": "| question | max | mean | median |", "rates": "Pass rate per check",
            "rhead": "| check | pass rate |", "mistakes": "Commonest known mistakes",
-           "mhead": "| mistake | students | hint |", "inputs": "Inputs that could not be used"},
+           "mhead": "| mistake | students | hint |", "inputs": "Inputs that could not be used",
+           "errors": "Not graded: the worksheet or the grader failed"},
     "fr": {"summary": "bilan de la classe", "graded": "{g} soumissions notées sur {n} ; {d} ne se chargent pas ; "
                                                       "{u} illisibles.",
            "score": "Note sur {m} : moyenne {mean}, médiane {median}, min {lo}, max {hi}.", "questions": "Questions",
            "qhead": "| question | max | moyenne | médiane |", "rates": "Taux de réussite par vérification",
            "rhead": "| vérification | taux de réussite |", "mistakes": "Erreurs connues les plus fréquentes",
-           "mhead": "| erreur | élèves | indice |", "inputs": "Entrées inutilisables"},
+           "mhead": "| erreur | élèves | indice |", "inputs": "Entrées inutilisables",
+           "errors": "Non notées : la fiche ou le correcteur a échoué"},
 }
 
 
@@ -160,5 +163,8 @@ def to_markdown(summary: dict[str, Any], plots: list[str], title: str, lang: str
         lines += ["", f"## {w['inputs']}", ""]
         lines += [f"- {p}" for p in summary["discovery_problems"]]
         lines += [f"- {u['student_id']}: {u['message']}" for u in summary["unreadable"]]
+    if summary["not_graded"]:
+        lines += ["", f"## {w['errors']}", ""]
+        lines += [f"- {u['student_id']}: {u['message']}" for u in summary["not_graded"]]
     return "\n".join(lines) + "\n"
 

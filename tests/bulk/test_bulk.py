@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import os
 import shutil
 import signal
@@ -485,3 +486,56 @@ def test_a_worker_that_dies_stops_the_run_cleanly_and_a_rerun_finishes(tmp_path,
     again = grade_class(klass, "td5", tmp_path / "out", jobs=1)
     assert again.cached == len(written) and again.graded == 6 - len(written)
     assert {r.student_id: r.report.score for r in again.rows} == {f"s{i}": 28.0 for i in range(1, 7)}
+
+
+def _reference_failing_on_d3(tmp_path):
+    """A copy of TD 5 whose reference raises for d == 3 in preactivation_stats: a case only some
+    students' random inputs hit (no edge case has d = 3)."""
+    from conftest import edited_td5
+
+    folder = edited_td5(tmp_path, lambda t: t.replace("# TD 5", "# TD 5 (copy)", 1))
+    solution = tmp_path / "reference" / "td5" / "solution.py"
+    text = solution.read_text()
+    head = "def preactivation_stats(d, sigma):\n"
+    solution.write_text(text.replace(head, head + "    if d == 3:\n        raise ValueError('d = 3 forgotten')\n", 1))
+    return folder
+
+
+def test_a_reference_that_fails_on_some_students_inputs(tmp_path, capsys):
+    # the author's bug, not the students': those students are listed as not graded, with the case
+    # to reproduce it; everyone else is graded; the run exits 4; no gradebook gets a zero for them
+    folder = _reference_failing_on_d3(tmp_path)
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    for i in range(8):
+        (klass / f"s{i}.py").write_text(BASE)
+    out = tmp_path / "out"
+    assert main(["bulk", str(klass), "--out", str(out), "-w", str(folder), "-q", "--gradebook", "canvas"]) == 4
+    assert "not graded" in capsys.readouterr().out
+    rows = {r["student_id"]: r for r in read_csv(out / "gradebook.csv")}
+    failed = {s for s, r in rows.items() if r["status"] == "error"}
+    assert failed and len(failed) < 8, "the seeds should give both outcomes"
+    for s, r in rows.items():
+        if s in failed:
+            assert r["total"] == "" and r["percent"] == "" and not (out / f"{s}.json").exists()
+            assert "I.1/preactivation_stats" in r["message"] and "d=3" in r["message"] and "forgotten" in r["message"]
+        else:
+            assert r["status"] == "graded" and float(r["total"]) == 28.0
+    canvas = read_csv(out / "gradebook-canvas.csv")[1:]  # after "Points Possible"
+    grade = list(canvas[0])[-1]  # the assignment's column
+    assert {r["ID"] for r in canvas if r[grade] == ""} == failed
+    summary = json.loads((out / "summary.json").read_text())
+    assert {u["student_id"] for u in summary["not_graded"]} == failed and summary["graded"] == 8 - len(failed)
+    assert "Not graded" in (out / "summary.md").read_text()
+
+
+def test_grade_says_which_case_the_reference_failed_on(tmp_path, capsys):
+    folder = _reference_failing_on_d3(tmp_path)
+    code = None
+    for seed in range(40):  # a seed whose random cases include d = 3
+        code = main([str(EXAMPLES / "perfect.py"), "-w", str(folder), "--seed", str(seed)])
+        if code != 0:
+            break
+    err = capsys.readouterr().err
+    assert code == 4 and "internal error" in err and "Traceback" not in err
+    assert re.search(r"I\.1/preactivation_stats: the reference failed on random case \d+ \(seed \d+; d=3, sigma=", err)
