@@ -21,7 +21,7 @@ import numpy as np
 from .feedback import outputs_with
 from .plan import expected_parts, plan_check
 from .compare import agrees
-from .errors import SpecError
+from .errors import InternalError, SpecError
 from .reference import Reference, load_reference
 from .spec import StatisticalCheck, Worksheet
 from .specfile import load_worksheet, resolve_worksheet
@@ -143,10 +143,18 @@ def run_selfcheck(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sample
         return out
     out.add("spec", True, f"{ws.id} {ws.version}: {len(ws.questions)} questions, "
                           f"{sum(len(q.checks) for q in ws.questions)} checks, {ws.max_points:g} points")
-    reference = load_reference(ws)
-    check_reference(ws, seeds, out)
-    check_mistakes(ws, reference, mistake_seeds, out)
-    check_samplers(ws, reference, sampler_runs, out)
+    try:
+        reference = load_reference(ws)
+    except SpecError as exc:
+        out.add("reference", False, str(exc))
+        return out
+    for what, run in ((f"reference on {seeds} seeds", lambda: check_reference(ws, seeds, out)),
+                      ("known mistakes", lambda: check_mistakes(ws, reference, mistake_seeds, out)),
+                      ("samplers", lambda: check_samplers(ws, reference, sampler_runs, out))):
+        try:
+            run()
+        except InternalError as exc:  # the reference or a generator fails on a drawn case: a finding
+            out.add(what, False, str(exc))
     return out
 
 

@@ -50,3 +50,24 @@ def test_a_spec_whose_sizes_hide_the_fan_in_mistake(tmp_path):
 def test_an_invalid_spec_is_reported(tmp_path):
     result = run_selfcheck(str(_copy(tmp_path, lambda t: t.replace("schema_version = 1", "schema_version = 1\nbogus = 3"))))
     assert not result.ok and "bogus" in result.findings[0].detail
+
+
+def test_a_reference_that_fails_on_a_drawn_case_is_a_finding(tmp_path, capsys):
+    # the author's reference forgets an input it is given: check-spec says which check, case and
+    # inputs, goes on with the rest, and exits 1
+    folder = _copy(tmp_path, lambda t: t.replace("# TD 5", "# TD 5 (copy)", 1))
+    solution = tmp_path / "reference" / "td5" / "solution.py"
+    head = "def good_sigma(d):\n"
+    solution.write_text(solution.read_text().replace(head, head + "    if d > 5000:\n        raise ValueError('too big')\n", 1))
+    assert main(["check-spec", str(folder), "--seeds", "1", "--mistake-seeds", "1", "--sampler-runs", "2"]) == 1
+    out = capsys.readouterr().out
+    assert "I.1/good_sigma" in out and "d=10000" in out and "too big" in out
+    assert "reference sampler" in out and "spec has problems" in out  # the samplers were still checked
+
+
+def test_a_reference_that_fails_to_import_is_a_finding(tmp_path):
+    folder = _copy(tmp_path, lambda t: t.replace("# TD 5", "# TD 5 (copy)", 1))
+    solution = tmp_path / "reference" / "td5" / "solution.py"
+    solution.write_text(solution.read_text() + "\nraise RuntimeError('not ready')\n")
+    result = run_selfcheck(str(folder), seeds=1, mistake_seeds=1, sampler_runs=1)
+    assert not result.ok and result.findings[-1].what == "reference" and "not ready" in result.findings[-1].detail
