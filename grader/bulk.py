@@ -24,7 +24,7 @@ from typing import Any, Callable, Optional, Union
 
 from .api import Grader, grader_version, open_worksheet
 from .discover import Discovery, Entry, discover
-from .errors import GraderError, InternalError, SandboxError, SubmissionError
+from .errors import GraderError, InternalError, OutputError, SandboxError, SubmissionError
 from .launch import ForkServer
 from .pools import Pools
 from .reference import load_reference
@@ -172,8 +172,13 @@ def grade_class(
     ws = open_worksheet(worksheet)
     load_reference(ws)  # a reference that fails to import is a bad spec: say so once, here, not in every worker
     spec_path = str(spec_file(ws))
-    out.mkdir(parents=True, exist_ok=True)
-    (out / CACHE).mkdir(exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise OutputError(out, "a file of that name is in the way (the results go in a folder)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / CACHE).mkdir(exist_ok=True)
+    except OSError as exc:  # a file of that name, a read-only place...
+        raise OutputError(out, exc) from None
     try:
         found: Discovery = discover(root, ws.id, work=out / CACHE / "extracted", exclude=(out,))
     except ValueError as exc:

@@ -9,7 +9,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .errors import GraderError, SpecError, SubmissionError
+from .errors import GraderError, OutputError, SpecError, SubmissionError
 
 SUBCOMMANDS = ("schema", "check-spec", "bulk")
 
@@ -41,8 +41,11 @@ def _write(text: str, out: Optional[str]) -> None:
     if out:
         path = Path(out)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise OutputError(path, exc) from None
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -155,7 +158,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
             return check_spec_main(argv[1:])
         return _cmd_grade(argv)
-    except (SubmissionError, SpecError) as exc:
+    except (SubmissionError, SpecError, OutputError) as exc:
         print(f"grade: error: {exc}", file=sys.stderr)
         return ExitCode.USAGE
     except GraderError as exc:

@@ -6,6 +6,7 @@ exception past the sandbox. The tree::
     GraderError
     ├── SpecError(ValueError)        the worksheet spec is invalid; names the file and key path
     ├── SubmissionError(ValueError)  the submission file cannot be read (missing, not text, bad notebook)
+    ├── OutputError(OSError)         a report or results folder cannot be written where asked
     ├── SandboxError(RuntimeError)   the child process could not be started or spoke nonsense
     └── InternalError(RuntimeError)  a bug in the grader (or in a reference solution)
 """
@@ -34,6 +35,15 @@ class SubmissionError(GraderError, ValueError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class OutputError(GraderError, OSError):
+    """Where the user asked for the output (a report file, a results folder) cannot be written."""
+
+    def __init__(self, path: object, reason: OSError | str) -> None:
+        self.path = str(path)
+        why = reason if isinstance(reason, str) else reason.strerror or str(reason)
+        super().__init__(f"{self.path}: cannot write there: {why}")
 
 
 class SandboxError(GraderError, RuntimeError):

@@ -539,3 +539,20 @@ def test_grade_says_which_case_the_reference_failed_on(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 4 and "internal error" in err and "Traceback" not in err
     assert re.search(r"I\.1/preactivation_stats: the reference failed on random case \d+ \(seed \d+; d=3, sigma=", err)
+
+
+@pytest.mark.parametrize("where,words", [("a-file", "a file of that name is in the way"),
+                                         ("a-file/results", "Not a directory")])
+def test_an_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path, capsys, where, words):
+    (tmp_path / "a-file").write_text("not a folder")
+    assert main(["bulk", str(CLASS), "--out", str(tmp_path / where), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / where}: cannot write there" in err and words in err and "Traceback" not in err
+
+
+def test_a_report_that_cannot_be_written_is_a_clear_error(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("not a folder")
+    target = tmp_path / "a-file" / "report.json"
+    assert main([str(EXAMPLES / "perfect.py"), "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"{target}: cannot write there: Not a directory" in err and "Traceback" not in err
