@@ -34,6 +34,8 @@ def load_submission(path: str | Path) -> Submission:
         SubmissionError: missing, unreadable, too large, not UTF-8, or an invalid notebook.
     """
     path = Path(path)
+    if path.is_dir():
+        raise SubmissionError(path, "a folder, not a submission file (for a whole class: grade bulk FOLDER)")
     if path.suffix.lower() not in FORMATS:
         raise SubmissionError(path, f"not a .py or .ipynb file (got {path.suffix or 'no extension'!r})")
     try:

@@ -131,3 +131,22 @@ def test_junit_report():
     failed = {c.get("classname") + "/" + c.get("name") for c in suite if c.find("failure") is not None}
     assert "I.2/glorot_sigma" in failed and "III.4/optimal_step" in failed
     assert "hint:" in suite.find(".//failure").text
+
+
+@pytest.mark.parametrize("name,content,words", [
+    ("folder", None, "a folder, not a submission file (for a whole class: grade bulk FOLDER)"),
+    ("absent.py", "", "no such file"),
+    ("answers.txt", "x = 1", "not a .py or .ipynb file (got '.txt')"),
+    ("latin1.py", "# r\xe9ponse\n".encode("latin-1"), "not UTF-8 text (byte 3)"),
+    ("nul.py", b"x = 1\x00\n", "contains NUL bytes"),
+    ("huge.py", b"#" * (6 * 2**20), "file too large"),
+])
+def test_a_file_that_is_no_submission_is_a_clear_error(tmp_path, capsys, name, content, words):
+    path = tmp_path / name
+    if name == "folder":
+        path.mkdir()
+    elif name != "absent.py":
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    assert main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("grade: error: ") and str(path) in err and words in err
