@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import stat
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -70,7 +71,11 @@ def choose(files: list[Path], worksheet_id: str) -> tuple[Path, list[Path]]:
 
 
 def _safe_id(text: str) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._")
+    """A student id from a file or folder name, safe as a file name: letters and digits of any
+    script (``élève``, composed as NFC whatever the archive used), ``_ . -``; anything else (spaces,
+    separators, control characters) becomes ``_``; none at either end is ``.``, ``_`` or ``-``
+    (a report named ``-rf.json`` is a trap in a shell)."""
+    cleaned = re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFC", text)).strip("._-")
     return cleaned or "student"
 
 

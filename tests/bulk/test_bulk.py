@@ -556,3 +556,17 @@ def test_a_report_that_cannot_be_written_is_a_clear_error(tmp_path, capsys):
     assert main([str(EXAMPLES / "perfect.py"), "--out", str(target)]) == 2
     err = capsys.readouterr().err
     assert f"{target}: cannot write there: Not a directory" in err and "Traceback" not in err
+
+
+def test_student_ids_keep_their_letters_and_stay_safe_file_names(tmp_path):
+    # a French class: accents kept (also when an archive wrote them decomposed, as macOS does);
+    # spaces, leading dashes and hidden files do not make odd report names
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    for name in ("élève.py", "Zoë Ünal.py", "-rf.py", "e\u0301mile.py", ".hidden.py"):
+        (klass / name).write_text(BASE)
+    found = discover(klass, "td5")
+    assert sorted(e.student_id for e in found.entries) == sorted(["élève", "Zoë_Ünal", "rf", "émile"])
+    result = grade_class(klass, "td5", tmp_path / "out", jobs=1)
+    assert result.graded == 4
+    assert {p.name for p in (tmp_path / "out").glob("*.json")} >= {"élève.json", "Zoë_Ünal.json", "rf.json", "émile.json"}
