@@ -187,7 +187,14 @@ def grade_class(
     spec, version = spec_hash(ws), grader_version()
     rows: dict[str, Row] = {}
     todo: list[tuple[Entry, int, str]] = []
+    if not found.entries:
+        raise NotADirectoryError(f"{root}: no .py or .ipynb submission found"
+                                 + (f" ({'; '.join(found.problems[:3])})" if found.problems else ""))
     for entry in found.entries:
+        if entry.problem:
+            rows[entry.student_id] = Row(entry.student_id, entry.name, str(entry.path), "unreadable", None,
+                                         entry.problem)
+            continue
         try:
             content = entry.path.read_bytes()
         except OSError as exc:

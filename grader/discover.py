@@ -1,7 +1,7 @@
 """Discovery of a class's submissions: plain files, per-student folders, Moodle and Canvas
 downloads, and zip files of any of these (extracted safely). Nothing is graded here.
 
-Student ids:
+Student ids (a student with nothing gradable, a PDF say, is still an entry, with the reason):
 - ``alice.py`` / ``alice.ipynb``                      -> ``alice``
 - ``alice/td5.ipynb`` (a folder per student)           -> ``alice``
 - Moodle: ``Full Name_12345_assignsubmission_file_/``  -> ``12345``, name "Full Name"
@@ -40,6 +40,7 @@ class Entry:
     name: str = ""
     source: str = "file"  # file | folder | moodle | canvas
     others: tuple[str, ...] = ()  # candidate files left aside
+    problem: str = ""  # a known student with nothing to grade (a PDF, an empty folder): why; ``path`` is what they gave
 
 
 @dataclass
@@ -94,6 +95,7 @@ def discover(root: Path, worksheet_id: str, *, work: Optional[Path] = None,
     if not root.is_dir():
         raise NotADirectoryError(f"{root}: not a folder or a zip file")
     by_student: dict[str, list[tuple[Path, str, str]]] = {}
+    elsewhere: dict[str, tuple[str, str, list[Path]]] = {}  # students with nothing gradable: name, source, what they gave
     for child in sorted(root.iterdir()):
         if child.name.startswith(".") or child.name in IGNORED or child.resolve() in skip:
             continue
@@ -114,9 +116,13 @@ def discover(root: Path, worksheet_id: str, *, work: Optional[Path] = None,
             out.problems += [f"{child.name}: {p}" for p in nested.problems + sub.problems]
             continue
         if child.is_file():
-            if child.suffix.lower() not in SUFFIXES:
-                continue
             canvas = CANVAS.match(child.name)
+            if child.suffix.lower() not in SUFFIXES:
+                if canvas:  # a student of the download who handed in something else
+                    elsewhere.setdefault(canvas["id"], (canvas["name"], "canvas", []))[2].append(child)
+                else:
+                    out.problems.append(f"{child.name}: not a .py or .ipynb file, ignored")
+                continue
             if canvas:
                 by_student.setdefault(canvas["id"], []).append((child, canvas["name"], "canvas"))
             else:
@@ -126,14 +132,26 @@ def discover(root: Path, worksheet_id: str, *, work: Optional[Path] = None,
             sid, name, source = (moodle["id"], moodle["name"], "moodle") if moodle else (_safe_id(child.name), "", "folder")
             files = _candidates(child)
             if not files:
-                out.problems.append(f"{child.name}/: no .py or .ipynb file")
+                elsewhere.setdefault(sid, (name, source, []))[2].append(child)
                 continue
             by_student.setdefault(sid, []).extend((f, name, source) for f in files)
     for sid, found in sorted(by_student.items()):
         chosen, others = choose([f for f, _, _ in found], worksheet_id)
         name, source = next((n, s) for f, n, s in found if f == chosen)
         out.entries.append(Entry(sid, chosen, name, source, tuple(str(o) for o in others)))
+    for sid, (name, source, given) in sorted(elsewhere.items()):
+        if sid not in by_student:
+            out.entries.append(Entry(sid, given[0], name, source, problem=_nothing_to_grade(given)))
     return out
+
+
+def _nothing_to_grade(given: list[Path]) -> str:
+    """Why a student's files cannot be graded, naming a few of them."""
+    files = [f for g in given for f in ([g] if g.is_file() else sorted(p for p in g.rglob("*") if p.is_file()))]
+    if not files:
+        return "no .py or .ipynb file: the submission is empty"
+    shown = ", ".join(f.name for f in files[:4]) + (f" and {len(files) - 4} more" if len(files) > 4 else "")
+    return f"no .py or .ipynb file: handed in {shown}"
 
 
 def extract_zip(archive: Path, target: Path, out: Discovery) -> None:

@@ -570,3 +570,39 @@ def test_student_ids_keep_their_letters_and_stay_safe_file_names(tmp_path):
     result = grade_class(klass, "td5", tmp_path / "out", jobs=1)
     assert result.graded == 4
     assert {p.name for p in (tmp_path / "out").glob("*.json")} >= {"élève.json", "Zoë_Ünal.json", "rf.json", "émile.json"}
+
+
+def test_students_who_handed_in_something_else_get_a_row(tmp_path, capsys):
+    # a PDF instead of the notebook is the commonest wrong hand-in: the student must not vanish
+    # from the gradebook, and the instructor must see what they gave
+    klass = tmp_path / "klass"
+    moodle = klass / "Dana Smith_12345_assignsubmission_file_"
+    moodle.mkdir(parents=True)
+    (moodle / "answers.docx").write_text("x")
+    (klass / "carol").mkdir()
+    (klass / "smitherin_67890_111_td5.pdf").write_text("pdf")
+    (klass / "jones_555_222_td5.py").write_text(BASE)
+    (klass / "jones_555_223_td5.pdf").write_text("pdf")  # beside a .py: the .py is graded
+    (klass / "notes.txt").write_text("the instructor's")
+    result = grade_class(klass, "td5", tmp_path / "out", jobs=1)
+    rows = {r["student_id"]: r for r in read_csv(tmp_path / "out" / "gradebook.csv")}
+    assert set(rows) == {"12345", "67890", "carol", "555"}
+    assert rows["555"]["status"] == "graded" and float(rows["555"]["total"]) == 28.0
+    assert rows["12345"]["name"] == "Dana Smith" and rows["12345"]["status"] == "unreadable"
+    assert rows["12345"]["message"] == "no .py or .ipynb file: handed in answers.docx"
+    assert rows["67890"]["message"] == "no .py or .ipynb file: handed in smitherin_67890_111_td5.pdf"
+    assert rows["carol"]["message"] == "no .py or .ipynb file: the submission is empty"
+    assert result.problems == ["notes.txt: not a .py or .ipynb file, ignored"]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert {u["student_id"] for u in summary["unreadable"]} == {"12345", "67890", "carol"}
+
+
+@pytest.mark.parametrize("files", [[], ["readme.txt", "report.pdf"]])
+def test_a_folder_without_any_submission_is_an_error(tmp_path, capsys, files):
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    for name in files:
+        (klass / name).write_text("x")
+    assert main(["bulk", str(klass), "--out", str(tmp_path / "out"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert f"{klass}: no .py or .ipynb submission found" in err and all(f in err for f in files)
