@@ -13,7 +13,9 @@ from pathlib import Path
 from .errors import SubmissionError
 from .sandbox import Chunk
 
-MAX_BYTES = 5 * 2**20
+# The largest file read, by format: a .py file is all code; a notebook also carries its outputs
+# (a deep-learning notebook's plots are easily several MiB), which are dropped unread.
+MAX_BYTES = {".py": 5 * 2**20, ".ipynb": 64 * 2**20}
 FORMATS = (".py", ".ipynb")
 
 
@@ -41,9 +43,10 @@ def load_submission(path: str | Path) -> Submission:
     try:
         if not path.is_file():
             raise SubmissionError(path, "no such file" if not path.exists() else "not a regular file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SubmissionError(path, f"file too large ({size / 2**20:.1f} MiB; the limit is {MAX_BYTES // 2**20} MiB)")
+        size, limit = path.stat().st_size, MAX_BYTES[path.suffix.lower()]
+        if size > limit:
+            raise SubmissionError(path, f"file too large ({size / 2**20:.1f} MiB; the limit for a {path.suffix.lower()} "
+                                        f"file is {limit // 2**20} MiB)")
         data = path.read_bytes()
     except OSError as exc:
         raise SubmissionError(path, f"cannot read the file: {exc.strerror or exc}") from None

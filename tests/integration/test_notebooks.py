@@ -156,9 +156,28 @@ def test_nbformat_v3_is_upgraded(tmp_path, grade):
 
 def test_too_large_notebook(tmp_path):
     path = tmp_path / "big.ipynb"
-    path.write_bytes(b" " * (6 * 2**20))
-    with pytest.raises(SubmissionError, match="too large"):
+    with open(path, "wb") as f:
+        f.truncate(65 * 2**20)  # sparse: refused by its size before a byte is read
+    with pytest.raises(SubmissionError, match="too large .*the limit for a .ipynb file is 64 MiB"):
         load_submission(path)
+
+
+def test_a_notebook_heavy_with_plots_is_graded(tmp_path, grade):
+    # outputs are not code: a notebook of 15 cells each showing a 400 kB figure (8 MiB) is graded
+    import base64
+
+    from nbformat.v4 import new_output
+
+    nb = nbformat.read(str(EXAMPLES / "perfect.ipynb"), as_version=4)
+    figure = base64.b64encode(bytes(range(256)) * 1600).decode()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [new_output("display_data", data={"image/png": figure, "text/plain": "<Figure>"})]
+    path = tmp_path / "plots.ipynb"
+    nbformat.write(nb, str(path))
+    assert path.stat().st_size > 5 * 2**20
+    report = grade(path)
+    assert report.load.ok and report.score == report.max_score - report.manual_pending
 
 
 def test_notebook_that_does_not_validate_is_graded_with_a_warning(tmp_path, grade):
