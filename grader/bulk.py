@@ -138,9 +138,12 @@ def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
         "submission": report.submission.model_copy(update={"student_id": entry.student_id,
                                                            "student_name": entry.name or None}),
         "warnings": warnings})
-    write_atomic(Path(out) / f"{entry.student_id}.json", report.model_dump_json(indent=2))
-    if gradescope:
-        write_atomic(Path(out) / f"{entry.student_id}.gradescope.json", to_gradescope(report))
+    try:
+        write_atomic(Path(out) / f"{entry.student_id}.json", report.model_dump_json(indent=2))
+        if gradescope:
+            write_atomic(Path(out) / f"{entry.student_id}.gradescope.json", to_gradescope(report))
+    except OSError as exc:  # the disk is full, say: this row says so, the others go on
+        return None, "error", f"graded, but the report could not be written: {exc.strerror or exc}"
     return Digest.of(report), "", ""
 
 

@@ -14,6 +14,7 @@ choice and the files left aside are reported.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import stat
 import unicodedata
@@ -26,6 +27,7 @@ SUFFIXES = (".py", ".ipynb")
 IGNORED = ("__pycache__", ".ipynb_checkpoints", "__MACOSX", ".git")
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:file|onlinetext)_?$")
 CANVAS = re.compile(r"^(?P<name>[a-z0-9-]+)_(?:late_)?(?P<id>\d+)_(?P<sub>\d+)_(?P<rest>.+)$", re.I)
+MAX_ID_BYTES = 100  # a student id, in UTF-8: its files (<id>.gradescope.json, .<id>.json.<pid>.tmp) stay under 255
 MAX_ZIP_ENTRIES = 20_000
 MAX_ZIP_BYTES = 512 * 2**20
 MAX_ZIP_RATIO = 200
@@ -75,9 +77,13 @@ def _safe_id(text: str) -> str:
     """A student id from a file or folder name, safe as a file name: letters and digits of any
     script (``élève``, composed as NFC whatever the archive used), ``_ . -``; anything else (spaces,
     separators, control characters) becomes ``_``; none at either end is ``.``, ``_`` or ``-``
-    (a report named ``-rf.json`` is a trap in a shell)."""
-    cleaned = re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFC", text)).strip("._-")
-    return cleaned or "student"
+    (a report named ``-rf.json`` is a trap in a shell). A long one is cut to ``MAX_ID_BYTES`` with
+    a hash of the whole name, so that its report's file name fits."""
+    cleaned = re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFC", text)).strip("._-") or "student"
+    if len(cleaned.encode()) > MAX_ID_BYTES:  # file names stop at 255 bytes: keep it short, and distinct
+        short = cleaned.encode()[:MAX_ID_BYTES - 9].decode(errors="ignore").rstrip("._-")
+        cleaned = f"{short}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+    return cleaned
 
 
 def discover(root: Path, worksheet_id: str, *, work: Optional[Path] = None,

@@ -606,3 +606,39 @@ def test_a_folder_without_any_submission_is_an_error(tmp_path, capsys, files):
     assert main(["bulk", str(klass), "--out", str(tmp_path / "out"), "-q"]) == 2
     err = capsys.readouterr().err
     assert f"{klass}: no .py or .ipynb submission found" in err and all(f in err for f in files)
+
+
+def test_very_long_names_give_distinct_short_ids(tmp_path):
+    # 250-character file names: the report's file name would pass the 255-byte limit of the disk
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    stem = "étudiant-" + "x" * 240
+    for suffix in ("a", "b"):
+        (klass / f"{stem}{suffix}.py").write_text(BASE)
+    result = grade_class(klass, "td5", tmp_path / "out", jobs=1)
+    ids = [r.student_id for r in result.rows]
+    assert result.graded == 2 and len(set(ids)) == 2
+    assert all(len(i.encode()) <= 100 and i.startswith("étudiant-xxx") for i in ids)
+    assert all((tmp_path / "out" / f"{i}.json").is_file() for i in ids)
+
+
+def _write_fails_for_s2(path, text):
+    if path.name == "s2.json":
+        raise OSError(28, "No space left on device")
+    return _real_write_atomic(path, text)
+
+
+def test_a_report_that_cannot_be_written_marks_that_row(tmp_path, monkeypatch):
+    import grader.bulk
+
+    global _real_write_atomic
+    _real_write_atomic = grader.bulk.write_atomic
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    for i in range(1, 4):
+        (klass / f"s{i}.py").write_text(BASE)
+    monkeypatch.setattr(grader.bulk, "write_atomic", _write_fails_for_s2)
+    result = grade_class(klass, "td5", tmp_path / "out", jobs=1)
+    rows = {r.student_id: r for r in result.rows}
+    assert rows["s2"].status == "error" and "No space left on device" in rows["s2"].message
+    assert rows["s1"].status == rows["s3"].status == "graded" and result.graded == 2
