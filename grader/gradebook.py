@@ -68,6 +68,11 @@ def _score(row: Row) -> Any:
     return row.report.score if row.report else 0
 
 
+def _score_text(row: Row) -> str:
+    score = _score(row)
+    return score if score == "" else f"{score:g}"
+
+
 def _questions(rows: list[Row]) -> list[tuple[str, float]]:
     for row in rows:
         if row.report is not None:
@@ -104,8 +109,7 @@ def to_canvas(rows: list[Row], assignment: str) -> str:
     writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment])
     writer.writerow(["Points Possible", "", "", "", "", f"{maximum:g}"])
     for row in rows:
-        score = _score(row)
-        writer.writerow([row.name or row.student_id, row.student_id, "", "", "", score if score == "" else f"{score:g}"])
+        writer.writerow([row.name or row.student_id, row.student_id, "", "", "", _score_text(row)])
     return buffer.getvalue()
 
 
@@ -121,6 +125,5 @@ def to_moodle(rows: list[Row], assignment: str) -> str:
         else:
             lost = [c.id for c in r.checks if c.status not in ("passed", "manual")]
             feedback = "all automatic checks passed" if not lost else "to review: " + ", ".join(lost)
-        score = _score(row)
-        writer.writerow([row.student_id, row.name, score if score == "" else f"{score:g}", feedback])
+        writer.writerow([row.student_id, row.name, _score_text(row), feedback])
     return buffer.getvalue()
