@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
@@ -62,3 +64,25 @@ def test_invalid_generators_are_refused(spec):
 
 def test_readable_repr():
     assert str(GEN.validate_python(dict(kind="array", shape=["m", 3]))) == "array(shape=(m, 3), uniform)"
+
+
+def test_spd_matrices_are_those_of_haar_eigenvectors():
+    # the draw skips the sign fix that makes Q Haar-distributed: it must not change a single bit of H
+    from grader.generators import SpdGen
+
+    gen = SpdGen(kind="spd", size="n", cond_low=1.0, cond_high=1000.0)
+    for seed in range(200):
+        for n in (1, 2, 3, 7, 12):
+            drawn = gen.draw(np.random.default_rng(seed), {"n": n}, {})
+            rng = np.random.default_rng(seed)
+            top = rng.uniform(gen.max_eig_low, gen.max_eig_high)
+            kappa = math.exp(rng.uniform(math.log(gen.cond_low), math.log(gen.cond_high)))
+            eig = np.empty(n)
+            eig[0] = top
+            if n > 1:
+                eig[1] = top / kappa
+                eig[2:] = rng.uniform(top / kappa, top, size=n - 2)
+            q, r = np.linalg.qr(rng.normal(size=(n, n)))
+            q = q * np.sign(np.diag(r))
+            h = (q * eig) @ q.T
+            assert np.array_equal(drawn, (h + h.T) / 2)
