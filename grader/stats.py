@@ -62,11 +62,11 @@ def _two_sided_z(alpha: float) -> float:
 
 
 def ks_distance(sorted_sample: np.ndarray, cdf_values: np.ndarray) -> float:
-    """sup |F_n - F| for a sorted sample and the target CDF at its points."""
+    """sup |F_n - F| for a sorted sample and the target CDF at its points: with d_i = F(x_i) - i/n,
+    the largest of d_i (below the steps) and 1/n - d_i (above them)."""
     n = sorted_sample.size
-    upper = np.arange(1, n + 1) / n - cdf_values
-    lower = cdf_values - np.arange(0, n) / n
-    return float(max(upper.max(), lower.max()))
+    d = cdf_values - np.arange(n) / n
+    return float(max(1.0 / n - d.min(), d.max()))
 
 
 def check_sample(sample: np.ndarray, law: str, scale: float, alpha: float, *,
@@ -86,11 +86,14 @@ def check_sample(sample: np.ndarray, law: str, scale: float, alpha: float, *,
         return SampleVerdict(False, ["the sample is empty"], 0.0, 0.0, expected_std, 1.0)
     if not np.isfinite(x).all():
         return SampleVerdict(False, ["the sample contains NaN or inf"], math.nan, math.nan, expected_std, 1.0)
-    mean, std = float(x.mean()), float(np.sqrt((x**2).mean()))
+    # the sum of squares, once for both spread tests (not ``np.dot``: BLAS would start threads that
+    # spin on the other core for a while after each call, taking it from the other worker)
+    squares = float(np.square(x).sum())
+    mean, std = float(x.mean()), math.sqrt(squares / n)
     if law == "normal":
         if abs(mean) > _two_sided_z(a) * scale / math.sqrt(n):
             problems.append(f"the sample mean {mean:.4g} is too far from 0 for {n} draws")
-        chi = float((x**2).sum()) / scale**2
+        chi = squares / scale**2
         if chi - n > 2 * math.sqrt(n * log_term) + 2 * log_term or n - chi > 2 * math.sqrt(n * log_term):
             problems.append(f"the spread is wrong: sample std {std:.4g}, expected {expected_std:.4g} "
                             f"(ratio {std / expected_std:.3g})")
@@ -101,7 +104,7 @@ def check_sample(sample: np.ndarray, law: str, scale: float, alpha: float, *,
                             f"(largest |value| {float(np.abs(x).max()):.4g})")
         if abs(mean) > 2 * scale * math.sqrt(log_term / (2 * n)):
             problems.append(f"the sample mean {mean:.4g} is too far from 0 for {n} draws")
-        if abs(float((x**2).mean()) - scale**2 / 3) > scale**2 * math.sqrt(log_term / (2 * n)):
+        if abs(squares / n - scale**2 / 3) > scale**2 * math.sqrt(log_term / (2 * n)):
             problems.append(f"the spread is wrong: sample std {std:.4g}, expected {expected_std:.4g} "
                             f"(ratio {std / expected_std:.3g})")
     if stop_early and problems:

@@ -64,3 +64,15 @@ def test_the_normal_cdf_is_within_the_bound_the_proof_allows():
     exact = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in x.tolist()])
     assert np.abs(_normal_cdf(x) - exact).max() < CDF_ERROR
     assert np.all(np.diff(_normal_cdf(np.sort(x))) >= 0)  # a CDF: never decreasing
+
+
+def test_ks_distance_is_the_supremum_by_its_definition():
+    from grader.stats import _normal_cdf
+
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 10, 1000):
+        for spread in (0.5, 1.0, 2.0):
+            xs = np.sort(rng.normal(0.0, spread, size=n))
+            cdf = _normal_cdf(xs)
+            brute = max(max((i + 1) / n - cdf[i], cdf[i] - i / n) for i in range(n))
+            assert abs(ks_distance(xs, cdf) - brute) < 1e-12
