@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -150,3 +151,18 @@ def test_a_file_that_is_no_submission_is_a_clear_error(tmp_path, capsys, name, c
     assert main([str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("grade: error: ") and str(path) in err and words in err
+
+
+def test_the_command_caps_blas_threads_before_numpy_loads():
+    # ``import grader.cli`` loads no numpy, so the command can still choose one BLAS thread per
+    # process (bulk runs a worker per core); a user's own setting is kept
+    code = ("import os, sys, grader.cli; assert 'numpy' not in sys.modules; "
+            "grader.cli.main(['schema']); import numpy; "
+            "print(os.environ['OPENBLAS_NUM_THREADS'], os.environ['OMP_NUM_THREADS'], os.environ['MKL_NUM_THREADS'])")
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "1 1 1"
+    out = subprocess.run([sys.executable, "-c", code], env={**env, "OPENBLAS_NUM_THREADS": "3"},
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.splitlines()[-1] == "3 1 1"
