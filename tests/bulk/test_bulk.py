@@ -461,6 +461,15 @@ def test_a_reference_that_fails_to_import_is_a_clear_error(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def _correct_class(tmp_path, count):
+    """A class folder of ``count`` correct submissions, s1.py ... s<count>.py."""
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    for i in range(1, count + 1):
+        (klass / f"s{i}.py").write_text(BASE)
+    return klass
+
+
 def _dies_on_s4(entry, *args):
     if entry.student_id == "s4":
         os._exit(9)  # as a worker the kernel kills for want of memory
@@ -473,10 +482,7 @@ def test_a_worker_that_dies_stops_the_run_cleanly_and_a_rerun_finishes(tmp_path,
 
     global _real_grade_one
     _real_grade_one = grader.bulk._grade_one
-    klass = tmp_path / "klass"
-    klass.mkdir()
-    for i in range(1, 7):
-        (klass / f"s{i}.py").write_text(BASE)
+    klass = _correct_class(tmp_path, 6)
     monkeypatch.setattr(grader.bulk, "_grade_one", _dies_on_s4)
     with pytest.raises(InternalError, match="running the same command again grades the rest"):
         grade_class(klass, "td5", tmp_path / "out", jobs=1)
@@ -633,10 +639,7 @@ def test_a_report_that_cannot_be_written_marks_that_row(tmp_path, monkeypatch):
 
     global _real_write_atomic
     _real_write_atomic = grader.bulk.write_atomic
-    klass = tmp_path / "klass"
-    klass.mkdir()
-    for i in range(1, 4):
-        (klass / f"s{i}.py").write_text(BASE)
+    klass = _correct_class(tmp_path, 3)
     monkeypatch.setattr(grader.bulk, "write_atomic", _write_fails_for_s2)
     result = grade_class(klass, "td5", tmp_path / "out", jobs=1)
     rows = {r.student_id: r for r in result.rows}
