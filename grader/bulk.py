@@ -168,7 +168,10 @@ def grade_class(
     """Grade every submission under ``root`` into ``out``; see the module docstring.
 
     Raises:
-        NotADirectoryError: ``root`` is neither a folder nor a zip file.
+        NotADirectoryError: ``root`` is neither a folder nor a zip file, or holds no submission.
+        SpecError: the worksheet is invalid, or its reference does not import.
+        OutputError: ``out`` cannot be made (a file in the way, no permission).
+        InternalError: the workers stopped (the reports already written are kept).
     """
     started = time.monotonic()
     root, out = Path(root), Path(out)
@@ -180,7 +183,7 @@ def grade_class(
     try:
         out.mkdir(parents=True, exist_ok=True)
         (out / CACHE).mkdir(exist_ok=True)
-    except OSError as exc:  # a file of that name, a read-only place...
+    except OSError as exc:  # a read-only place, a file where a parent folder should be
         raise OutputError(out, exc) from None
     try:
         found: Discovery = discover(root, ws.id, work=out / CACHE / "extracted", exclude=(out,))

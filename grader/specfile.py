@@ -127,7 +127,7 @@ def _check_modules(ws: Worksheet, path: Path) -> list[str]:
             mistakes_path = ws.path_of(ws.mistakes)
             if not mistakes_path.is_file():
                 return [f"mistakes: file {mistakes_path} does not exist"]
-            _defined_names(mistakes_path)
+            _defined_names(mistakes_path)  # parsed only to report a syntax error as a spec problem
     except ValueError as exc:
         return [str(exc)]
     for qi, q in enumerate(ws.questions):
