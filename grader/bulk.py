@@ -231,17 +231,21 @@ def grade_class(
     def call(item: tuple[Entry, int, str]) -> tuple[Callable[..., Any], tuple]:
         return _grade_one, (item[0], item[1], lang, hide, str(out), gradescope)
 
+    broken: Optional[BrokenProcessPool] = None
     with Pools(workers, _init_worker, (spec_path,), call) as pools:
         while queue or pools.busy:
-            pools.fill(queue)
+            try:
+                pools.fill(queue)
+            except BrokenProcessPool as exc:  # broke since the last results: record those that came, then stop
+                broken = exc
             if preloaded is None:  # the main pool forked its workers at the first submit: no fork follows
                 preloaded = preload_plotting()
             for (entry, seed_i, key), future in pools.wait(more_to_come=bool(queue)):
                 try:
                     digest, status, error = future.result()
                 except BrokenProcessPool as exc:  # a worker was killed (by the kernel, out of memory) or could not start
-                    raise InternalError(f"the grading workers stopped ({exc}); the {result.graded} reports written "
-                                        f"so far are kept, and running the same command again grades the rest") from None
+                    broken = exc  # those that finished with it are still recorded (their cache keys written)
+                    continue
                 if digest is None:
                     rows[entry.student_id] = Row(entry.student_id, entry.name, str(entry.path), status, None, error)
                 else:
@@ -252,6 +256,9 @@ def grade_class(
                 done += 1
                 if progress:
                     progress(done, total, entry.student_id)
+            if broken is not None:  # raised in the pools' block, so that they stop every worker at once
+                raise InternalError(f"the grading workers stopped ({broken}); the {result.graded} reports written "
+                                    f"so far are kept, and running the same command again grades the rest")
         result.spare = pools.spare_used
     result.rows = [rows[e.student_id] for e in found.entries if e.student_id in rows]
     _write_outputs(out, ws, result, gradebook, lang, preloaded)
