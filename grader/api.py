@@ -165,7 +165,8 @@ class Grader:
                                            reference=reference))
                 offset += count
             if self._has_formulas and result.load_ok and outcomes[-1] is not None and outcomes[-1].status == "ok":
-                results = formulas.apply(ws, [p.check for p in plans], results, outcomes[-1].outputs[0][0])
+                results = formulas.apply(ws, [p.check for p in plans], results, outcomes[-1].outputs[0][0],
+                                         reference, seed)
             if result.load_ok:
                 results = _second_pass(ws, plans, results, reference, seed, box)
         by_question: dict[str, list] = {q.id: [] for q in ws.questions}

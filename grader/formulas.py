@@ -1,81 +1,212 @@
 """Formula answers: a check whose function is missing may be answered by ``ANSWERS[key]``.
 
-``ANSWERS = {"III.4 optimal_step": "2/(lambda_min + lambda_max)"}`` in a ``.py`` file or a notebook
-code cell; a value may also be a SymPy expression. SymPy is imported only when such an answer is
-present and some check needs it.
+``ANSWERS = {"III.4 optimal_step": "2/(lambda_min + lambda_max)", "I.1 mean": 0}`` in a ``.py``
+file or a notebook code cell; a value may be a string, a number or a SymPy expression.
+
+An answer is judged by its values at points of the worksheet's domain (``symbolic.sample_points``):
+a ``FormulaTable`` holds, per formula key, the points, the right values there and each catalogued
+mistake's values there (its variant called on the inputs the point stands for). The answer passes
+when it agrees with the right values at every point, and a mistake's hint is shown when it agrees
+with that mistake's values instead, as for a function. The table is all judging needs: not the
+expected formula itself, nor the reference.
 """
 
 from __future__ import annotations
 
+import math
+import zlib
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
+import numpy as np
+
 from .codec import SympyText
-from .results import CheckResult, join_part_messages
+from .results import CheckResult, Hint, join_part_messages
 from .spec import Formula, Worksheet
 
 ANSWERS_NAME = "ANSWERS"
 
 
-def _formula_of(check: Any, part_index: int) -> Optional[Formula]:
+@dataclass(frozen=True)
+class FormulaCase:
+    """One formula key's points, the right values there, and each mistake's values."""
+
+    key: str
+    points: list[dict[str, float]]
+    expected: list[float]
+    mistakes: dict[str, list[float]] = field(default_factory=dict)  # mistake id -> its values at the points
+    hints: dict[str, Hint] = field(default_factory=dict)  # mistake id -> its hint
+    names: tuple[str, ...] = ()  # the symbols of the right formula: shown where an answer differs
+
+
+FormulaTable = dict[str, FormulaCase]
+
+
+def formula_of(check: Any, part_index: int) -> Optional[Formula]:
     """The formula accepted for one part of a check (or for the whole check when it has no parts)."""
     if check.parts:
         return check.parts[part_index].formula
     return getattr(check, "formula", None)
 
 
-def apply(ws: Worksheet, checks: list[Any], results: list[CheckResult], answers: Any) -> list[CheckResult]:
-    """Results with missing functions graded from their formula answers, where given."""
+def _targets(ws: Worksheet) -> list[tuple[Any, int, Formula]]:
+    """Every (check, part index, formula) of the worksheet."""
+    out = []
+    for q in ws.questions:
+        for c in q.checks:
+            for p in range(max(1, len(c.parts))):
+                formula = formula_of(c, p)
+                if formula is not None:
+                    out.append((c, p, formula))
+    return out
+
+
+def domain(ws: Worksheet) -> tuple[list[str], dict[str, Any], list[Any]]:
+    """The names formulas may use, the compiled definitions and the compiled relations."""
+    from . import symbolic
+
+    return symbolic.domain(list(ws.symbols), ws.definitions, ws.relations)
+
+
+def _point_inputs(ws: Worksheet, check: Any, formula: Formula, point: dict[str, float], helpers: dict) -> Optional[list]:
+    """The arguments of the check's function at a point (None: the point stands for no call)."""
+    values = {n: int(v) if n in ws.symbols and ws.symbols[n].integer else v for n, v in point.items()}
+    if formula.inputs:
+        inputs = helpers[formula.inputs](values)
+    else:
+        inputs = values
+    steps = check.steps()
+    if len(steps) != 1 or any(a not in inputs for a in steps[0].args):
+        return None
+    return [inputs[a] for a in steps[0].args]
+
+
+def _as_number(value: Any) -> float:
+    array = np.asarray(value, dtype=float)
+    if array.size != 1:
+        raise ValueError("not a single number")
+    return float(array.reshape(()))
+
+
+def build_table(ws: Worksheet, reference: Any, seed: int, keys: Optional[set[str]] = None) -> FormulaTable:
+    """The ``FormulaTable`` of a worksheet for one seed (only ``keys``, when given): points drawn
+    in its domain, the expected formulas' values there, and every catalogued variant's values
+    where the formula's point maps to inputs of the check's function."""
+    from . import symbolic
+    from .plan import pick
+
+    names, definitions, relations = domain(ws)
+    table: FormulaTable = {}
+    for check, part_index, formula in _targets(ws):
+        if keys is not None and formula.key not in keys:
+            continue
+        rng_seed = zlib.crc32(f"{seed}:{formula.key}".encode())
+        points = symbolic.sample_points(ws.symbols, definitions, relations, seed=rng_seed)
+        expected = symbolic.compile_formula(formula.expected, names)
+        case = FormulaCase(formula.key, points, [expected(p) for p in points], names=tuple(sorted(expected.names)))
+        function = check.steps()[0].function if len(check.steps()) == 1 else None
+        index = check.parts[part_index].index if check.parts else []
+        for mistake in getattr(reference, "mistakes", []):
+            if mistake.variant is None or mistake.function != function:
+                continue
+            try:
+                values = []
+                for point in points:
+                    args = _point_inputs(ws, check, formula, point, reference.helpers)
+                    if args is None:
+                        raise ValueError("no inputs for this point")
+                    values.append(_as_number(pick(reference.apply(mistake.variant, args), index)))
+            except Exception:  # the variant cannot run there: it explains nothing for this formula
+                continue
+            case.mistakes[mistake.id] = values
+            case.hints[mistake.id] = Hint(id=mistake.id, text=mistake.hint["en"])
+        table[formula.key] = case
+    return table
+
+
+def read_answer(ws: Worksheet, value: Any) -> Any:
+    """A student's answer compiled (a string, a number, or a SymPy expression's srepr).
+
+    Raises:
+        symbolic.FormulaError: refused, with the reason.
+    """
+    from . import symbolic
+
+    names = [*ws.symbols, *ws.definitions]
+    if isinstance(value, SympyText):
+        return symbolic.compile_formula(value.srepr, names, srepr=True)
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value.item()  # a numpy number travels as a 0-d array
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return symbolic.compile_formula(value, names)
+    raise symbolic.FormulaError(f"a formula answer must be a string, a number or a SymPy expression, "
+                                f"not {type(value).__name__}")
+
+
+def judge_answer(case: FormulaCase, answer: Any) -> tuple[bool, str, list[Hint]]:
+    """Whether a compiled answer has the right values at the case's points, why not, and the
+    hints of the mistakes whose values it has instead."""
+    from . import symbolic
+
+    got = [answer(p) for p in case.points]
+    usable = [i for i, e in enumerate(case.expected) if math.isfinite(e)]
+    if not usable:
+        return False, "could not be checked (the right formula has no value at the sample points)", []
+    wrong = next((i for i in usable if not symbolic.agree(case.expected[i], got[i])), None)
+    if wrong is None:
+        return True, "equivalent (checked numerically)", []
+    point = case.points[wrong]
+    shown = sorted(set(case.names) | set(answer.names)) or sorted(point)
+    where = ", ".join(f"{k}={point[k]:.4g}" for k in shown if k in point)
+    why = f"differs at {where}: gives {got[wrong]:.6g} instead of {case.expected[wrong]:.6g}"
+    hints = [case.hints[m] for m, values in case.mistakes.items()
+             if all(symbolic.agree(values[i], got[i]) for i in usable if math.isfinite(values[i]))
+             and any(math.isfinite(values[i]) for i in usable)]
+    return False, why, hints
+
+
+def apply(ws: Worksheet, checks: list[Any], results: list[CheckResult], answers: Any,
+          reference: Any = None, seed: int = 0, table: Optional[FormulaTable] = None) -> list[CheckResult]:
+    """Results with missing functions graded from their formula answers, where given. ``table``:
+    the formula table to judge against (default: built from the worksheet and ``reference``)."""
+    from . import symbolic
+
     if not isinstance(answers, dict) or not answers:
         return results
     needed = [(i, p) for i, c in enumerate(checks) for p in range(max(1, len(getattr(c, "parts", []))))
-              if _formula_of(c, p) is not None and _formula_of(c, p).key in answers  # type: ignore[union-attr]
+              if formula_of(c, p) is not None and formula_of(c, p).key in answers  # type: ignore[union-attr]
               and (results[i].parts[p].status if results[i].parts else results[i].status) == "missing"]
     if not needed:
         return results
-    from . import symbolic
-
-    symbols = symbolic.make_symbols(ws.symbols)
-    definitions = {name: symbolic.parse(text, symbols) for name, text in ws.definitions.items()}
-
-    def read(value: Any) -> Any:
-        if isinstance(value, SympyText):
-            expr = symbolic.parse(value.srepr, {**symbols, **{n: symbols.get(n) for n in definitions}}, srepr=True)
-        elif isinstance(value, str):
-            expr = symbolic.parse(value, {**symbols, **{n: _def_symbol(n) for n in definitions}})
-        else:
-            raise symbolic.FormulaError(f"a formula answer must be a string or a SymPy expression, not {type(value).__name__}")
-        return expr.subs({_def_symbol(n): e for n, e in definitions.items()})
-
-    def _def_symbol(name: str) -> Any:
-        import sympy
-
-        return symbols.get(name) or sympy.Symbol(name, positive=True)
-
+    if table is None:
+        table = build_table(ws, reference, seed, keys={formula_of(checks[i], p).key for i, p in needed})  # type: ignore[union-attr]
     out = list(results)
     for i, p in needed:
-        formula = _formula_of(checks[i], p)
-        raw = answers[formula.key]
+        formula = formula_of(checks[i], p)
+        raw = answers[formula.key]  # type: ignore[union-attr]
         shown = symbolic.answer_text(raw) or type(raw).__name__
+        hints: list[Hint] = []
         try:
-            ok, why = symbolic.equivalent(read(formula.expected), read(raw), symbols, ws.symbols)
+            ok, why, hints = judge_answer(table[formula.key], read_answer(ws, raw))  # type: ignore[union-attr]
         except symbolic.FormulaError as exc:
             ok, why = False, f"refused: {exc}"
-        except Exception as exc:  # SymPy failing on an odd expression is that answer's failure
-            ok, why = False, f"could not be checked ({type(exc).__name__})"
         message = f"formula answer {shown}: {why}"
-        status = "passed" if ok else "failed"
-        result = out[i]
-        if result.parts:
-            parts = list(result.parts)
-            parts[p] = parts[p].model_copy(update={"status": status, "message": message, "failure": None,
-                                                   "points": parts[p].max_points if ok else 0.0})
-            statuses = {x.status for x in parts}
-            overall = "passed" if statuses == {"passed"} else next(
-                s for s in ("missing", "timeout", "error", "failed") if s in statuses)
-            out[i] = result.model_copy(update={"parts": parts, "points": sum(x.points for x in parts),
-                                               "status": overall, "message": join_part_messages(parts),
-                                               "failure": None if overall == "passed" else result.failure})
-        else:
-            out[i] = result.model_copy(update={"status": status, "message": message, "failure": None,
-                                               "points": result.max_points if ok else 0.0})
+        out[i] = _with_formula(out[i], p, ok, message, hints)
     return out
+
+
+def _with_formula(result: CheckResult, p: int, ok: bool, message: str, hints: list[Hint]) -> CheckResult:
+    status = "passed" if ok else "failed"
+    if not result.parts:
+        return result.model_copy(update={"status": status, "message": message, "failure": None, "hints": hints,
+                                          "points": result.max_points if ok else 0.0})
+    parts = list(result.parts)
+    parts[p] = parts[p].model_copy(update={"status": status, "message": message, "failure": None, "hints": hints,
+                                           "points": parts[p].max_points if ok else 0.0})
+    statuses = {x.status for x in parts}
+    overall = "passed" if statuses == {"passed"} else next(
+        s for s in ("missing", "timeout", "error", "failed") if s in statuses)
+    all_hints = list({h.id: h for x in parts for h in x.hints}.values())
+    return result.model_copy(update={"parts": parts, "points": sum(x.points for x in parts), "status": overall,
+                                     "message": join_part_messages(parts), "hints": all_hints,
+                                     "failure": None if overall == "passed" else result.failure})

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,6 +135,41 @@ def check_samplers(ws: Worksheet, reference: Reference, runs: int, out: SelfChec
                     f"{failures} false failures observed (bound per grading: {check.alpha:g})")
 
 
+def check_formulas(ws: Worksheet, reference: Reference, seeds: int, out: SelfCheck) -> None:
+    """Each expected formula must agree with the reference's function at the points where answers
+    are judged (its inputs built from each point), and those points must exist."""
+    from . import formulas, symbolic
+    from .plan import pick
+
+    targets = formulas._targets(ws)
+    if not targets:
+        return
+    problems, compared = [], 0
+    for seed in range(seeds):
+        table = formulas.build_table(ws, reference, seed)
+        for check, part, formula in targets:
+            case = table[formula.key]
+            index = check.parts[part].index if check.parts else []
+            for point, expected in zip(case.points, case.expected):
+                args = formulas._point_inputs(ws, check, formula, point, reference.helpers)
+                if args is None:
+                    break
+                try:
+                    value = formulas._as_number(pick(reference.call(check.steps()[0].function, args), index))
+                except Exception as exc:
+                    problems.append(f"{formula.key}: the reference fails at {point} ({type(exc).__name__}: {exc})")
+                    break
+                compared += 1
+                if math.isfinite(expected) and not symbolic.agree(expected, value):
+                    shown = ", ".join(f"{k}={v:.4g}" for k, v in point.items() if k in case.names)
+                    problems.append(f"{formula.key}: {formula.expected!r} gives {expected:.6g} at {shown}, "
+                                    f"the reference {value:.6g}")
+                    break
+    out.add(f"{len(targets)} formula answers x {seeds} seeds", not problems,
+            f"the expected formulas agree with the reference at {compared} points" if not problems
+            else "; ".join(problems[:3]))
+
+
 def run_selfcheck(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sampler_runs: int = 300) -> SelfCheck:
     out = SelfCheck()
     try:
@@ -150,6 +186,7 @@ def run_selfcheck(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sample
         return out
     for what, run in ((f"reference on {seeds} seeds", lambda: check_reference(ws, seeds, out)),
                       ("known mistakes", lambda: check_mistakes(ws, reference, mistake_seeds, out)),
+                      ("formula answers", lambda: check_formulas(ws, reference, mistake_seeds, out)),
                       ("samplers", lambda: check_samplers(ws, reference, sampler_runs, out))):
         try:
             run()

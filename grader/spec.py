@@ -51,6 +51,10 @@ class Formula(Frozen):
 
     key: str = Field(description='key in the submission\'s ANSWERS dict, e.g. "III.4 optimal_step"')
     expected: str = Field(description="the right formula, in the worksheet's symbols")
+    inputs: Optional[str] = Field(
+        None, pattern=_IDENT,
+        description="helpers function: a point (a value per symbol) -> the check's inputs, so that known "
+                    "mistakes can be evaluated there too; default: the inputs named like symbols")
 
 
 class SymbolSpec(Frozen):
@@ -268,6 +272,9 @@ class Worksheet(Frozen):
     limits: Limits = Limits()
     symbols: dict[str, SymbolSpec] = Field(default_factory=dict, description="symbols of formula answers")
     definitions: dict[str, str] = Field(default_factory=dict, description="symbols defined by a formula, e.g. kappa")
+    relations: list[str] = Field(default_factory=list,
+                                 description="relations between symbols that formula answers may rely on, "
+                                             "e.g. 'lambda_min <= lambda_max'")
     questions: list[Question] = Field(min_length=1)
     base_dir: str = Field("", exclude=True, description="folder of the spec file (set by the loader)")
     spec_file: str = Field("", exclude=True, description="the spec file itself (set by the loader)")
@@ -281,7 +288,7 @@ class Worksheet(Frozen):
             cids = [c.id for c in q.checks]
             if len(set(cids)) != len(cids):
                 raise ValueError(f"check ids repeat in question {q.id}: {cids}")
-        from .symbolic import FormulaError, check_syntax  # no SymPy needed to check the syntax
+        from .symbolic import FormulaError, check_syntax, compile_relation, domain, sample_points
 
         names = set(self.symbols) | set(self.definitions)
         for text in [*self.definitions.values(), *(f.expected for f in self.formulas())]:
@@ -289,6 +296,17 @@ class Worksheet(Frozen):
                 check_syntax(text, names)
             except FormulaError as exc:
                 raise ValueError(f"formula {text!r}: {exc}") from None
+        for text in self.relations:
+            try:
+                compile_relation(text, names)
+            except FormulaError as exc:
+                raise ValueError(f"relation {text!r}: {exc}") from None
+        if self.relations:  # they must leave points to judge formula answers at
+            try:
+                _, definitions, relations = domain(list(self.symbols), self.definitions, self.relations)
+                sample_points(self.symbols, definitions, relations, count=4)
+            except FormulaError as exc:
+                raise ValueError(str(exc)) from None
         return self
 
     def formulas(self) -> list[Formula]:

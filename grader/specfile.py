@@ -141,6 +141,11 @@ def _check_modules(ws: Worksheet, path: Path) -> list[str]:
                 problems.append(f"{where}: predicate {c.predicate!r} is not defined in the generators module")
             if isinstance(c, StatisticalCheck) and c.scale.function not in names:
                 problems.append(f"{where}: scale function {c.scale.function!r} is not in the reference")
+            formulas = [getattr(c, "formula", None), *(p.formula for p in c.parts)]
+            for formula in filter(None, formulas):
+                if formula.inputs and formula.inputs not in helpers:
+                    problems.append(f"{where}: formula {formula.key!r}: inputs function {formula.inputs!r} is not "
+                                    f"defined in the generators module")
             if not isinstance(c, ManualCheck):
                 for name, gen in c.inputs.items():
                     if gen.kind == "custom" and gen.function not in helpers:

@@ -1,50 +1,148 @@
-"""Formula answers: a restricted parser to SymPy, and equivalence under the symbols' assumptions.
+"""Formula answers: a restricted parser, compiled to plain float arithmetic, and the points where
+formulas are compared.
 
-Strings (``"2/(lambda_min + lambda_max)"``) and SymPy expressions sent by the child (as ``srepr``
-text) are read by walking Python's ``ast`` with an allow-list: numbers, the worksheet's symbols,
-+ - * / **, and calls of a few math functions. Nothing is ever evaluated by Python's ``eval`` or
-SymPy's ``sympify``; attributes, subscripts, keywords (except Symbol's assumptions in ``srepr``),
-huge exponents and long texts are refused. SymPy itself is imported only here, on demand.
+Strings (``"2/(lambda_min + lambda_max)"``, or a plain number) and SymPy expressions sent by the
+child (as ``srepr`` text) are read by walking Python's ``ast`` with an allow-list: numbers, the
+worksheet's symbols, + - * / **, and calls of a few math functions. Nothing is ever evaluated by
+Python's ``eval`` or SymPy's ``sympify``, and SymPy is not needed at all: a formula becomes a
+function of a point (a value per symbol) computed in floats, where every operation is bounded in
+time (a float overflows, it never grows). Attributes, subscripts, keywords (except Symbol's
+assumptions and Float's precision in ``srepr``), huge exponents and long texts are refused.
+
+Two formulas are the same answer when they agree at sample points of the worksheet's domain:
+each symbol drawn under its assumptions (positive, integer) and the points kept only where the
+worksheet's relations hold (``lambda_min <= lambda_max``), so that ``Abs(kappa - 1)`` is judged
+where ``kappa >= 1``, as the question means it.
 """
 
 from __future__ import annotations
 
 import ast
 import math
+import operator
 import random
-from typing import Any, Mapping, Optional
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 MAX_CHARS = 400
 MAX_EXPONENT = 100
 MAX_NODES = 200
 FUNCTIONS = ("sqrt", "exp", "log", "sin", "cos", "tan", "Abs", "Min", "Max")
 ALIASES = {"abs": "Abs", "min": "Min", "max": "Max", "ln": "log"}
-SREPR_ATOMS = {"pi": "pi", "E": "E", "Half": None, "One": None, "Zero": None, "NegativeOne": None}
+SREPR_ATOMS = {"Half": 0.5, "One": 1.0, "Zero": 0.0, "NegativeOne": -1.0}
+CONSTANTS = {"pi": math.pi, "E": math.e}
+POINTS = 24  # sample points per comparison
+RTOL, ATOL = 1e-9, 1e-12
+
+Point = Mapping[str, float]
+Evaluator = Callable[[Point], float]
 
 
 class FormulaError(ValueError):
     """A formula that is refused (unsafe, unknown name, too big) or cannot be read."""
 
 
+def _real(value: Any) -> float:
+    """A float, or NaN for what is not a real number (a complex power of a negative base)."""
+    if isinstance(value, complex):
+        return math.nan
+    return float(value)
+
+
+def _guard(function: Callable[..., Any]) -> Callable[..., float]:
+    """``function`` on floats, NaN where it is undefined (a domain error, a division by zero) and
+    inf where it overflows: a formula is a value at each point, never an exception."""
+    def safe(*args: float) -> float:
+        try:
+            return _real(function(*args))
+        except OverflowError:
+            return math.inf
+        except (ArithmeticError, ValueError, TypeError):
+            return math.nan
+    return safe
+
+
+def _log(x: float, base: Optional[float] = None) -> float:
+    return math.log(x) if base is None else math.log(x) / math.log(base)
+
+
+_BINARY = {ast.Add: _guard(operator.add), ast.Sub: _guard(operator.sub), ast.Mult: _guard(operator.mul),
+           ast.Div: _guard(operator.truediv), ast.Pow: _guard(operator.pow)}
+_CALLS: dict[str, tuple[Callable[..., float], int, int]] = {  # name: (function, fewest and most arguments)
+    "sqrt": (_guard(math.sqrt), 1, 1), "exp": (_guard(math.exp), 1, 1), "log": (_guard(_log), 1, 2),
+    "sin": (_guard(math.sin), 1, 1), "cos": (_guard(math.cos), 1, 1), "tan": (_guard(math.tan), 1, 1),
+    "Abs": (_guard(abs), 1, 1), "Min": (_guard(min), 1, 32), "Max": (_guard(max), 1, 32),
+}
+_COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A formula read and checked: its text, the names it uses, and its value at a point."""
+
+    text: str
+    names: frozenset[str]
+    evaluate: Evaluator
+
+    def __call__(self, point: Point) -> float:
+        return self.evaluate(point)
+
+
+def compile_formula(text: str, names: Sequence[str] | set[str], *, srepr: bool = False) -> Compiled:
+    """Read ``text`` (a formula in the worksheet's symbols ``names``, or SymPy's ``srepr``).
+
+    Raises:
+        FormulaError: the text is refused, with the reason.
+    """
+    walker = _Walker(set(names), srepr=srepr)
+    evaluate = walker.read(text)
+    return Compiled(text, frozenset(walker.used), evaluate)
+
+
 def check_syntax(text: str, names: set[str]) -> None:
-    """Validate a formula without SymPy (used when a spec loads)."""
-    _Walker(None, {n: None for n in names}, srepr=False).read(text)
+    """Validate a formula (used when a spec loads)."""
+    compile_formula(text, names)
 
 
-def parse(text: str, symbols: Mapping[str, Any], *, srepr: bool = False) -> Any:
-    """A SymPy expression from ``text``; ``symbols`` maps names to SymPy symbols."""
-    import sympy
+def compile_relation(text: str, names: Sequence[str] | set[str]) -> Compiled:
+    """A relation between symbols, ``lambda_min <= lambda_max`` (chains allowed): 1.0 where it
+    holds, 0.0 elsewhere.
 
-    return _Walker(sympy, dict(symbols), srepr=srepr).read(text)
+    Raises:
+        FormulaError: not a comparison of formulas.
+    """
+    try:
+        tree = ast.parse(text, mode="eval").body
+    except SyntaxError as exc:
+        raise FormulaError(f"not a relation: {exc.msg}") from None
+    if not isinstance(tree, ast.Compare) or not all(type(op) in _COMPARE for op in tree.ops):
+        raise FormulaError("a relation compares formulas with <, <=, > or >=, e.g. 'lambda_min <= lambda_max'")
+    walker = _Walker(set(names), srepr=False)
+    sides = [walker.node(n) for n in (tree.left, *tree.comparators)]
+    ops = [_COMPARE[type(op)] for op in tree.ops]
+
+    def holds(point: Point) -> float:
+        values = [side(point) for side in sides]
+        return float(all(op(a, b) for op, a, b in zip(ops, values, values[1:])))
+    return Compiled(text, frozenset(walker.used), holds)
 
 
 class _Walker:
-    def __init__(self, sympy: Any, symbols: dict[str, Any], *, srepr: bool) -> None:
-        self.sp, self.symbols, self.srepr, self.nodes = sympy, symbols, srepr, 0
+    """Turns an allowed ``ast`` into nested closures over a point; refuses everything else."""
 
-    def read(self, text: str) -> Any:
+    def __init__(self, names: set[str], *, srepr: bool) -> None:
+        self.names, self.srepr, self.nodes = names, srepr, 0
+        self.used: set[str] = set()
+        self.refs = 0  # symbol references read so far: a subtree that adds none is a constant
+
+    def read(self, text: Any) -> Evaluator:
+        if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+            raise FormulaError("a formula must be a string or a number")
         if not isinstance(text, str):
-            raise FormulaError("a formula must be a string")
+            if not math.isfinite(text) or abs(text) > 1e30:
+                raise FormulaError("a number in the formula is too large")
+            value = float(text)
+            return lambda point: value
         if len(text) > MAX_CHARS * (10 if self.srepr else 1):
             raise FormulaError(f"the formula is longer than {MAX_CHARS} characters")
         try:
@@ -53,32 +151,25 @@ class _Walker:
             raise FormulaError(f"not a formula: {exc.msg}") from None
         return self.node(tree.body)
 
-    def node(self, n: ast.AST) -> Any:
+    def node(self, n: ast.AST) -> Evaluator:
         self.nodes += 1
         if self.nodes > MAX_NODES * (10 if self.srepr else 1):
             raise FormulaError("the formula is too large")
-        sp = self.sp
         if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool):
-            if isinstance(n.value, int) and abs(n.value) > 10**30:
-                raise FormulaError("a number in the formula is too large")
-            return None if sp is None else (sp.Integer(n.value) if isinstance(n.value, int) else sp.Float(n.value))
+            return self._number(n.value)
         if isinstance(n, ast.Name):
-            if n.id in self.symbols:
-                return self.symbols[n.id]
-            if n.id in ("pi", "E") and (not self.srepr or n.id in SREPR_ATOMS):
-                return None if sp is None else getattr(sp, n.id)
-            raise FormulaError(f"unknown name {n.id!r} (known: {', '.join(sorted(self.symbols))})")
+            return self._name(n.id)
         if isinstance(n, ast.UnaryOp) and isinstance(n.op, (ast.UAdd, ast.USub)):
-            value = self.node(n.operand)
-            return None if sp is None else (-value if isinstance(n.op, ast.USub) else value)
-        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
-            left, right = self.node(n.left), self.node(n.right)
+            operand = self.node(n.operand)
+            return (lambda p: -operand(p)) if isinstance(n.op, ast.USub) else operand
+        if isinstance(n, ast.BinOp) and type(n.op) in _BINARY:
+            left = self.node(n.left)
+            refs = self.refs
+            right = self.node(n.right)
             if isinstance(n.op, ast.Pow):
-                self._check_exponent(n.right, right)
-            if sp is None:
-                return None
-            return {ast.Add: lambda: left + right, ast.Sub: lambda: left - right, ast.Mult: lambda: left * right,
-                    ast.Div: lambda: left / right, ast.Pow: lambda: sp.Pow(left, right)}[type(n.op)]()
+                self._check_exponent(right, constant=self.refs == refs)
+            op = _BINARY[type(n.op)]
+            return lambda p: op(left(p), right(p))
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name):
             return self.call(n)
         if isinstance(n, ast.Call):
@@ -87,47 +178,92 @@ class _Walker:
             raise FormulaError("attribute access is not allowed in a formula")
         raise FormulaError(f"not allowed in a formula: {type(n).__name__}")
 
-    def _check_exponent(self, node: ast.AST, value: Any) -> None:
-        number = None
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
-            number = node.value
-        elif value is not None and getattr(value, "is_Number", False):
-            number = float(value)
-        if number is not None and abs(number) > MAX_EXPONENT:
-            raise FormulaError(f"exponent {number:g} is too large (at most {MAX_EXPONENT})")
+    @staticmethod
+    def _number(value: Any) -> Evaluator:
+        if isinstance(value, int) and abs(value) > 10**30:
+            raise FormulaError("a number in the formula is too large")
+        number = float(value)
+        return lambda p: number
 
-    def call(self, n: ast.Call) -> Any:
-        name = ALIASES.get(n.func.id, n.func.id)
-        sp = self.sp
-        if self.srepr and name == "Symbol":
-            if not n.args or not isinstance(n.args[0], ast.Constant) or not isinstance(n.args[0].value, str):
-                raise FormulaError("bad Symbol")
-            symbol = n.args[0].value
-            if symbol not in self.symbols:
-                raise FormulaError(f"unknown symbol {symbol!r} (known: {', '.join(sorted(self.symbols))})")
-            return self.symbols[symbol]
+    def _name(self, name: str) -> Evaluator:
+        if name in self.names:
+            self.used.add(name)
+            self.refs += 1
+            return lambda p: p[name]
+        if name in CONSTANTS:
+            return self._number(CONSTANTS[name])
+        raise FormulaError(f"unknown name {name!r} (known: {', '.join(sorted(self.names))})")
+
+    @staticmethod
+    def _check_exponent(exponent: Evaluator, constant: bool) -> None:
+        """A constant exponent above ``MAX_EXPONENT`` is refused: no answer needs ``x**1000``, and
+        a tower such as ``9**9**9**9`` is a probe, not a formula."""
+        if not constant:
+            return
+        value = exponent({})
+        if not math.isfinite(value) or abs(value) > MAX_EXPONENT:
+            raise FormulaError(f"exponent {value:g} is too large (at most {MAX_EXPONENT})")
+
+    def call(self, n: ast.Call) -> Evaluator:
+        name = ALIASES.get(n.func.id, n.func.id)  # type: ignore[attr-defined]
+        if self.srepr:
+            special = self._srepr_call(name, n)
+            if special is not None:
+                return special
         if n.keywords:
             raise FormulaError("keyword arguments are not allowed in a formula")
-        if self.srepr and name in ("Integer", "Float", "Rational"):
-            values = [v for v in map(_literal, n.args) if v is not None]
-            if len(values) != len(n.args) or not values:
+        if name not in _CALLS:
+            raise FormulaError(f"function {n.func.id}() is not allowed (allowed: {', '.join(FUNCTIONS)})")  # type: ignore[attr-defined]
+        function, fewest, most = _CALLS[name]
+        if not fewest <= len(n.args) <= most:
+            raise FormulaError(f"{name}() takes {fewest if fewest == most else f'{fewest} to {most}'} "
+                               f"argument{'s' if most > 1 else ''}")
+        args = [self.node(a) for a in n.args]
+        return lambda p: function(*(a(p) for a in args))
+
+    def _srepr_call(self, name: str, n: ast.Call) -> Optional[Evaluator]:
+        """SymPy's own constructors in an ``srepr`` text: symbols, numbers, sums, products, powers."""
+        if name == "Symbol":
+            if not n.args or not isinstance(n.args[0], ast.Constant) or not isinstance(n.args[0].value, str):
+                raise FormulaError("bad Symbol")
+            return self._name(n.args[0].value)
+        if name in ("Integer", "Float", "Rational"):
+            keywords = {k.arg for k in n.keywords}
+            if keywords - ({"precision"} if name == "Float" else set()):
+                raise FormulaError(f"bad {name}")
+            values = [_literal(a) for a in n.args]
+            if not values or any(v is None for v in values) or len(values) > 2:
                 raise FormulaError(f"bad {name}")
             if any(isinstance(v, int) and abs(v) > 10**30 for v in values):
                 raise FormulaError("a number in the formula is too large")
-            if name == "Float":
-                return sp.Float(str(values[0]))
-            return sp.Integer(values[0]) if name == "Integer" else sp.Rational(values[0], values[1])
-        if self.srepr and name in SREPR_ATOMS and not n.args:
-            return {"Half": sp.Rational(1, 2), "One": sp.Integer(1), "Zero": sp.Integer(0),
-                    "NegativeOne": sp.Integer(-1), "pi": sp.pi, "E": sp.E}[name]
-        args = [self.node(a) for a in n.args]
-        if self.srepr and name in ("Add", "Mul", "Pow"):
-            if name == "Pow" and len(args) == 2:
-                self._check_exponent(n.args[1], args[1])
-            return None if sp is None else getattr(sp, name)(*args)
-        if name not in FUNCTIONS:
-            raise FormulaError(f"function {n.func.id}() is not allowed (allowed: {', '.join(FUNCTIONS)})")
-        return None if sp is None else getattr(sp, name)(*args)
+            try:
+                if name == "Rational":
+                    return self._number(values[0] / values[1] if len(values) == 2 else float(values[0]))
+                return self._number(float(values[0]))
+            except (ValueError, ZeroDivisionError, TypeError):
+                raise FormulaError(f"bad {name}") from None
+        if name in SREPR_ATOMS and not n.args:
+            return self._number(SREPR_ATOMS[name])
+        if name in ("Add", "Mul", "Pow"):
+            if n.keywords or not n.args or (name == "Pow" and len(n.args) != 2):
+                raise FormulaError(f"bad {name}")
+            if name == "Pow":
+                base = self.node(n.args[0])
+                refs = self.refs
+                exponent = self.node(n.args[1])
+                self._check_exponent(exponent, constant=self.refs == refs)
+                power = _BINARY[ast.Pow]
+                return lambda p: power(base(p), exponent(p))
+            args = [self.node(a) for a in n.args]
+            op = _BINARY[ast.Add if name == "Add" else ast.Mult]
+
+            def fold(p: Point) -> float:
+                total = args[0](p)
+                for a in args[1:]:
+                    total = op(total, a(p))
+                return total
+            return fold
+        return None
 
 
 def _literal(node: ast.AST) -> Any:
@@ -140,48 +276,64 @@ def _literal(node: ast.AST) -> Any:
     return None
 
 
-def make_symbols(spec: Mapping[str, Any]) -> dict[str, Any]:
-    """SymPy symbols with the worksheet's assumptions."""
-    import sympy
+# ---------------------------------------------------------------- the worksheet's domain
 
-    return {name: sympy.Symbol(name, positive=s.positive or None, integer=s.integer or None, real=True)
-            for name, s in spec.items()}
+def domain(symbols: Sequence[str], definitions: Mapping[str, str],
+           relations: Sequence[str]) -> tuple[list[str], dict[str, Compiled], list[Compiled]]:
+    """A worksheet's domain compiled: the names formulas may use, its definitions, its relations."""
+    names = [*symbols, *definitions]
+    return (names, {n: compile_formula(text, names) for n, text in definitions.items()},
+            [compile_relation(text, names) for text in relations])
 
 
-def equivalent(expected: Any, actual: Any, symbols: Mapping[str, Any], assumptions: Mapping[str, Any], *,
-               samples: int = 24, seed: int = 0) -> tuple[bool, str]:
-    """Equal under the assumptions? SymPy first, then numeric sampling when it is inconclusive."""
-    import sympy
+def draw_value(rng: random.Random, positive: bool, integer: bool) -> float:
+    """One value of a symbol under its assumptions: an integer in 1..40, a positive number
+    log-uniform in [0.05, 20], or any number in [-5, 5]."""
+    if integer:
+        return float(rng.randint(1, 40) if positive else rng.randint(-20, 20))
+    if positive:
+        return math.exp(rng.uniform(math.log(0.05), math.log(20)))
+    return rng.uniform(-5, 5)
 
-    try:
-        difference = sympy.simplify(expected - actual)
-        if difference == 0:
-            return True, "equivalent"
-    except Exception:  # simplification can fail on odd inputs: sampling decides
-        difference = None
+
+def sample_points(symbols: Mapping[str, Any], definitions: Mapping[str, Compiled],
+                  relations: Sequence[Compiled], *, count: int = POINTS, seed: int = 0,
+                  tries: int = 200) -> list[dict[str, float]]:
+    """``count`` points of the domain: every symbol drawn under its assumptions (``symbols`` maps a
+    name to an object with ``positive`` and ``integer``), each definition computed from them, and
+    only the points where every relation holds.
+
+    Raises:
+        FormulaError: the relations hold at none of ``tries`` draws (they cannot be met).
+    """
     rng = random.Random(seed)
-    free = sorted((expected - actual).free_symbols, key=lambda s: s.name)
-    for _ in range(samples):
-        point = {}
-        for s in free:
-            a = assumptions.get(s.name)
-            if a is not None and a.integer:
-                point[s] = rng.randint(1, 40)
-            elif a is not None and a.positive:
-                point[s] = math.exp(rng.uniform(math.log(0.05), math.log(20)))
-            else:
-                point[s] = rng.uniform(-5, 5)
-        try:
-            e = complex(sympy.N(expected.subs(point)))
-            v = complex(sympy.N(actual.subs(point)))
-        except (TypeError, ValueError, ZeroDivisionError):
-            continue
-        if not (abs(e - v) <= 1e-9 + 1e-9 * abs(e)):
-            where = ", ".join(f"{k.name}={float(x):.4g}" for k, x in point.items())
-            return False, f"differs at {where}: gives {v.real:.6g} instead of {e.real:.6g}"
-    return True, "equivalent (checked numerically)"
+    points: list[dict[str, float]] = []
+    attempts = 0
+    while len(points) < count:
+        attempts += 1
+        if attempts > tries * count:
+            raise FormulaError(f"the relations {', '.join(r.text for r in relations)} hold at too few points")
+        point = {name: draw_value(rng, bool(s.positive), bool(s.integer)) for name, s in symbols.items()}
+        for name, definition in definitions.items():
+            point[name] = definition(point)
+        if all(relation(point) for relation in relations):
+            points.append(point)
+    return points
+
+
+def agree(expected: float, actual: float) -> bool:
+    """The same value at one point (a NaN or inf must be the same NaN or inf)."""
+    if math.isnan(expected) or math.isnan(actual):
+        return math.isnan(expected) and math.isnan(actual)
+    if math.isinf(expected) or math.isinf(actual):
+        return expected == actual
+    return abs(expected - actual) <= ATOL + RTOL * abs(expected)
 
 
 def answer_text(value: Any) -> Optional[str]:
-    """How the formula answer is shown: a string as is, a SymPy expression by its srepr."""
-    return value if isinstance(value, str) else getattr(value, "srepr", None)
+    """How the formula answer is shown: a string or a number as is, a SymPy expression by its srepr."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    return getattr(value, "srepr", None)

@@ -49,3 +49,15 @@ def counterexample_problems(output, inputs):
     if cosine > 1 - 1e-9:
         problems.append("-grad C(w) is colinear with w_star - w: it points straight at the optimum")
     return problems
+
+
+def spectrum_inputs(point):
+    """The inputs of an III.4 function at a formula answer's point: a Hessian with those extreme
+    eigenvalues (so a known mistake, written for H, can be evaluated where a formula is)."""
+    return {"H": np.diag([point["lambda_min"], point["lambda_max"]])}
+
+
+def scalar_quadratic_inputs(point):
+    """quadratic_value's inputs in the one-dimensional case its formula answer is written for."""
+    return {"w": np.array([point["w"]]), "w_star": np.array([point["w_star"]]),
+            "H": np.array([[point["H"]]]), "c_star": point["c_star"]}

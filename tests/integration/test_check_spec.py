@@ -71,3 +71,26 @@ def test_a_reference_that_fails_to_import_is_a_finding(tmp_path):
     solution.write_text(solution.read_text() + "\nraise RuntimeError('not ready')\n")
     result = run_selfcheck(str(folder), seeds=1, mistake_seeds=1, sampler_runs=1)
     assert not result.ok and result.findings[-1].what == "reference" and "not ready" in result.findings[-1].detail
+
+
+def test_an_expected_formula_that_disagrees_with_the_reference_is_a_finding(tmp_path):
+    # the author typed the rate at the optimal step with the condition number upside down
+    folder = _copy(tmp_path, lambda t: t.replace('expected = "(kappa - 1)/(kappa + 1)"', 'expected = "(1 - kappa)/(1 + kappa)"'))
+    result = run_selfcheck(str(folder), seeds=1, mistake_seeds=1, sampler_runs=2)
+    bad = [f for f in result.findings if not f.ok]
+    assert len(bad) == 1 and "formula answers" in bad[0].what
+    assert "III.4 convergence_rate" in bad[0].detail and "the reference" in bad[0].detail
+
+
+def test_relations_that_cannot_hold_or_an_unknown_inputs_function_are_spec_errors(tmp_path):
+    impossible = _copy(tmp_path / "a", lambda t: t.replace('relations = ["lambda_min <= lambda_max"]',
+                                                            'relations = ["lambda_min <= lambda_max", "lambda_min > lambda_max"]'))
+    result = run_selfcheck(str(impossible), seeds=1, mistake_seeds=1, sampler_runs=1)
+    assert not result.findings[0].ok and "relations" in result.findings[0].detail
+    assert "hold at too few points" in result.findings[0].detail
+    unknown = _copy(tmp_path / "b", lambda t: t.replace('inputs = "spectrum_inputs"', 'inputs = "spectrum"', 1))
+    result = run_selfcheck(str(unknown), seeds=1, mistake_seeds=1, sampler_runs=1)
+    assert not result.findings[0].ok and "'spectrum' is not defined" in result.findings[0].detail
+    not_a_relation = _copy(tmp_path / "c", lambda t: t.replace('"lambda_min <= lambda_max"]', '"lambda_min + lambda_max"]'))
+    result = run_selfcheck(str(not_a_relation), seeds=1, mistake_seeds=1, sampler_runs=1)
+    assert not result.findings[0].ok and "relation 'lambda_min + lambda_max'" in result.findings[0].detail
