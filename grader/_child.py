@@ -29,6 +29,7 @@ def _private_import(name, filename):
 
 codec = _private_import("_grader_codec", "codec.py")
 confine = _private_import("_grader_confine", "_confine.py")
+_ndarray = codec.np.ndarray  # bound now: a submission may patch numpy
 
 MAX_TRACEBACK = 4000
 
@@ -120,7 +121,7 @@ class Channel:
     def _encode(self, outcome):
         mark = len(self.blobs)
         try:
-            if outcome["status"] == "ok":
+            if outcome["status"] == "ok" and "mutated" not in outcome:
                 text = codec.answer_text(outcome["outputs"], outcome["duration"], self.blobs)
             else:
                 text = codec.dump({k: codec.encode(v, self.blobs) for k, v in outcome.items()})
@@ -223,10 +224,7 @@ def _load(request, namespace, filenames):
             code = compile(source, chunk["filename"], "exec", dont_inherit=True)
             exec(code, namespace)
         except CellInterrupted as exc:
-            info = _describe(exc, filenames)
-            info.update(exception="Interrupted", interrupted=True,
-                        message=f"stopped after {cell_timeout:g} s (the cell time limit); the next cells still ran")
-            errors.append(info)
+            errors.append(_interrupted(exc, chunk["filename"], filenames, cell_timeout))
         except BaseException as exc:  # SystemExit, KeyboardInterrupt included: all are the student's
             errors.append(_describe(exc, filenames))
             if chunk.get("stop_on_error", True):
@@ -235,6 +233,23 @@ def _load(request, namespace, filenames):
             if timed:
                 signal.setitimer(signal.ITIMER_REAL, 0)
     return errors, True
+
+
+def _interrupted(exc, filename, filenames, cell_timeout):
+    """An interrupted cell, blamed on the cell that was running (the line of it that was running
+    then), not on whichever cell's function the alarm happened to land in: a training loop in
+    cell 9 spends its time in the ``bn_forward`` of cell 7. Where it was is a detail."""
+    info = _describe(exc, filenames)
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in filenames]
+    own = next((f for f in frames if f.filename == filename), None)
+    deepest = frames[-1] if frames else None
+    where = ""
+    if deepest is not None and own is not None and (deepest.filename, deepest.lineno) != (own.filename, own.lineno):
+        where = f", while in {deepest.name}() ({deepest.filename}, line {deepest.lineno})"
+    info.update(exception="Interrupted", interrupted=True, file=filename,
+                line=own.lineno if own is not None else None, code=_text(own.line, 300) if own is not None else None,
+                message=f"stopped after {cell_timeout:g} s (the cell time limit){where}; the next cells still ran")
+    return info
 
 
 def _resolve(arg, outputs):
@@ -262,8 +277,27 @@ def _pick(value, path):
     return value
 
 
+def _watch(step_args, args):
+    """The grader's own array arguments of a call (not earlier outputs), with their shape and
+    bytes: a call that changes them in place changes its caller's data (``x -= mu``)."""
+    return [(i, a, a.shape, a.tobytes()) for i, (given, a) in enumerate(zip(step_args, args))
+            if type(a) is _ndarray and type(given) is not dict]
+
+
+def _changed(watched):
+    """The positions of the watched arguments that the call changed."""
+    out = []
+    for i, array, shape, data in watched:
+        try:
+            if array.shape != shape or array.tobytes() != data:
+                out.append(i)
+        except BaseException:  # a student's subclass trick: not worth failing the call over
+            pass
+    return out
+
+
 def _run_job(job_index, job, namespace, filenames, progress):
-    outputs, sent = [], []
+    outputs, sent, mutated = [], [], []
     for step_index, step in enumerate(job["steps"]):
         progress.mark(job_index, step_index)  # so that a time-out or a crash is blamed on the right call
         if "attribute" in step:
@@ -280,12 +314,17 @@ def _run_job(job_index, job, namespace, filenames, progress):
                     "message": f"{name} is a {type(func).__name__}, not a function"}
         try:
             args = [_resolve(a, outputs) for a in step["args"]]
+            watched = _watch(step["args"], args)
             result = func(*args)
         except BaseException as exc:
             return {"status": "raised", "step": step_index, "function": name, **_describe(exc, filenames)}
+        if watched:
+            mutated += [[step_index, i] for i in _changed(watched)]
         outputs.append(result)
         send = step.get("send")
         sent.append([result] if send is None else [_pick(result, path) for path in send])
+    if mutated:
+        return {"status": "ok", "outputs": sent, "mutated": mutated}
     return {"status": "ok", "outputs": sent}
 
 

@@ -6,23 +6,24 @@ spec -> inputs and expected values (reference, in this process) -> child (studen
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
 from . import __name__ as _package
-from . import formulas, gradcheck, shrink
-from .checks import judge_check
+from . import formulas, freetext, gradcheck, shrink
+from .checks import FreeText, judge_check
 from .plan import plan_check
 from .i18n import localize
 from .errors import SubmissionError
 from .reference import load_reference
 from .results import CellError, LoadResult, QuestionResult, Report, SubmissionInfo, WorksheetInfo
 from .sandbox import Job, Launcher, Sandbox, SandboxResult
-from .spec import Limits, Worksheet
+from .spec import Limits, ManualCheck, Worksheet
 from .specfile import load_worksheet, resolve_worksheet
-from .submission import load_submission
+from .submission import Submission, defining_chunks, load_submission, source_literals
 
 DEFAULT_WORKSHEET = "td5"
 
@@ -110,7 +111,8 @@ def _second_pass(ws: Worksheet, plans: list, results: list, reference, seed: int
     shrinks = {i: shrink.candidates(ws, plan, results[i], reference, seed)
                for i, plan in enumerate(plans) if results[i].status == "failed"}
     shrinks = {i: c for i, c in shrinks.items() if c is not None}
-    probes = {i: gradcheck.probe(ws, plan, reference, seed)
+    probes = {i: gradcheck.probe(ws, plan, reference, seed,
+                                 {p.name for p in results[i].parts if p.status == "failed"} if results[i].parts else None)
               for i, plan in enumerate(plans) if results[i].status == "failed"}
     probes = {i: p for i, p in probes.items() if p is not None}
     jobs = [job for c in shrinks.values() for job in c.jobs] + [p.job for p in probes.values()]
@@ -128,6 +130,44 @@ def _second_pass(ws: Worksheet, plans: list, results: list, reference, seed: int
         if diagnosis:
             results[i] = results[i].model_copy(update={"diagnosis": diagnosis})
     return results
+
+
+def _free_text(ws: Worksheet, submission: Submission, load_ok: bool) -> dict[str, FreeText]:
+    """Per manual check, where else its answer may be: the notebook's markdown sections that
+    answer its question, and the literal assignment of its variable in the source."""
+    manual = [(q.id, c) for q in ws.questions for c in q.checks if isinstance(c, ManualCheck)]
+    if not manual:
+        return {}
+    sections = freetext.match(submission.sections, [q for q, _ in manual]) if submission.sections else {}
+    literals = source_literals(submission.chunks, {c.answer for _, c in manual})
+    out = {}
+    for qid, check in manual:
+        literal = literals.get(check.answer)
+        out[f"{qid}/{check.id}"] = FreeText(
+            tuple(sections.get(qid, ())), (literal[0], literal[1].filename, literal[2]) if literal else None, load_ok)
+    return out
+
+
+def _explain_missing(outcomes: list, submission: Submission, result: SandboxResult) -> list:
+    """Outcomes of functions not defined because the cell that defines them raised or was
+    interrupted, saying so (the cell, what happened, its line), instead of only "not defined"."""
+    failed = {str(e.get("file")): e for e in result.load_errors if isinstance(e, dict) and e.get("file")}
+    if not failed or not any(o is not None and o.status == "missing" for o in outcomes):
+        return outcomes
+    defined_in = defining_chunks(submission.chunks)
+    explained = {}
+    for name, chunks in defined_in.items():
+        chunk = next((c for c in reversed(chunks) if c.filename in failed), None)
+        if chunk is None:
+            continue
+        error = failed[chunk.filename]
+        line = f" (line {error['line']})" if isinstance(error.get("line"), int) else ""
+        what = ("was interrupted (the cell time limit)" if error.get("interrupted") is True
+                else f"raised {str(error.get('exception', 'an error'))[:80]}{line}")
+        explained[name] = f"function {name}() is not defined: {chunk.filename} defines it, but {what} before the " \
+                          f"definition ran"
+    return [dataclasses.replace(o, message=explained[o.function])
+            if o is not None and o.status == "missing" and o.function in explained else o for o in outcomes]
 
 
 class Grader:
@@ -158,11 +198,13 @@ class Grader:
         with Sandbox(submission.chunks, limits, hide=hidden, launcher=self.launcher) as box:
             result = box.run(jobs)
             outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
+            outcomes = _explain_missing(outcomes, submission, result)
+            free_text = _free_text(ws, submission, result.load_ok)
             results, offset = [], 0
             for plan in plans:
                 count = len(plan.jobs)
-                results.append(judge_check(ws, plan, outcomes[offset:offset + count], answers=submission.answers,
-                                           reference=reference))
+                results.append(judge_check(ws, plan, outcomes[offset:offset + count], reference=reference,
+                                           free_text=free_text.get(plan.full_id)))
                 offset += count
             if self._has_formulas and result.load_ok and outcomes[-1] is not None and outcomes[-1].status == "ok":
                 results = formulas.apply(ws, [p.check for p in plans], results, outcomes[-1].outputs[0][0],

@@ -7,12 +7,14 @@ statistical (a sampler's law), manual (free text, graded by hand).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from .codec import NoItem
 from .compare import Verdict, as_array, compare
 from .display import summarize
 from .feedback import Mistake, hint, matches, outputs_with
+from .freetext import Section
 from .reference import Reference
 from .results import CheckResult, Failure, Hint, PartResult, Status, join_part_messages
 from .sandbox import Job, JobOutcome
@@ -151,14 +153,14 @@ def judge_case_part(ws: Worksheet, plan: Plan, case: Case, job: Job, outcome: Op
 
 
 def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]], *,
-                answers: Optional[dict[str, str]] = None, reference: Optional[Reference] = None) -> CheckResult:
+                free_text: Optional["FreeText"] = None, reference: Optional[Reference] = None) -> CheckResult:
     """Turn the child's outcomes of one check's jobs into a scored ``CheckResult``.
 
-    ``answers`` are free-text answers found outside the code (a notebook's markdown), by question id.
+    ``free_text``: for a manual check, where else its answer may be (a notebook's markdown).
     """
     check = plan.check
     if isinstance(check, ManualCheck):
-        return _judge_manual(plan, outcomes[0], (answers or {}).get(plan.question.id))
+        return _judge_manual(plan, outcomes[0], free_text or FreeText())
     part_status: list[Status] = ["passed"] * len(plan.parts)
     part_failure: list[Optional[Failure]] = [None] * len(plan.parts)
     part_message = [""] * len(plan.parts)
@@ -186,6 +188,11 @@ def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]],
                     part_failure[p] = make_failure(plan, case, message, expected=expected, actual=actual,
                                                    verdict=verdict, outcome=outcome, has_expected=has_expected)
         passed_cases += case_ok
+    mutations = _mutations(plan, outcomes) if getattr(check, "input_mutation", "allow") != "allow" else []
+    if mutations and check.input_mutation == "fail":  # type: ignore[union-attr]
+        for p in range(len(plan.parts)):
+            if part_status[p] == "passed":
+                part_status[p], part_message[p] = "failed", mutations[0]
     under: dict[tuple[str, int], Any] = {}  # (mistake, case) -> the check's outputs with that mistake
     results = [
         PartResult(name=part.name, status=part_status[p], points=part.points if part_status[p] == "passed" else 0.0,
@@ -204,19 +211,69 @@ def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]],
         failure=worst.failure, cases_run=len(plan.cases), cases_passed=passed_cases, hints=hints,
         tolerance={"rtol": tol.rtol, "atol": tol.atol} if tol else None,
         hidden=check.hidden, duration=round(duration, 6),
+        warnings=mutations if check.input_mutation == "warn" else [],  # type: ignore[union-attr]
     )
 
 
-def _judge_manual(plan: Plan, outcome: Optional[JobOutcome], markdown: Optional[str]) -> CheckResult:
+def _mutations(plan: Plan, outcomes: list[Optional[JobOutcome]]) -> list[str]:
+    """One message per argument a call changed in place, naming the first case where it did."""
+    template = plan.template or template_of(plan.check)
+    seen: dict[tuple[str, str], str] = {}
+    for case, outcome in zip(plan.cases, outcomes):
+        for step, arg in outcome.mutated if outcome is not None else ():
+            if step >= len(template) or arg >= len(template[step][1]) or type(template[step][1][arg]) is not str:
+                continue  # not one of the grader's inputs (the child may say anything)
+            function, name = template[step][0], template[step][1][arg]
+            seen.setdefault((function, name), (
+                f"{function}() changed its argument {name} in place ({'edge' if case.edge else 'random'} case "
+                f"#{case.index}): the caller's array is modified, which breaks code that uses it again (a "
+                f"training loop); assign a new array ({name} = {name} - ..., not {name} -= ...) or start from "
+                f"{name}.copy()"))
+    return list(seen.values())
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """Where a manual check's answer may come from besides the variable the child reads: the
+    markdown sections that answer its question, the literal assignment in the source (read even
+    when the code stops before it), and whether the submission loaded."""
+
+    sections: tuple[Section, ...] = ()
+    literal: Optional[tuple[str, str, int]] = None  # (text, file or cell, line)
+    load_ok: bool = True
+
+
+def _judge_manual(plan: Plan, outcome: Optional[JobOutcome], found: FreeText) -> CheckResult:
     check = plan.check
-    answer = None
+    name, qid = check.answer, plan.question.id  # type: ignore[union-attr]
+    from_code = None
     if outcome is not None and outcome.status == "ok":
         value = outcome.outputs[0][0]
-        answer = value.strip() if isinstance(value, str) and value.strip() else None
-    answer = answer or markdown
-    message = "graded by hand" if answer else (
-        f"graded by hand; no answer found (define {check.answer} = \"...\", or in a notebook "  # type: ignore[union-attr]
-        f"a markdown cell headed '## {plan.question.id}')")
+        from_code = value.strip() if isinstance(value, str) and value.strip() else None
+    tagged = [s for s in found.sections if s.tag is not None]
+    markdown = (tagged or list(found.sections))[-1 if not tagged else 0] if found.sections else None
+    message = "graded by hand"
+    if from_code and markdown is not None:
+        answer = from_code
+        message = (f"graded by hand; the answer is {name}: the markdown under '{markdown.heading[:60]}' "
+                   f"(cell {markdown.cell}) also answers {qid} and is not used")
+    elif from_code:
+        answer = from_code
+    elif markdown is not None:
+        answer = markdown.body
+        if len(found.sections) > 1:
+            cells = ", ".join(str(s.cell) for s in found.sections)
+            message = f"graded by hand; markdown cells {cells} all answer {qid}: the answer is cell {markdown.cell}"
+    elif found.literal is not None:
+        answer, where, line = found.literal
+        message = (f"graded by hand; {name} read from the source ({where}, line {line}): the code stopped before "
+                   f"running that line")
+    else:
+        answer = None
+        message = (f"graded by hand; no answer found: the submission did not load, so {name} could not be read"
+                   if not found.load_ok else
+                   f"graded by hand; no answer found (define {name} = \"...\", or in a notebook a markdown cell "
+                   f"headed '## {qid}')")
     return CheckResult(id=plan.full_id, kind="manual", title=check.title, functions=[],
                        status="manual", points=0.0, max_points=check.max_points, message=message,
                        answer=answer, cases_run=0, cases_passed=0)

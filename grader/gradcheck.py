@@ -31,10 +31,28 @@ class Probe:
     job: Job
 
 
-def probe(ws: Worksheet, plan: Plan, reference: Reference, seed: int) -> Optional[Probe]:
-    """The child job of a gradient diagnosis, for a check that has one and failed."""
+def reads_gradient(check: Any, spec: GradientCheck, part_names: Optional[set[str]] = None) -> bool:
+    """Whether a part of ``check`` (among ``part_names``, when given) is the gradient the
+    diagnosis is about: the backward step's output ``spec.gradient``."""
+    steps = [s.function for s in check.steps()]
+    parts = check.parts or [None]
+    for part in parts:
+        if part is not None and part_names is not None and part.name not in part_names:
+            continue
+        step = steps[-1] if part is None or part.step is None else part.step
+        index = [] if part is None else list(part.index)
+        if step == spec.backward and index == [spec.gradient]:
+            return True
+    return False
+
+
+def probe(ws: Worksheet, plan: Plan, reference: Reference, seed: int,
+          failed_parts: Optional[set[str]] = None) -> Optional[Probe]:
+    """The child job of a gradient diagnosis, for a check that has one and whose gradient part
+    failed (``failed_parts``: the names of its failed parts); a diagnosis of ``dx`` says nothing
+    about a wrong ``dgamma``."""
     spec: Optional[GradientCheck] = getattr(plan.check, "gradient_check", None)
-    if spec is None:
+    if spec is None or not reads_gradient(plan.check, spec, failed_parts):
         return None
     try:
         inputs = draw_inputs(plan.check.inputs, case_rng(seed, plan.full_id + "/gradient", 0), fixed=spec.dims,

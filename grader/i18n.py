@@ -82,6 +82,12 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
     ("crashed{m_where}: {m_msg}", "plantage{m_where} : {m_msg}"),
     ("the result could not be read", "le résultat n'a pas pu être lu"),
     ("the result could not be encoded ({e})", "le résultat n'a pas pu être encodé ({e})"),
+    ("function {f}() is not defined: {t} defines it, but was interrupted (the cell time limit) before the definition ran",
+     "la fonction {f}() n'est pas définie : {t} la définit, mais a été interrompue (limite par cellule) avant que la "
+     "définition ne soit exécutée"),
+    ("function {f}() is not defined: {t} defines it, but raised {e}{m_line} before the definition ran",
+     "la fonction {f}() n'est pas définie : {t} la définit, mais a levé {e}{m_line} avant que la définition ne soit "
+     "exécutée"),
     ("function {f}() is not defined", "la fonction {f}() n'est pas définie"),
     ("{f} is a {t}, not a function", "{f} est un {t}, pas une fonction"),
     ("the process stopped answering", "le processus ne répond plus"),
@@ -105,10 +111,20 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
     ("the submission does not load: {e}: {t} ({f}, line {n})", "la soumission ne se charge pas : {e} : {t} ({f}, ligne {n})"),
     ("the submission does not load: {e}: {t} ({f})", "la soumission ne se charge pas : {e} : {t} ({f})"),
     ("the submission does not load: {m_msg}", "la soumission ne se charge pas : {m_msg}"),
+    ("stopped after {s} s (the cell time limit), while in {f}() ({t}, line {n}); the next cells still ran",
+     "arrêtée après {s} s (limite par cellule), alors dans {f}() ({t}, ligne {n}) ; les cellules suivantes ont été exécutées"),
     ("stopped after {s} s (the cell time limit); the next cells still ran",
      "arrêtée après {s} s (limite par cellule) ; les cellules suivantes ont été exécutées"),
     # manual answers, warnings
     ("graded by hand", "noté à la main"),
+    ("graded by hand; the answer is {v}: the markdown under '{t}' (cell {n}) also answers {q} and is not used",
+     "noté à la main ; la réponse est {v} : le markdown sous « {t} » (cellule {n}) répond aussi à {q} et n'est pas retenu"),
+    ("graded by hand; markdown cells {t} all answer {q}: the answer is cell {n}",
+     "noté à la main ; les cellules markdown {t} répondent toutes à {q} : la réponse retenue est la cellule {n}"),
+    ("graded by hand; {v} read from the source ({t}, line {n}): the code stopped before running that line",
+     "noté à la main ; {v} lu dans le source ({t}, ligne {n}) : le code s'est arrêté avant d'exécuter cette ligne"),
+    ("graded by hand; no answer found: the submission did not load, so {v} could not be read",
+     "noté à la main ; aucune réponse trouvée : la soumission ne se charge pas, {v} n'a donc pas pu être lu"),
     ("graded by hand; no answer found (define {v} = \"...\", or in a notebook a markdown cell headed '## {q}')",
      "noté à la main ; aucune réponse trouvée (définissez {v} = \"...\", ou dans un notebook une cellule markdown titrée '## {q}')"),
     ("{n} bytes of the submission's output were dropped (cap {k} KiB per stream)",
@@ -124,6 +140,19 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
     ("differs at {t}: gives {g} instead of {x}", "diffère en {t} : donne {g} au lieu de {x}"),
     ("refused: {m_msg}", "refusée : {m_msg}"),
     ("could not be checked ({e})", "n'a pas pu être vérifiée ({e})"),
+    ("could not be checked (the right formula has no value at the sample points)",
+     "n'a pas pu être vérifiée (la bonne formule n'a pas de valeur aux points d'échantillonnage)"),
+    ("a formula answer must be a string, a number or a SymPy expression, not {t}",
+     "une réponse sous forme de formule doit être un texte, un nombre ou une expression SymPy, pas {t}"),
+    ("{f}() takes {t}", "{f}() prend {t}"),
+    ("a formula must be a string or a number", "une formule doit être un texte ou un nombre"),
+    ("{f}() changed its argument {a} in place ({m_case} #{n}): the caller's array is modified, which breaks code that "
+     "uses it again (a training loop); assign a new array ({a2} = {a3} - ..., not {a4} -= ...) or start from {a5}.copy()",
+     "{f}() a modifié son argument {a} en place ({m_case} n°{n}) : le tableau de l'appelant change, ce qui casse le code "
+     "qui s'en sert ensuite (une boucle d'entraînement) ; créez un nouveau tableau ({a2} = {a3} - ..., pas {a4} -= ...) "
+     "ou partez de {a5}.copy()"),
+    ("edge case", "cas limite"),
+    ("random case", "cas aléatoire"),
     ("only calls of math functions are allowed in a formula", "seuls les appels de fonctions mathématiques sont permis dans une formule"),
     ("attribute access is not allowed in a formula", "l'accès aux attributs est interdit dans une formule"),
     ("not allowed in a formula: {t}", "interdit dans une formule : {t}"),
@@ -232,7 +261,8 @@ LABELS = {
         "isolation": "note: reduced isolation on this system (no namespaces): see README, Security model",
         "submission": "submission", "seed": "seed", "hint": "hint", "diagnosis": "diagnosis", "warning": "warning",
         "passed": "passed", "failed": "failed", "timeout": "timeout", "missing": "missing",
-        "points_word": "points", "shrunk": "smallest failing input found by shrinking case",
+        "points_word": "points", "shrunk": "a smaller case, found by shrinking",
+        "same_error": "the same error as in", "warnings": "Warnings (no points lost)", "line": "line",
     },
     "fr": {
         "check": "vérification", "status": "statut", "points": "points", "total": "total", "score": "Note",
@@ -243,7 +273,8 @@ LABELS = {
         "isolation": "note : isolation réduite sur ce système (pas d'espaces de noms) : voir README, Security model",
         "submission": "soumission", "seed": "graine", "hint": "indice", "diagnosis": "diagnostic",
         "warning": "attention", "passed": "réussi", "failed": "échoué", "timeout": "temps dépassé",
-        "missing": "absente", "points_word": "points", "shrunk": "plus petite entrée en échec, trouvée en réduisant le cas",
+        "missing": "absente", "points_word": "points", "shrunk": "un cas plus petit, trouvé en réduisant le",
+        "same_error": "la même erreur que dans", "warnings": "Avertissements (sans perte de points)", "line": "ligne",
     },
 }
 STATUS_FR = {"passed": "réussi", "failed": "échoué", "error": "erreur", "timeout": "temps dépassé",
@@ -283,7 +314,8 @@ def localize(report: "Report", lang: str, *, extra: Iterable[tuple[str, str]] = 
             message = join_part_messages(parts) if len(parts) > 1 else tr(c.message)
             checks.append(c.model_copy(update={
                 "message": message, "failure": failure(c.failure), "parts": parts,
-                "hints": [hint_text(h) for h in c.hints], "diagnosis": tr(c.diagnosis) if c.diagnosis else None}))
+                "hints": [hint_text(h) for h in c.hints], "diagnosis": tr(c.diagnosis) if c.diagnosis else None,
+                "warnings": [tr(w) for w in c.warnings]}))
         questions.append(q.model_copy(update={"checks": checks}))
     load = report.load.model_copy(update={
         "message": tr(report.load.message),

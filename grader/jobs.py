@@ -45,6 +45,7 @@ class JobOutcome:
     code: Optional[str] = None
     traceback: str = ""
     duration: float = 0.0
+    mutated: tuple[tuple[int, int], ...] = ()  # (step, argument) of the grader's arrays a call changed in place
 
 
 def read_outcome(data: Any, job: Job) -> JobOutcome:
@@ -67,6 +68,9 @@ def read_outcome(data: Any, job: Job) -> JobOutcome:
         return value[:cap] if isinstance(value, str) else ""
     line = data.get("line")
     duration = data.get("duration")
+    mutated = data.get("mutated")
+    changed = tuple((m[0], m[1]) for m in mutated[:64] if _pair(m, len(job.steps))) \
+        if status == "ok" and isinstance(mutated, list) else ()
     return JobOutcome(
         status=status, outputs=outputs if status == "ok" else [],
         message=text("message"), function=text("function", 200) or None,
@@ -74,4 +78,11 @@ def read_outcome(data: Any, job: Job) -> JobOutcome:
         line=line if isinstance(line, int) and not isinstance(line, bool) else None,
         code=text("code", 300) or None, traceback=text("traceback"),
         duration=float(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool) else 0.0,
+        mutated=changed,
     )
+
+
+def _pair(value: Any, steps: int) -> bool:
+    """A (step, argument) pair within the job, as the child should send it."""
+    return (isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value)
+            and 0 <= value[0] < steps and 0 <= value[1] < 64)

@@ -11,15 +11,14 @@ shell escapes become calls on a stub shell in the child that does nothing: ``%ma
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from .errors import SubmissionError
+from .freetext import Section, sections_of
 from .sandbox import Chunk
 
 SKIP_TAG = "grader-skip"
 BODY_MAGICS = {"time", "timeit", "capture", "prun"}
-_QUESTION = re.compile(r"(?<![\w.])((?:IV|V?I{1,3}|V)\.\d+)(?![\w]|\.\d)")
 
 
 def _transformer():
@@ -46,38 +45,9 @@ def _code(source: str, manager, label: str, warnings: list[str]) -> str | None:
         return source
 
 
-def _answers(cells: list, path: Path) -> dict[str, str]:
-    """Free-text answers: a markdown cell whose heading names a question id (``## I.2``), or a
-    markdown cell tagged ``answer:I.2``; the answer is the rest of that cell, or the next
-    markdown cell when the heading stands alone."""
-    answers: dict[str, str] = {}
-    for i, cell in enumerate(cells):
-        if cell.get("cell_type") != "markdown":
-            continue
-        text = cell.get("source", "")
-        tags = [t for t in cell.get("metadata", {}).get("tags", []) if isinstance(t, str)]
-        tagged = [t.split(":", 1)[1] for t in tags if t.startswith("answer:")]
-        if tagged:
-            answers.setdefault(tagged[0], text.strip())
-            continue
-        lines = text.strip().splitlines()
-        if not lines or not lines[0].startswith("#"):
-            continue
-        found = _QUESTION.search(lines[0])
-        if not found:
-            continue
-        body = "\n".join(lines[1:]).strip()
-        if not body and i + 1 < len(cells) and cells[i + 1].get("cell_type") == "markdown":
-            following = cells[i + 1].get("source", "").strip()
-            if not following.startswith("#"):
-                body = following
-        if body:
-            answers.setdefault(found.group(1), body)
-    return answers
-
-
-def notebook_chunks(path: Path, data: bytes) -> tuple[list[Chunk], list[str], dict[str, str]]:
-    """The code cells of a notebook as chunks (one per cell), warnings, and markdown answers.
+def notebook_chunks(path: Path, data: bytes) -> tuple[list[Chunk], list[str], list[Section]]:
+    """The code cells of a notebook as chunks (one per cell), warnings, and its markdown sections
+    (where free-text answers are: ``freetext.py``).
 
     Raises:
         SubmissionError: empty, not JSON, not a notebook, or unreadable by nbformat.
@@ -118,4 +88,4 @@ def notebook_chunks(path: Path, data: bytes) -> tuple[list[Chunk], list[str], di
         code = _code(cell.get("source", ""), manager, label, warnings)
         if code is not None and code.strip():
             chunks.append(Chunk(source=code, filename=label, stop_on_error=False))
-    return chunks, warnings, _answers(cells, path)
+    return chunks, warnings, sections_of(cells)

@@ -52,6 +52,7 @@ class Failure(_Model):
     max_rel_error: Optional[float] = None
     mismatched: Optional[int] = Field(None, description="number of elements outside the tolerance")
     shrunk_from: Optional[int] = Field(None, description="the failing case this smaller one was found from")
+    shrunk_from_edge: Optional[bool] = Field(None, description="whether that case was an edge case")
     line: Optional[int] = Field(None, description="line of the submission where an exception was raised")
     traceback: Optional[str] = None
 
@@ -103,6 +104,8 @@ class CheckResult(_Model):
     answer: Optional[str] = Field(None, description="free-text answer found in the submission (manual checks)")
     hints: list[Hint] = Field(default_factory=list, description="known mistakes that explain the failure")
     diagnosis: Optional[str] = Field(None, description="e.g. whether a forward or a backward pass is wrong")
+    warnings: list[str] = Field(default_factory=list,
+                                description="what the check saw that costs no point, e.g. an input changed in place")
     duration: float = Field(0.0, description="seconds spent in the student's code for this check")
 
 

@@ -78,7 +78,8 @@ def apply(ws: Worksheet, found: Candidates, result: CheckResult, outcomes: list[
             if verdict_status != "failed":
                 continue
             smaller = make_failure(plan, case, message, expected=case.expected[p], actual=actual, verdict=verdict,
-                                   outcome=outcome).model_copy(update={"shrunk_from": current.case})
+                                   outcome=outcome).model_copy(update={"shrunk_from": current.case,
+                                                                      "shrunk_from_edge": current.edge_case})
             if parts:
                 parts[p] = parts[p].model_copy(update={"failure": smaller, "message": message})
                 if failure is not None and failure.case == current.case and result.failure == current:

@@ -137,6 +137,9 @@ class _Called(_Check):
     cases: int = Field(10, ge=0, description="number of random cases")
     edge_cases: list[dict[str, Any]] = Field(default_factory=list, description="inputs fixed by hand")
     tolerance: Optional[Tolerance] = None
+    input_mutation: Literal["warn", "fail", "allow"] = Field(
+        "warn", description="a call that changes one of its array arguments in place: a warning in the report "
+                            "(warn), the check fails (fail), or nothing is said (allow)")
 
     def steps(self) -> list[Step]:
         raise NotImplementedError
@@ -180,6 +183,11 @@ class _Called(_Check):
             missing += [x for x in (g.wrt, g.upstream, *g.dims) if x not in self.inputs]
             if missing:
                 raise ValueError(f"gradient_check names {missing}, which are not steps or inputs of this check")
+            reads = any((p.step or self.steps()[-1].function) == g.backward and list(p.index) == [g.gradient]
+                        for p in self.parts) if self.parts else self.steps()[-1].function == g.backward
+            if not reads:
+                raise ValueError(f"gradient_check diagnoses {g.backward}'s output [{g.gradient}], which no part of "
+                                 f"this check grades: put it on the check that grades that gradient")
         return self
 
 

@@ -110,9 +110,27 @@ def check_sample(sample: np.ndarray, law: str, scale: float, alpha: float, *,
     if stop_early and problems:
         return SampleVerdict(False, problems, mean, std, expected_std, math.nan)
     xs = np.sort(x)
-    cdf = _normal_cdf(xs / scale) if law == "normal" else np.clip((xs + scale) / (2 * scale), 0.0, 1.0)
-    distance = ks_distance(xs, cdf)
-    slack = CDF_ERROR if law == "normal" else 0.0
-    if distance > math.sqrt(log_term / (2 * n)) + slack:
+    distance = ks_distance(xs, _cdf(xs, law, 0.0, scale))
+    threshold = math.sqrt(log_term / (2 * n)) + (CDF_ERROR if law == "normal" else 0.0)
+    if distance > threshold and not (problems and _shape_right(xs, law, threshold)):
         problems.append(f"the values do not follow a {law} law (Kolmogorov-Smirnov distance {distance:.3g})")
     return SampleVerdict(not problems, problems, mean, std, expected_std, distance)
+
+
+def _cdf(xs: np.ndarray, law: str, centre: float, scale: float) -> np.ndarray:
+    """The CDF of N(centre, scale^2) or U(centre - scale, centre + scale) at the points ``xs``."""
+    if law == "normal":
+        return _normal_cdf((xs - centre) / scale)
+    return np.clip((xs - centre + scale) / (2 * scale), 0.0, 1.0)
+
+
+def _shape_right(xs: np.ndarray, law: str, threshold: float) -> bool:
+    """Whether a sorted sample whose centre or spread is wrong has the law's shape once moved and
+    rescaled to its own mean and spread: then only the centre or the spread is wrong, and saying
+    that the values "do not follow a normal law" would mislead. (It decides a message only: the
+    sample fails anyway, on its centre or spread.)"""
+    centre, spread = float(xs.mean()), float(xs.std())
+    if not spread > 0:
+        return False
+    scale = spread if law == "normal" else spread * math.sqrt(3.0)
+    return ks_distance(xs, _cdf(xs, law, centre, scale)) <= threshold

@@ -6,11 +6,13 @@ allowed to fail (``notebook.py``).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SubmissionError
+from .freetext import Section
 from .sandbox import Chunk
 
 # The largest file read, by format: a .py file is all code; a notebook also carries its outputs
@@ -26,7 +28,7 @@ class Submission:
     format: str
     chunks: list[Chunk]
     warnings: list[str] = field(default_factory=list)
-    answers: dict[str, str] = field(default_factory=dict)  # question id -> free text (notebooks)
+    sections: list[Section] = field(default_factory=list)  # a notebook's markdown, where free-text answers are
 
 
 def load_submission(path: str | Path) -> Submission:
@@ -54,8 +56,8 @@ def load_submission(path: str | Path) -> Submission:
     if path.suffix.lower() == ".ipynb":
         from .notebook import notebook_chunks
 
-        chunks, warnings, answers = notebook_chunks(path, data)
-        return Submission(str(path), digest, "ipynb", chunks, warnings, answers)
+        chunks, warnings, sections = notebook_chunks(path, data)
+        return Submission(str(path), digest, "ipynb", chunks, warnings, sections)
     try:
         source = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -63,3 +65,45 @@ def load_submission(path: str | Path) -> Submission:
     if "\x00" in source:
         raise SubmissionError(path, "contains NUL bytes: not a Python source file")
     return Submission(str(path), digest, "py", [Chunk(source=source, filename=path.name)])
+
+
+def defining_chunks(chunks: list[Chunk]) -> dict[str, list[Chunk]]:
+    """Which chunks define each top-level function (or assign a top-level name), found by parsing,
+    never running, them: to say which cell a missing function was in."""
+    found: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        try:
+            tree = ast.parse(chunk.source)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            continue
+        for node in tree.body:
+            names = [node.name] if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else []
+            if isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            for name in names:
+                found.setdefault(name, []).append(chunk)
+    return found
+
+
+def source_literals(chunks: list[Chunk], names: set[str]) -> dict[str, tuple[str, Chunk, int]]:
+    """Top-level ``NAME = "text"`` assignments of ``names`` (the last one), found by parsing: a
+    free-text answer can be read even when the code stops before running its line."""
+    found: dict[str, tuple[str, Chunk, int]] = {}
+    for chunk in chunks:
+        try:
+            tree = ast.parse(chunk.source)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                value = node.value
+                for target in targets:
+                    if isinstance(target, ast.Name) and target.id in names and value is not None:
+                        try:
+                            text = ast.literal_eval(value)
+                        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                            continue
+                        if isinstance(text, str) and text.strip():
+                            found[target.id] = (text.strip(), chunk, node.lineno)
+    return found

@@ -191,3 +191,45 @@ def test_notebook_that_does_not_validate_is_graded_with_a_warning(tmp_path, grad
     assert {c.id: c.status for c in report.checks()}["I.1/good_sigma"] == "passed"
     [warning] = [w for w in report.warnings if "does not fully validate" in w]
     assert "graded anyway" in warning and "outputs" in warning
+
+
+TRAINING_CELL = '''
+rng = np.random.default_rng(0)
+x, gamma, beta = rng.normal(size=(256, 64)), np.ones(64), np.zeros(64)
+step = 0
+while True:  # a training loop left in the notebook: it runs until the cell's time limit
+    y, cache = bn_forward(x, gamma, beta)
+    dx, dgamma, dbeta = bn_backward(y - 1.0, cache)
+    gamma = gamma - 1e-3 * dgamma
+    step += 1
+'''
+
+
+def test_an_interrupted_training_loop_blames_its_own_cell_every_time_even_under_load(tmp_path, grade):
+    """The alarm lands wherever the loop is, mostly inside the student's bn_forward (cell 2): the
+    cell that was running (cells 4-8) is the one blamed, on every one of 50 interruptions, while
+    another process loads the machine; where it was is a detail."""
+    import subprocess
+    import sys
+
+    from grader.spec import Limits
+
+    definitions = BASE.split("def gradient_counterexample")[0]
+    head, forward = definitions.split("def bn_forward")
+    cells = [new_code_cell(head), new_code_cell("def bn_forward" + forward), new_markdown_cell("## Training")]
+    cells += [new_code_cell(TRAINING_CELL) for _ in range(5)]
+    path = write_nb(tmp_path / "training.ipynb", cells)
+    limits = Limits(cell_timeout=0.1, load_timeout=30, total_timeout=60)
+    load = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        for _ in range(10):
+            report = grade(path, limits=limits)
+            interrupted = [e for e in report.load.errors if e.interrupted]
+            assert [e.where for e in interrupted] == [f"training.ipynb [cell {n}]" for n in range(4, 9)]
+            for error in interrupted:
+                assert error.line in range(4, 10), error  # a line of the loop, in that cell
+                assert "[cell 2]" in error.message or "while in" not in error.message
+    finally:
+        load.kill()
+        load.wait()
+    assert {c.id: c.status for c in report.checks()}["II.1/bn_forward"] == "passed"

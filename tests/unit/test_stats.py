@@ -76,3 +76,20 @@ def test_ks_distance_is_the_supremum_by_its_definition():
             cdf = _normal_cdf(xs)
             brute = max(max((i + 1) / n - cdf[i], cdf[i] - i / n) for i in range(n))
             assert abs(ks_distance(xs, cdf) - brute) < 1e-12
+
+
+def test_a_right_law_with_the_wrong_scale_is_told_its_scale_not_that_the_law_is_wrong():
+    rng = np.random.default_rng(5)
+    verdict = check_sample(rng.normal(0, 2.0, 20_000), "normal", 1.0, 1e-7)
+    assert not verdict.ok and any("spread is wrong" in p for p in verdict.problems)
+    assert not any("do not follow" in p for p in verdict.problems)
+    shifted = check_sample(rng.uniform(0.5, 1.5, 20_000), "uniform", 1.0, 1e-7)  # U(-1, 1) moved by 1, narrowed
+    assert not shifted.ok and not any("do not follow" in p for p in shifted.problems)
+
+
+def test_a_wrong_law_is_still_said_with_or_without_a_wrong_scale():
+    rng = np.random.default_rng(6)
+    same_spread = check_sample(rng.uniform(-np.sqrt(3), np.sqrt(3), 20_000), "normal", 1.0, 1e-7)
+    assert same_spread.problems == [p for p in same_spread.problems if "do not follow a normal law" in p] != []
+    wider = check_sample(rng.uniform(-3, 3, 20_000), "normal", 1.0, 1e-7)
+    assert any("spread is wrong" in p for p in wider.problems) and any("do not follow" in p for p in wider.problems)
