@@ -72,7 +72,7 @@ def _row(lang: str, key: str, value: str, style: str = "") -> Table:
     return _hanging(Text(label(lang, key), style="dim"), Text(value, style=style), 4, LABEL_WIDTH)
 
 
-def _failure_lines(failure: Failure, lang: str, seen_traceback: bool) -> list[RenderableType]:
+def _failure_lines(failure: Failure, lang: str, show_expected: bool = True) -> list[RenderableType]:
     if failure.shrunk_from is not None:
         origin = label(lang, "edge" if failure.shrunk_from_edge else "random")
         where = f"{label(lang, 'shrunk')} {origin} #{failure.shrunk_from}"
@@ -84,12 +84,12 @@ def _failure_lines(failure: Failure, lang: str, seen_traceback: bool) -> list[Re
         lines.append(_row(lang, "input", prefix + value.text.replace("\n", "\n" + " " * len(prefix))))
     if failure.actual is not None:
         lines.append(_row(lang, "got", failure.actual.text, "red"))
-    if failure.expected is not None:
+    if failure.expected is not None and show_expected:
         lines.append(_row(lang, "expected", failure.expected.text, "green"))
     if failure.max_abs_error is not None:
         rel = f", {label(lang, 'rel')} {failure.max_rel_error:.3g}" if failure.max_rel_error is not None else ""
         lines.append(_row(lang, "error", f"{label(lang, 'abs')} {failure.max_abs_error:.3g}{rel}"))
-    if failure.traceback and not seen_traceback:
+    if failure.traceback:
         for line in [l for l in failure.traceback.strip().splitlines() if l.strip()][-3:]:
             lines.append(_hanging(Text("|", style="dim"), Text(line), 4))
     return lines
@@ -118,6 +118,8 @@ def _groups(check: CheckResult) -> list[tuple[list[str], str, Optional[Failure],
 def _same_failure(a: Optional[Failure], b: Optional[Failure]) -> bool:
     if a is None or b is None:
         return a is b
+    if a.actual is None and b.actual is None:  # an exception, a time-out: the parts' expected values are beside the point
+        return (a.case, a.traceback, a.message) == (b.case, b.traceback, b.message)
     return (a.case, a.traceback, a.actual, a.expected) == (b.case, b.traceback, b.actual, b.expected)
 
 
@@ -138,7 +140,7 @@ def _check_details(check: CheckResult, lang: str, errors_seen: dict[str, str]) -
         out.append(_indented(Text(f"{head}{message}"), 2))
         out.extend(_hint_lines(hints, lang))
         if failure is not None and check.status != "missing":
-            out.extend(_failure_lines(failure, lang, seen_traceback=False))
+            out.extend(_failure_lines(failure, lang, show_expected=len(names) <= 1))
     if check.diagnosis:
         out.append(_hanging(Text(f"{label(lang, 'diagnosis')}:", style="bold"), Text(check.diagnosis), 2))
     return out
