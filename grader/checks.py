@@ -13,9 +13,8 @@ from typing import Any, Optional
 from .codec import NoItem
 from .compare import Verdict, as_array, compare
 from .display import summarize
-from .feedback import Mistake, hint, matches, outputs_with
+from .feedback import explains, hint
 from .freetext import Section
-from .reference import Reference
 from .results import CheckResult, Failure, Hint, PartResult, Status, join_part_messages
 from .sandbox import Job, JobOutcome
 from .plan import Case, Plan, expected_parts, step_of, template_of
@@ -56,7 +55,7 @@ def make_failure(plan: Plan, case: Case, message: str, *, expected: Any = None, 
              has_expected: bool = True) -> Failure:
     hidden = plan.check.hidden
     return Failure(
-        case=case.index, edge_case=case.edge, call=_call_text(plan),
+        case=case.index, edge_case=case.edge, call=_call_text(plan), public=case.public,
         inputs={} if hidden else {k: summarize(v) for k, v in case.inputs.items()},
         expected=summarize(expected) if has_expected and not hidden else None,
         actual=summarize(actual) if actual is not None or (outcome and outcome.status == "ok") else None,
@@ -102,38 +101,19 @@ def _judge_property(check: PropertyCheck, case: Case, actual: Any, plan: Plan) -
 
 
 def _hints(ws: Worksheet, plan: Plan, part_index: int, failing: list[tuple[Case, Any]],
-           reference: Optional[Reference], under: dict[tuple[str, int], Any]) -> list[Hint]:
-    """Hints of the catalogued mistakes that explain every failing case of one part.
-
-    ``under`` keeps each (mistake, case)'s outputs for the check's other failing parts: a pipeline
-    run with a mistake serves every part it explains (or fails, raising again)."""
-    if reference is None or not failing:
+           mistakes: list[Any]) -> list[Hint]:
+    """Hints of the catalogued mistakes (``table.MistakeInfo``) that explain every failing case of
+    one part, by their values on those cases (in the answer table)."""
+    if not mistakes or not failing:
         return []
     check = plan.check
     functions = check.functions()
-    part = plan.parts[part_index]
-    steps = [plan.part_steps[part_index]] if plan.part_steps else None
-
-    def expected_under(mistake: Mistake, case: Case) -> Any:
-        key = (mistake.id, case.index)
-        if key not in under:
-            try:
-                under[key] = outputs_with(mistake, plan, case.inputs, reference)
-            except Exception as exc:  # the mistake cannot run on this input: it explains nothing here
-                under[key] = exc
-        outputs = under[key]
-        if isinstance(outputs, Exception):
-            raise outputs
-        return expected_parts(check, [part], outputs, steps)[0]
-
-    scale_args = None
     alpha = 1e-7
     if isinstance(check, StatisticalCheck):
-        scale_args = lambda case: [case.inputs[a] for a in check.scale.args]  # noqa: E731
         alpha = check.alpha / max(1, check.cases + len(check.edge_cases))
     tol = ws.tolerance_of(check) if not isinstance(check, (StatisticalCheck, PropertyCheck)) else Tolerance()
-    return [hint(m) for m in reference.mistakes
-            if m.function in functions and matches(m, failing, expected_under, tol, law_alpha=alpha, scale_args=scale_args)]
+    return [hint(m) for m in mistakes
+            if m.function in functions and explains(m, part_index, failing, tol, plan.helpers, law_alpha=alpha)]
 
 
 def judge_case_part(ws: Worksheet, plan: Plan, case: Case, job: Job, outcome: Optional[JobOutcome],
@@ -153,7 +133,7 @@ def judge_case_part(ws: Worksheet, plan: Plan, case: Case, job: Job, outcome: Op
 
 
 def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]], *,
-                free_text: Optional["FreeText"] = None, reference: Optional[Reference] = None) -> CheckResult:
+                free_text: Optional["FreeText"] = None, mistakes: Optional[list[Any]] = None) -> CheckResult:
     """Turn the child's outcomes of one check's jobs into a scored ``CheckResult``.
 
     ``free_text``: for a manual check, where else its answer may be (a notebook's markdown).
@@ -193,12 +173,11 @@ def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]],
         for p in range(len(plan.parts)):
             if part_status[p] == "passed":
                 part_status[p], part_message[p] = "failed", mutations[0]
-    under: dict[tuple[str, int], Any] = {}  # (mistake, case) -> the check's outputs with that mistake
     results = [
         PartResult(name=part.name, status=part_status[p], points=part.points if part_status[p] == "passed" else 0.0,
                    max_points=part.points, message=part_message[p], failure=part_failure[p],
                    max_abs_error=worst_abs[p], max_rel_error=worst_rel[p],
-                   hints=_hints(ws, plan, p, failing[p], reference, under) if part_status[p] == "failed" else [])
+                   hints=_hints(ws, plan, p, failing[p], mistakes or []) if part_status[p] == "failed" else [])
         for p, part in enumerate(plan.parts)
     ]
     hints = list({h.id: h for r in results for h in r.hints}.values())
@@ -209,6 +188,7 @@ def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]],
         status=worst.status, points=sum(r.points for r in results), max_points=check.max_points,
         message=join_part_messages(results), parts=results if check.parts else [],
         failure=worst.failure, cases_run=len(plan.cases), cases_passed=passed_cases, hints=hints,
+        cases_public=sum(c.public for c in plan.cases),
         tolerance={"rtol": tol.rtol, "atol": tol.atol} if tol else None,
         hidden=check.hidden, duration=round(duration, 6),
         warnings=mutations if check.input_mutation == "warn" else [],  # type: ignore[union-attr]

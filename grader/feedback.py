@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -30,7 +30,8 @@ class Mistake(BaseModel):
     hint: dict[str, str] = Field(description="the hint in each language: en and fr")
     variant: Optional[Callable[..., Any]] = None
     law: Optional[Callable[..., tuple[str, float]]] = None
-    detect: Optional[Callable[[Any, dict[str, Any]], bool]] = None
+    detect: Optional[Union[str, Callable[[Any, dict[str, Any]], bool]]] = Field(
+        None, description="a predicate on the output: the name of a function of the predicates module")
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Mistake":
@@ -41,8 +42,9 @@ class Mistake(BaseModel):
         return self
 
 
-def load_catalogue(path: Path, module: ModuleType) -> list[Mistake]:
-    """The ``MISTAKES`` list of a module, validated."""
+def load_catalogue(path: Path, module: ModuleType, predicates: Optional[dict[str, Callable[..., Any]]] = None) -> list[Mistake]:
+    """The ``MISTAKES`` list of a module, validated; a ``detect`` named by a string must be a
+    function of ``predicates``."""
     entries = getattr(module, "MISTAKES", None)
     if not isinstance(entries, list):
         raise SpecError(path, "the mistakes module must define a list MISTAKES")
@@ -52,6 +54,9 @@ def load_catalogue(path: Path, module: ModuleType) -> list[Mistake]:
             mistakes.append(Mistake.model_validate(entry))
         except ValidationError as exc:
             problems += [f"MISTAKES[{i}].{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    for m in mistakes:
+        if isinstance(m.detect, str) and m.detect not in (predicates or {}):
+            problems.append(f"{m.id}: detect {m.detect!r} is not a function of the predicates module")
     ids = [m.id for m in mistakes]
     if len(set(ids)) != len(ids):
         problems.append("mistake ids repeat")
@@ -70,29 +75,34 @@ def outputs_with(mistake: Mistake, plan: Any, inputs: dict[str, Any], reference:
     return run_steps(plan.check, dict(inputs), call, plan.template)
 
 
-def matches(mistake: Mistake, failing: list[tuple[Any, Any]], expected_under: Callable[[Mistake, Any], Any],
-            tol: Tolerance, *, law_alpha: float = 1e-7, scale_args: Callable[[Any], list[Any]] | None = None) -> bool:
-    """Does ``mistake`` explain every ``(case, actual)`` pair? Never raises."""
+def explains(mistake: Any, part: int, failing: list[tuple[Any, Any]], tol: Tolerance,
+             predicates: dict[str, Callable[..., Any]], *, law_alpha: float = 1e-7) -> bool:
+    """Does ``mistake`` (a ``table.MistakeInfo``) explain every failing ``(case, actual)`` pair of
+    one part? Its values on each case are in ``case.mistakes`` (an answer table's); a mistake
+    known by its output is its predicate's verdict. Never raises."""
     if not failing:
         return False
     try:
         for case, actual in failing:
-            if mistake.variant is not None:
-                if not agrees(expected_under(mistake, case), actual, tol):
+            if mistake.kind == "variant":
+                values = case.mistakes.get(mistake.id)
+                if values is None or not agrees(values[part], actual, tol):
                     return False
-            elif mistake.law is not None:
-                law, scale = mistake.law(*(scale_args(case) if scale_args else []))
+            elif mistake.kind == "law":
+                if mistake.id not in case.mistakes:
+                    return False
+                law, scale = case.mistakes[mistake.id]
                 import numpy as np
 
                 if not isinstance(actual, np.ndarray) or \
                         not check_sample(actual, law, float(scale), law_alpha, stop_early=True).ok:
                     return False
-            elif not mistake.detect(actual, dict(case.inputs)):  # type: ignore[misc]
+            elif not predicates[mistake.detect](actual, dict(case.inputs)):
                 return False
     except Exception:  # a catalogue entry that cannot run on this input explains nothing
         return False
     return True
 
 
-def hint(mistake: Mistake) -> Hint:
-    return Hint(id=mistake.id, text=mistake.hint["en"])
+def hint(mistake: Any, lang: str = "en") -> Hint:
+    return Hint(id=mistake.id, text=mistake.hint.get(lang, mistake.hint["en"]))

@@ -13,9 +13,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .plan import Plan, case_rng, pick, run_steps
-from .generators import draw_inputs
-from .reference import Reference
+from .plan import Plan
 from .sandbox import Job, JobOutcome
 from .spec import GradientCheck, Worksheet
 
@@ -46,20 +44,15 @@ def reads_gradient(check: Any, spec: GradientCheck, part_names: Optional[set[str
     return False
 
 
-def probe(ws: Worksheet, plan: Plan, reference: Reference, seed: int,
-          failed_parts: Optional[set[str]] = None) -> Optional[Probe]:
-    """The child job of a gradient diagnosis, for a check that has one and whose gradient part
-    failed (``failed_parts``: the names of its failed parts); a diagnosis of ``dx`` says nothing
-    about a wrong ``dgamma``."""
+def probe(ws: Worksheet, plan: Plan, case: Any, failed_parts: Optional[set[str]] = None) -> Optional[Probe]:
+    """The child job of a gradient diagnosis on ``case`` (a ``table.ProbeCase``: its inputs and the
+    reference's forward output), for a check that has one and whose gradient part failed
+    (``failed_parts``: the names of its failed parts); a diagnosis of ``dx`` says nothing about a
+    wrong ``dgamma``."""
     spec: Optional[GradientCheck] = getattr(plan.check, "gradient_check", None)
-    if spec is None or not reads_gradient(plan.check, spec, failed_parts):
+    if spec is None or case is None or not reads_gradient(plan.check, spec, failed_parts):
         return None
-    try:
-        inputs = draw_inputs(plan.check.inputs, case_rng(seed, plan.full_id + "/gradient", 0), fixed=spec.dims,
-                             custom=reference.helpers)
-        ref_outputs = run_steps(plan.check, inputs, reference.call, plan.template)
-    except Exception:  # inputs the reference cannot take: no diagnosis, the grading stands
-        return None
+    inputs = case.inputs
     x = np.asarray(inputs[spec.wrt], dtype=float)
     if x.size > MAX_ELEMENTS:
         return None
@@ -80,8 +73,7 @@ def probe(ws: Worksheet, plan: Plan, reference: Reference, seed: int,
             moved = x.copy()
             moved.flat[k] += sign * spec.step
             wire.append({"function": spec.forward, "args": forward_args(moved), "send": [[spec.output]]})
-    names = [s.function for s in plan.check.steps()]
-    reference_output = pick(ref_outputs[names.index(spec.forward)], [spec.output])
+    reference_output = case.reference_output
     timeout = plan.jobs[0].timeout * 4 if plan.jobs else ws.limits.call_timeout
     return Probe(plan, spec, inputs, reference_output, Job(steps=wire, timeout=timeout))
 

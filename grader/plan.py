@@ -25,12 +25,19 @@ Template = list[tuple[str, list[Arg]]]  # each step: its function and its argume
 
 @dataclass(frozen=True)
 class Case:
+    """One case of a check: its inputs and what the reference gives on them. ``mistakes``: each
+    catalogued mistake's values there (a variant's part values, a law's (law, scale)), for hints;
+    ``public``: the case is in the students' kit; ``size``: a shrink candidate's size."""
+
     index: int
     edge: bool
     inputs: dict[str, Any]
     expected: list[Any] = field(default_factory=list)  # one per part
     scale: Optional[float] = None  # statistical checks
     shape: Optional[tuple[int, ...]] = None
+    mistakes: dict[str, Any] = field(default_factory=dict)
+    public: bool = False
+    size: int = 0
 
 
 @dataclass(frozen=True)
@@ -123,27 +130,25 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def plan_check(ws: Worksheet, question: Question, check: Check, reference: Reference, seed: int) -> Plan:
-    """Draw the inputs of every case, compute the expected values, and build the child's jobs.
+def draw_cases(ws: Worksheet, question: Question, check: Check, reference: Reference, seed: int) -> list[Case]:
+    """Draw the inputs of every case of a check and compute the reference's values on them.
 
     One random stream per check (from the seed and the check id) feeds its cases in order: the
     same seed gives the same cases, and a generator is built once per check, not per case.
+
+    Raises:
+        InternalError: the reference or a generator fails on a case (the worksheet's bug).
     """
     full_id = f"{question.id}/{check.id}"
-    parts = parts_of(check)
     if isinstance(check, ManualCheck):
-        job = Job(steps=[{"attribute": check.answer}], timeout=ws.limits.call_timeout)
-        return Plan(question, check, full_id, parts, [Case(0, True, {})], [job])
+        return [Case(0, True, {}, public=True)]
+    parts = parts_of(check)
     template = template_of(check)
     part_steps = [step_of(check, p) for p in parts]
-    sends: list[list[list[int]]] = [[] for _ in template]
-    for part, step in zip(parts, part_steps):
-        sends[step].append(list(part.index))
-    timeout = check.timeout or ws.limits.call_timeout
     fixed_cases = [(dict(c), True) for c in check.edge_cases] + [(None, False)] * check.cases
     rng = case_rng(seed, full_id, 0)
     statistical, compared = isinstance(check, StatisticalCheck), not isinstance(check, PropertyCheck)
-    cases, jobs = [], []
+    cases = []
     for index, (fixed, edge) in enumerate(fixed_cases):
         inputs: dict[str, Any] = {}
         expected: list[Any] = []
@@ -159,6 +164,35 @@ def plan_check(ws: Worksheet, question: Question, check: Check, reference: Refer
             raise
         except Exception as exc:  # a bug of the worksheet's (its reference or generators), not the student's
             raise InternalError(_failed_case(full_id, index, edge, inputs, seed, exc)) from exc
-        cases.append(Case(index, edge, inputs, expected, scale, shape))
-        jobs.append(job_for(check, inputs, sends, timeout, template))
-    return Plan(question, check, full_id, parts, cases, jobs, reference.helpers, part_steps, template)
+        cases.append(Case(index, edge, inputs, expected, scale, shape, public=edge))
+    return cases
+
+
+def sends_of(check: Check) -> list[list[list[int]]]:
+    """Per step of a check, the item paths of its output the child sends back (its parts')."""
+    parts = parts_of(check)
+    sends: list[list[list[int]]] = [[] for _ in template_of(check)]
+    for part in parts:
+        sends[step_of(check, part)].append(list(part.index))
+    return sends
+
+
+def plan_of(ws: Worksheet, question: Question, check: Check, cases: list[Case],
+            predicates: Optional[dict[str, Any]] = None) -> Plan:
+    """A check's plan from its cases (drawn here, or read from an answer table): the child's jobs."""
+    full_id = f"{question.id}/{check.id}"
+    parts = parts_of(check)
+    if isinstance(check, ManualCheck):
+        job = Job(steps=[{"attribute": check.answer}], timeout=ws.limits.call_timeout)
+        return Plan(question, check, full_id, parts, list(cases), [job])
+    template = template_of(check)
+    sends = sends_of(check)
+    timeout = check.timeout or ws.limits.call_timeout
+    jobs = [job_for(check, case.inputs, sends, timeout, template) for case in cases]
+    return Plan(question, check, full_id, parts, list(cases), jobs, dict(predicates or {}),
+                [step_of(check, p) for p in parts], template)
+
+
+def plan_check(ws: Worksheet, question: Question, check: Check, reference: Reference, seed: int) -> Plan:
+    """Draw a check's cases with the reference and plan them (``draw_cases``, then ``plan_of``)."""
+    return plan_of(ws, question, check, draw_cases(ws, question, check, reference, seed), reference.predicates)

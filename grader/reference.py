@@ -36,6 +36,7 @@ class Reference:
     helpers: dict[str, Callable[..., Any]]
     translations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     mistakes: list[Any] = field(default_factory=list)
+    predicates: dict[str, Callable[..., Any]] = field(default_factory=dict)
 
     def hint_texts(self) -> dict[str, dict[str, str]]:
         """Mistake id -> its hint in every language."""
@@ -78,9 +79,19 @@ def load_reference(ws: Worksheet) -> Reference:
         helpers = {k: v for k, v in vars(module).items() if callable(v) and not k.startswith("_")}
         translations = {lang: [tuple(pair) for pair in pairs]
                         for lang, pairs in getattr(module, "TRANSLATIONS", {}).items()}
+    predicates = load_predicates(ws.path_of(ws.predicates), ws.id) if ws.predicates else {}
     mistakes = []
     if ws.mistakes:
         from .feedback import load_catalogue
 
-        mistakes = load_catalogue(ws.path_of(ws.mistakes), _load_module(ws.path_of(ws.mistakes), f"_grader_mistakes_{ws.id}"))
-    return Reference(solution=solution, helpers=helpers, translations=translations, mistakes=mistakes)
+        mistakes = load_catalogue(ws.path_of(ws.mistakes), _load_module(ws.path_of(ws.mistakes), f"_grader_mistakes_{ws.id}"),
+                                  {**helpers, **predicates})
+    return Reference(solution=solution, helpers=helpers, translations=translations, mistakes=mistakes,
+                     predicates={**helpers, **predicates})
+
+
+def load_predicates(path: Path, worksheet_id: str) -> dict[str, Callable[..., Any]]:
+    """The public functions of a predicates module (a worksheet's, or a kit's)."""
+    module = _load_module(path, f"_grader_predicates_{worksheet_id}")
+    return {k: v for k, v in vars(module).items() if callable(v) and not k.startswith("_")
+            and getattr(v, "__module__", None) == module.__name__}

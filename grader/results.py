@@ -53,6 +53,7 @@ class Failure(_Model):
     mismatched: Optional[int] = Field(None, description="number of elements outside the tolerance")
     shrunk_from: Optional[int] = Field(None, description="the failing case this smaller one was found from")
     shrunk_from_edge: Optional[bool] = Field(None, description="whether that case was an edge case")
+    public: bool = Field(False, description="the case is one of the public cases (in the students' kit)")
     line: Optional[int] = Field(None, description="line of the submission where an exception was raised")
     traceback: Optional[str] = None
 
@@ -99,6 +100,7 @@ class CheckResult(_Model):
     failure: Optional[Failure] = None
     cases_run: int = 0
     cases_passed: int = 0
+    cases_public: int = Field(0, description="cases run that are public (in the students' kit); the others are hidden")
     tolerance: Optional[dict[str, float]] = None
     hidden: bool = False
     answer: Optional[str] = Field(None, description="free-text answer found in the submission (manual checks)")
@@ -166,6 +168,9 @@ class Report(_Model):
     worksheet: WorksheetInfo
     submission: SubmissionInfo
     seed: int = Field(description="re-run with --seed to reproduce every input")
+    inputs: Literal["kit", "worksheet", "class", "student"] = Field(
+        "worksheet", description="where the cases came from: a kit's public cases, the worksheet's own (drawn from "
+                                 "the seed, with the reference), one table for the whole class, or per student")
     isolation: list[str] = Field(description="isolation layers that were in force for the child")
     load: LoadResult
     questions: list[QuestionResult]

@@ -8,15 +8,12 @@ that fails a part replaces that part's reported failure when it is smaller.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from .checks import judge_case_part, make_failure
-from .plan import Case, Plan, case_rng, expected_parts, job_for, run_steps
-from .generators import draw_inputs
-from .reference import Reference
+from .plan import Case, Plan, job_for
 from .results import CheckResult, join_part_messages
 from .sandbox import Job, JobOutcome
 from .spec import Worksheet
@@ -33,34 +30,23 @@ def _size(case: Case, dims: list[str]) -> int:
     return math.prod(int(case.inputs[d]) for d in dims) if dims else 0
 
 
-def candidates(ws: Worksheet, plan: Plan, result: CheckResult, reference: Reference, seed: int) -> Optional[Candidates]:
-    """Smaller cases to try for a check that failed on a value (not on an error or a time-out)."""
+def candidates(plan: Plan, result: CheckResult, smaller: list[Case]) -> Optional[Candidates]:
+    """Smaller cases to try (``smaller``: the answer table's, smallest first) for a check that
+    failed on a value (not on an error or a time-out): those smaller than its smallest failure."""
     check = plan.check
     shrink = getattr(check, "shrink", None)
     failed = [p for p in result.parts if p.status == "failed"] or ([result] if result.status == "failed" else [])
-    if shrink is None or not failed:
+    if shrink is None or not failed or not smaller:
         return None
-    dims = list(shrink.dims)
     smallest = min((f.failure.case for f in failed if f.failure is not None), default=None)
     if smallest is None:
         return None
-    limit = _size(plan.cases[smallest], dims)
-    inputs = {name: shrink.inputs.get(name, gen) for name, gen in check.inputs.items()}
-    combos = sorted(itertools.product(*(shrink.dims[d] for d in dims)), key=lambda c: (math.prod(c), c))
-    cases, jobs = [], []
+    limit = _size(plan.cases[smallest], list(shrink.dims))
+    cases = [c for c in smaller if c.size < limit]
+    if not cases:
+        return None
     sends, timeout = [step["send"] for step in plan.jobs[0].steps], plan.jobs[0].timeout  # as the check's own jobs
-    for k, combo in enumerate(combos[:shrink.max_candidates]):
-        if math.prod(combo) >= limit:
-            break
-        fixed = dict(zip(dims, combo))
-        drawn = draw_inputs(inputs, case_rng(seed, plan.full_id + "/shrink", k), fixed=fixed, custom=reference.helpers)
-        try:
-            expected = expected_parts(check, plan.parts, run_steps(check, drawn, reference.call, plan.template))
-        except Exception:  # a simplified input the reference cannot take: skip it
-            continue
-        cases.append(Case(index=len(plan.cases) + k, edge=False, inputs=drawn, expected=expected))
-        jobs.append(job_for(check, drawn, sends, timeout, plan.template))
-    return Candidates(plan, cases, jobs) if cases else None
+    return Candidates(plan, cases, [job_for(check, c.inputs, sends, timeout, plan.template) for c in cases])
 
 
 def apply(ws: Worksheet, found: Candidates, result: CheckResult, outcomes: list[Optional[JobOutcome]]) -> CheckResult:

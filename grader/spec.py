@@ -50,7 +50,8 @@ class Formula(Frozen):
     """A formula answer accepted instead of the function: ``ANSWERS[key]`` in the submission."""
 
     key: str = Field(description='key in the submission\'s ANSWERS dict, e.g. "III.4 optimal_step"')
-    expected: str = Field(description="the right formula, in the worksheet's symbols")
+    expected: Optional[str] = Field(None, description="the right formula, in the worksheet's symbols (required in a "
+                                                      "spec; a kit leaves it out: it is the answer)")
     inputs: Optional[str] = Field(
         None, pattern=_IDENT,
         description="helpers function: a point (a value per symbol) -> the check's inputs, so that known "
@@ -218,7 +219,8 @@ class PropertyCheck(_Called):
     kind: Literal["property"]
     function: str = Field(pattern=_IDENT)
     args: list[str] = Field(default_factory=list)
-    predicate: str = Field(pattern=_IDENT, description="reference function: (output, inputs) -> list of problems")
+    predicate: str = Field(pattern=_IDENT, description="function of the predicates module: (output, inputs) -> "
+                                                       "list of problems")
     cases: int = Field(1, ge=0)
 
     def steps(self) -> list[Step]:
@@ -272,10 +274,14 @@ class Worksheet(Frozen):
     id: str = Field(pattern=_IDENT)
     title: str
     version: str
-    reference: str = Field(description="reference solution module, relative to this file")
+    reference: Optional[str] = Field(None, description="reference solution module, relative to this file (required "
+                                                       "in a spec; a kit has none)")
+    public_seed: int = Field(0, ge=0, description="seed of the cases a kit holds (the public cases students grade "
+                                                  "themselves on)")
     generators: Optional[str] = Field(None, description="module of custom generators and predicates")
     mistakes: Optional[str] = Field(None, description="module with the catalogue of known mistakes (MISTAKES)")
-    default_function_module: Optional[str] = None
+    predicates: Optional[str] = Field(None, description="module of predicates on outputs (property checks, mistakes "
+                                                        "recognised by their output): the only code a kit carries")
     tolerance: Tolerance = Tolerance()
     limits: Limits = Limits()
     symbols: dict[str, SymbolSpec] = Field(default_factory=dict, description="symbols of formula answers")
@@ -299,7 +305,7 @@ class Worksheet(Frozen):
         from .symbolic import FormulaError, check_syntax, compile_relation, domain, sample_points
 
         names = set(self.symbols) | set(self.definitions)
-        for text in [*self.definitions.values(), *(f.expected for f in self.formulas())]:
+        for text in [*self.definitions.values(), *(f.expected for f in self.formulas() if f.expected is not None)]:
             try:
                 check_syntax(text, names)
             except FormulaError as exc:

@@ -94,7 +94,7 @@ def _readable(exc: ValidationError, text: str) -> list[str]:
     return problems
 
 
-def _defined_names(path: Path) -> set[str]:
+def defined_names(path: Path) -> set[str]:
     """Top-level functions of a Python file, found by parsing it (never importing it).
 
     Raises:
@@ -112,22 +112,33 @@ def _defined_names(path: Path) -> set[str]:
 
 def _check_modules(ws: Worksheet, path: Path) -> list[str]:
     problems = []
+    if ws.reference is None:
+        return ["reference: required key is missing (the trusted reference solution module)"]
+    missing = [f.key for f in ws.formulas() if f.expected is None]
+    if missing:
+        return [f"formula {key!r}: expected: required key is missing" for key in missing]
     reference = ws.path_of(ws.reference)
     if not reference.is_file():
         return [f"reference: file {reference} does not exist"]
     helpers: set[str] = set()
     try:
-        names = _defined_names(reference)
+        names = defined_names(reference)
         if ws.generators:
             gen_path = ws.path_of(ws.generators)
             if not gen_path.is_file():
                 return [f"generators: file {gen_path} does not exist"]
-            helpers = _defined_names(gen_path)
+            helpers = defined_names(gen_path)
+        predicates: set[str] = set()
+        if ws.predicates:
+            pred_path = ws.path_of(ws.predicates)
+            if not pred_path.is_file():
+                return [f"predicates: file {pred_path} does not exist"]
+            predicates = defined_names(pred_path)
         if ws.mistakes:
             mistakes_path = ws.path_of(ws.mistakes)
             if not mistakes_path.is_file():
                 return [f"mistakes: file {mistakes_path} does not exist"]
-            _defined_names(mistakes_path)  # parsed only to report a syntax error as a spec problem
+            defined_names(mistakes_path)  # parsed only to report a syntax error as a spec problem
     except ValueError as exc:
         return [str(exc)]
     for qi, q in enumerate(ws.questions):
@@ -137,8 +148,8 @@ def _check_modules(ws: Worksheet, path: Path) -> list[str]:
                 for f in c.functions():
                     if f not in names:
                         problems.append(f"{where}: function {f!r} is not defined in the reference {reference.name}")
-            if isinstance(c, PropertyCheck) and c.predicate not in helpers:
-                problems.append(f"{where}: predicate {c.predicate!r} is not defined in the generators module")
+            if isinstance(c, PropertyCheck) and c.predicate not in predicates | helpers:
+                problems.append(f"{where}: predicate {c.predicate!r} is not defined in the predicates module")
             if isinstance(c, StatisticalCheck) and c.scale.function not in names:
                 problems.append(f"{where}: scale function {c.scale.function!r} is not in the reference")
             formulas = [getattr(c, "formula", None), *(p.formula for p in c.parts)]
@@ -183,6 +194,18 @@ def load_worksheet(path: str | Path) -> Worksheet:
     if problems:
         raise SpecError(path, problems)
     return ws
+
+
+def spec_digest(ws: Worksheet) -> str:
+    """A digest of everything that defines the grading: the spec file and its modules."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    files = [Path(ws.spec_file) if ws.spec_file else ws.path_of(SPEC_FILENAME)]
+    files += [ws.path_of(n) for n in (ws.reference, ws.generators, ws.mistakes, ws.predicates) if n]
+    for path in files:
+        digest.update(path.name.encode() + (path.read_bytes() if path.is_file() else b""))
+    return digest.hexdigest()
 
 
 def builtin_root() -> Path:

@@ -2,8 +2,9 @@
 
 Each entry names the student function it concerns and one of: ``variant`` (the wrong function,
 same signature as the reference, using the reference's own cache format for batch norm), ``law``
-(for samplers: the law and scale a wrong sampler draws from), ``detect`` (a predicate on the
-output). Hints name the mistake and the idea without giving the answer away.
+(for samplers: the law and scale a wrong sampler draws from), ``detect`` (the name of a predicate
+on the output, in ``predicates.py``: the only code a kit carries). Hints name the mistake and the
+idea without giving the answer away.
 """
 
 import numpy as np
@@ -161,24 +162,6 @@ def bn_dx_gamma_forgotten(dout, cache):
 
 # ---------------------------------------------------------------- III
 
-def _counterexample(output):
-    H, w, w_star = (np.asarray(v, dtype=float) for v in output)
-    return H, w - w_star
-
-
-def counterexample_isotropic(output, inputs):
-    H, _ = _counterexample(output)
-    return bool(np.allclose(H, H[0, 0] * np.eye(len(H))))
-
-
-def counterexample_eigenvector(output, inputs):
-    H, diff = _counterexample(output)
-    if np.allclose(H, H[0, 0] * np.eye(len(H))):
-        return False
-    g = H @ diff
-    return bool(np.linalg.norm(g) > 0 and abs(g @ diff) >= (1 - 1e-9) * np.linalg.norm(g) * np.linalg.norm(diff))
-
-
 def quadratic_missing_half(w, w_star, H, c_star):
     u = w - w_star
     return c_star + u @ H @ u
@@ -332,12 +315,12 @@ MISTAKES = [
     {"id": "bn-dx-gamma-forgotten", "function": "bn_backward", "variant": bn_dx_gamma_forgotten,
      "hint": _hint("The gradient reaching x_hat is dout times gamma (y = gamma x_hat + beta).",
                    "Le gradient qui arrive sur x_hat vaut dout fois gamma (y = gamma x_hat + beta).")},
-    {"id": "counterexample-isotropic", "function": "gradient_counterexample", "detect": counterexample_isotropic,
+    {"id": "counterexample-isotropic", "function": "gradient_counterexample", "detect": "counterexample_isotropic",
      "hint": _hint("With H proportional to the identity the gradient always points at the optimum: the level "
                    "sets must be elongated.",
                    "Avec H proportionnelle à l'identité, le gradient pointe toujours vers l'optimum : il faut des "
                    "lignes de niveau allongées.")},
-    {"id": "counterexample-eigenvector", "function": "gradient_counterexample", "detect": counterexample_eigenvector,
+    {"id": "counterexample-eigenvector", "function": "gradient_counterexample", "detect": "counterexample_eigenvector",
      "hint": _hint("w - w_star is an eigenvector of H, so the gradient is colinear with it: move w off the axes.",
                    "w - w_star est un vecteur propre de H, donc le gradient lui est colinéaire : éloignez w des axes.")},
     {"id": "quadratic-missing-half", "function": "quadratic_value", "variant": quadratic_missing_half,

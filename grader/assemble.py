@@ -1,0 +1,141 @@
+"""From a sandbox run to check results: what the child must not see, the load's outcome, the
+cells that explain a missing function, where free-text answers are, and the second pass (smaller
+failing inputs, gradient diagnoses) of failed checks. ``api.Grader`` calls these in order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any, Optional, Sequence, Union
+
+from . import freetext, gradcheck, shrink
+from .checks import FreeText
+from .results import CellError, LoadResult
+from .sandbox import Sandbox, SandboxResult
+from .spec import ManualCheck, Worksheet
+from .submission import Submission, defining_chunks, source_literals
+
+
+class Hiding:
+    """Which folders the child must not see: the worksheet and its reference modules, the grader's
+    own files (and any installed copy with bundled references), plus per submission its folder
+    (other students' work) and any ``extra`` (e.g. bulk output). A folder that holds the Python
+    installation is never hidden (the child needs it). The fixed part is computed once."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        package = Path(__file__).resolve().parent
+        candidates = [Path(ws.base_dir), package]
+        candidates += [ws.path_of(m).parent for m in (ws.reference, ws.generators, ws.mistakes, ws.predicates) if m]
+        for name in ("exercises", "reference"):  # a source checkout keeps these beside the package
+            candidates.append(package.parent / name)
+        for entry in sys.path:  # any other installed copy of the grader, with its bundled references
+            if entry and any((Path(entry) / "grader" / n).exists() for n in ("__init__.py", "_content")):
+                candidates.append(Path(entry) / "grader")
+        self.needed = [Path(p).resolve() for p in {sys.prefix, sys.base_prefix, sys.executable, *_module_dirs()}]
+        self.fixed = self._allowed(candidates, [])
+
+    def _allowed(self, candidates: Sequence[Path], hide: list[str]) -> list[str]:
+        for path in candidates:
+            path = path.resolve()
+            if not path.exists() or any(n == path or path in n.parents for n in self.needed):
+                continue
+            if str(path) not in hide:
+                hide.append(str(path))
+        return hide
+
+    def paths(self, submission: Union[str, Path], extra: Sequence[Union[str, Path]] = ()) -> list[str]:
+        return self._allowed([Path(submission).resolve().parent, *map(Path, extra)], list(self.fixed))
+
+
+def _module_dirs() -> list[str]:
+    import numpy
+
+    return [str(Path(numpy.__file__).resolve().parent.parent)]
+
+
+def load_result(result: SandboxResult, path: str) -> LoadResult:
+    errors = [
+        CellError(where=str(e.get("file") or Path(path).name), exception=str(e.get("exception", "Error")),
+                  message=str(e.get("message", "")), line=e.get("line") if isinstance(e.get("line"), int) else None,
+                  code=e.get("code") if isinstance(e.get("code"), str) else None,
+                  traceback=str(e.get("traceback", ""))[-4000:], interrupted=e.get("interrupted") is True)
+        for e in result.load_errors if isinstance(e, dict)
+    ]
+    if result.load_ok:
+        return LoadResult(ok=True, errors=errors)
+    if errors:
+        first = errors[-1]
+        where = f"{first.where}, line {first.line}" if first.line else first.where
+        message = f"the submission does not load: {first.exception}: {first.message} ({where})"
+    else:
+        message = f"the submission does not load: {result.load_message or 'the child never answered'}"
+    return LoadResult(ok=False, message=message, errors=errors)
+
+
+def second_pass(ws: Worksheet, plans: list, results: list, table: Any, box: Sandbox) -> list:
+    """For failed checks: smaller failing inputs and gradient diagnoses, in one more round of calls
+    (in the child of the first round when it is still there), from the answer table's candidates."""
+    failed = [i for i, r in enumerate(results) if r.status == "failed"]
+    shrinks = {i: shrink.candidates(plans[i], results[i], table.checks[plans[i].full_id].shrink) for i in failed}
+    shrinks = {i: c for i, c in shrinks.items() if c is not None}
+    probes = {i: gradcheck.probe(ws, plans[i], table.checks[plans[i].full_id].probe,
+                                 {p.name for p in results[i].parts if p.status == "failed"} if results[i].parts else None)
+              for i in failed}
+    probes = {i: p for i, p in probes.items() if p is not None}
+    jobs = [job for c in shrinks.values() for job in c.jobs] + [p.job for p in probes.values()]
+    if not jobs:
+        return results
+    second = box.run(jobs)
+    outcomes = second.outcomes if second.load_ok else [None] * len(jobs)
+    offset = 0
+    for i, found in shrinks.items():
+        results[i] = shrink.apply(ws, found, results[i], outcomes[offset:offset + len(found.jobs)])
+        offset += len(found.jobs)
+    for i, found in probes.items():
+        diagnosis = gradcheck.diagnose(found, outcomes[offset])
+        offset += 1
+        if diagnosis:
+            results[i] = results[i].model_copy(update={"diagnosis": diagnosis})
+    return results
+
+
+def free_text_of(ws: Worksheet, submission: Submission, load_ok: bool) -> dict[str, FreeText]:
+    """Per manual check, where else its answer may be: the notebook's markdown sections that
+    answer its question, and the literal assignment of its variable in the source."""
+    manual = [(q.id, c) for q in ws.questions for c in q.checks if isinstance(c, ManualCheck)]
+    if not manual:
+        return {}
+    sections = freetext.match(submission.sections, [q for q, _ in manual]) if submission.sections else {}
+    literals = source_literals(submission.chunks, {c.answer for _, c in manual})
+    out = {}
+    for qid, check in manual:
+        literal = literals.get(check.answer)
+        out[f"{qid}/{check.id}"] = FreeText(
+            tuple(sections.get(qid, ())), (literal[0], literal[1].filename, literal[2]) if literal else None, load_ok)
+    return out
+
+
+def explain_missing(outcomes: list, submission: Submission, result: SandboxResult) -> list:
+    """Outcomes of functions not defined because the cell that defines them raised or was
+    interrupted, saying so (the cell, what happened, its line), instead of only "not defined"."""
+    failed = {str(e.get("file")): e for e in result.load_errors if isinstance(e, dict) and e.get("file")}
+    if not failed or not any(o is not None and o.status == "missing" for o in outcomes):
+        return outcomes
+    defined_in = defining_chunks(submission.chunks)
+    explained = {}
+    for name, chunks in defined_in.items():
+        chunk = next((c for c in reversed(chunks) if c.filename in failed), None)
+        if chunk is None:
+            continue
+        error = failed[chunk.filename]
+        line = f" (line {error['line']})" if isinstance(error.get("line"), int) else ""
+        what = ("was interrupted (the cell time limit)" if error.get("interrupted") is True
+                else f"raised {str(error.get('exception', 'an error'))[:80]}{line}")
+        explained[name] = f"function {name}() is not defined: {chunk.filename} defines it, but {what} before the " \
+                          f"definition ran"
+    return [dataclasses.replace(o, message=explained[o.function])
+            if o is not None and o.status == "missing" and o.function in explained else o for o in outcomes]
+
+
