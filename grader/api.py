@@ -67,6 +67,8 @@ class Grader:
         from .kit import Kit, SUFFIX, read_kit
 
         self.kit: Optional[Kit] = None
+        self.source = None if isinstance(worksheet, (Kit, Worksheet)) or str(worksheet) == DEFAULT_WORKSHEET \
+            else str(worksheet)
         if isinstance(worksheet, Kit):
             self.kit = worksheet
         elif not isinstance(worksheet, Worksheet) and str(worksheet).endswith(SUFFIX):
@@ -170,7 +172,7 @@ class Grader:
                             f"{limits.output_kb} KiB per stream)")
         report = Report(
             grader_version=self._version,
-            worksheet=WorksheetInfo(id=ws.id, title=ws.title, version=ws.version),
+            worksheet=WorksheetInfo(id=ws.id, title=ws.title, version=ws.version, source=self.source),
             submission=SubmissionInfo(path=str(path), sha256=submission.sha256, format=submission.format),  # type: ignore[arg-type]
             seed=seed, inputs=inputs or ("kit" if self.kit is not None else "worksheet"),  # type: ignore[arg-type]
             isolation=list(result.isolation),

@@ -30,8 +30,8 @@ class Hiding:
         candidates += [ws.path_of(m).parent for m in (ws.reference, ws.generators, ws.mistakes, ws.predicates) if m]
         for name in ("exercises", "reference"):  # a source checkout keeps these beside the package
             candidates.append(package.parent / name)
-        for entry in sys.path:  # any other installed copy of the grader, with its bundled references
-            if entry and any((Path(entry) / "grader" / n).exists() for n in ("__init__.py", "_content")):
+        for entry in sys.path:  # any other installed copy of the grader
+            if entry and (Path(entry) / "grader" / "__init__.py").exists():
                 candidates.append(Path(entry) / "grader")
         self.needed = [Path(p).resolve() for p in {sys.prefix, sys.base_prefix, sys.executable, *_module_dirs()}]
         self.fixed = self._allowed(candidates, [])

@@ -1,6 +1,6 @@
 """Formula answers: a check whose function is missing may be answered by ``ANSWERS[key]``.
 
-``ANSWERS = {"III.4 optimal_step": "2/(lambda_min + lambda_max)", "I.1 mean": 0}`` in a ``.py``
+``ANSWERS = {"III.4 max_step": "2/Max(lambda_min, lambda_max)", "I.1 mean": 0}`` in a ``.py``
 file or a notebook code cell; a value may be a string, a number or a SymPy expression.
 
 An answer is judged by its values at points of the worksheet's domain (``symbolic.sample_points``):

@@ -202,7 +202,8 @@ def make_kit(worksheet: Union[str, Path, Worksheet], out: Union[str, Path]) -> P
             known by its output whose predicate is not in the predicates module).
         InternalError: the reference or a generator fails on a public case.
     """
-    from .api import grader_version, open_worksheet
+    from . import __version__
+    from .api import open_worksheet
     from .reference import load_reference
     from .table import build_table
 
@@ -216,7 +217,7 @@ def make_kit(worksheet: Union[str, Path, Worksheet], out: Union[str, Path]) -> P
     out = Path(out)
     target = out if out.suffix == SUFFIX else out / f"{ws.id}{SUFFIX}"
     target.parent.mkdir(parents=True, exist_ok=True)
-    return write_kit(ws, table, source, grader_version(), target)
+    return write_kit(ws, table, source, __version__, target)
 
 
 def _kit_problems(ws: Worksheet, reference: Any) -> list[str]:

@@ -157,6 +157,7 @@ class WorksheetInfo(_Model):
     id: str
     title: str
     version: str
+    source: Optional[str] = Field(None, description="the spec or kit graded with, as given (none: the bundled kit)")
 
 
 class Report(_Model):

@@ -208,22 +208,27 @@ def spec_digest(ws: Worksheet) -> str:
     return digest.hexdigest()
 
 
-def builtin_root() -> Path:
-    """Folder of the bundled worksheets: inside the installed package, or the source checkout."""
-    installed = Path(__file__).parent / "_content" / "exercises"
-    if installed.is_dir():
-        return installed
-    return Path(__file__).resolve().parent.parent / "exercises"
+KIT_SUFFIX = ".kit"
+
+
+def bundled_kits() -> Path:
+    """Folder of the kits that ship with the grader (TD 5's): what a student grades with."""
+    return Path(__file__).parent / "kits"
 
 
 def resolve_worksheet(name_or_path: str) -> Path:
-    """A worksheet spec file from a path, or from the name of a bundled worksheet (``td5``)."""
+    """A worksheet from a path (a spec file, a folder holding ``worksheet.toml``, a ``.kit`` file),
+    or from the name of a bundled kit (``td5``).
+
+    Raises:
+        SpecError: no such file, folder or bundled kit (the bundled ones are listed).
+    """
     candidate = Path(name_or_path)
     if candidate.exists():
         return candidate / SPEC_FILENAME if candidate.is_dir() else candidate
-    bundled = builtin_root() / name_or_path / SPEC_FILENAME
+    bundled = bundled_kits() / f"{name_or_path}{KIT_SUFFIX}"
     if re.match(_IDENT, name_or_path) and bundled.is_file():
         return bundled
-    known = sorted(p.name for p in builtin_root().iterdir() if (p / SPEC_FILENAME).is_file()) \
-        if builtin_root().is_dir() else []
-    raise SpecError(name_or_path, f"no such worksheet file or bundled worksheet (bundled: {', '.join(known) or 'none'})")
+    known = sorted(p.stem for p in bundled_kits().glob(f"*{KIT_SUFFIX}")) if bundled_kits().is_dir() else []
+    raise SpecError(name_or_path, f"no such worksheet file, folder or kit, nor a bundled kit "
+                                  f"(bundled: {', '.join(known) or 'none'})")

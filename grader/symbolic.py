@@ -1,7 +1,7 @@
 """Formula answers: a restricted parser, compiled to plain float arithmetic, and the points where
 formulas are compared.
 
-Strings (``"2/(lambda_min + lambda_max)"``, or a plain number) and SymPy expressions sent by the
+Strings (``"2/sqrt(d + n_h)"``, or a plain number) and SymPy expressions sent by the
 child (as ``srepr`` text) are read by walking Python's ``ast`` with an allow-list: numbers, the
 worksheet's symbols, + - * / **, and calls of a few math functions. Nothing is ever evaluated by
 Python's ``eval`` or SymPy's ``sympify``, and SymPy is not needed at all: a formula becomes a

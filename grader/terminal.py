@@ -227,6 +227,7 @@ def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
     for warning in report.warnings:
         console.print(_hanging(Text(f"{label(lang, 'warning')}:", style="yellow"), Text(warning, style="yellow"), 0))
     console.print()
-    console.print(Text(f"{label(lang, 'reproduce')}: grade {sub.path} --seed {report.seed}"
-                       + (" --lang fr" if lang == "fr" else ""), style="dim"))
+    again = f"grade {sub.path}" + (f" -w {ws.source}" if ws.source else "")
+    again += "" if report.inputs == "kit" else f" --seed {report.seed}"
+    console.print(Text(f"{label(lang, 'reproduce')}: {again}" + (" --lang fr" if lang == "fr" else ""), style="dim"))
     return _TRAILING.sub(r"\1", buffer.getvalue())

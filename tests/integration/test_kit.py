@@ -1,0 +1,161 @@
+"""Kits: what students grade with holds no answer, grades as the worksheet does, and is refused
+clearly when it is damaged."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, ROOT, TD5
+from grader.api import Grader
+from grader.cli import main
+from grader.errors import SpecError
+from grader.kit import make_kit, read_kit
+from grader.specfile import load_worksheet
+from test_mistakes import CATALOGUE, planted
+
+BUNDLED = ROOT / "grader" / "kits" / "td5.kit"
+SECRET_FILES = [ROOT / "reference" / "td5" / name for name in ("solution.py", "generators.py", "mistakes.py")]
+
+
+@pytest.fixture(scope="module")
+def kit_path(tmp_path_factory):
+    return make_kit(TD5, tmp_path_factory.mktemp("kit"))
+
+
+@pytest.fixture(scope="module")
+def graders(kit_path):
+    return Grader(kit_path), Grader(TD5)
+
+
+def _code_lines(path: Path) -> set[str]:
+    """The lines of a module that carry code (not blank, not a comment, not trivially short)."""
+    return {line.strip() for line in path.read_text().splitlines()
+            if len(line.strip()) >= 16 and not line.strip().startswith(("#", "import ", "from "))}
+
+
+def _texts_of_wheel(tmp_path: Path) -> dict[str, str]:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT), "-w", str(tmp_path)],
+                   check=True, capture_output=True)
+    [wheel] = tmp_path.glob("*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        texts = {n: zf.read(n).decode(errors="replace") for n in zf.namelist() if not n.endswith(".kit")}
+        texts.update({f"{n}:{m}": t for n in zf.namelist() if n.endswith(".kit")
+                      for m, t in _texts_of_kit_bytes(zf.read(n)).items()})
+    return texts
+
+
+def _texts_of_kit_bytes(data: bytes) -> dict[str, str]:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n).decode(errors="replace") for n in zf.namelist() if n != "arrays.bin"}
+
+
+def test_the_bundled_kit_is_up_to_date(kit_path):
+    assert BUNDLED.read_bytes() == kit_path.read_bytes(), \
+        "grader/kits/td5.kit is stale: run `grade kit exercises/td5 --out grader/kits/`"
+
+
+def test_a_kit_built_twice_is_byte_identical(kit_path, tmp_path):
+    assert make_kit(TD5, tmp_path).read_bytes() == kit_path.read_bytes()
+
+
+def test_the_wheel_and_the_kit_hold_no_reference_code_and_no_expected_formula(tmp_path, kit_path):
+    secret = set().union(*(_code_lines(p) for p in SECRET_FILES))
+    formulas = [f.expected for f in load_worksheet(TD5).formulas() if len(f.expected) > 3]
+    texts = _texts_of_wheel(tmp_path)
+    texts.update({f"kit:{n}": t for n, t in _texts_of_kit_bytes(kit_path.read_bytes()).items()})
+    assert any(name.endswith("td5.kit:kit.json") for name in texts)  # the bundled kit was looked into
+    for name, text in texts.items():
+        lines = {line.strip() for line in text.splitlines()}
+        shared = secret & lines
+        assert not shared, f"{name} shares reference lines: {sorted(shared)[:3]}"
+        for formula in formulas:
+            assert formula not in text, f"{name} holds the expected formula {formula!r}"
+    assert not [n for n in texts if "reference/" in n or n.endswith("worksheet.toml")]
+
+
+def test_the_kit_holds_data_and_the_predicates_only(kit_path):
+    with zipfile.ZipFile(kit_path) as zf:
+        assert sorted(zf.namelist()) == ["arrays.bin", "kit.json", "predicates.py"]
+        manifest = json.loads(zf.read("kit.json"))
+        predicates = ast.parse(zf.read("predicates.py"))
+    assert manifest["worksheet"]["reference"] is None and manifest["worksheet"]["mistakes"] is None
+    names = {n.name for n in predicates.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
+    assert names == {"counterexample_problems", "counterexample_isotropic", "counterexample_eigenvector"}
+
+
+def _signature(report):
+    return [(c.id, c.status, c.points, sorted(h.id for h in c.hints), [(p.name, p.status) for p in c.parts])
+            for c in report.checks()]
+
+
+@pytest.mark.parametrize("name", ["perfect.py", "partial.py", "broken.py", "perfect.ipynb", "partial.ipynb"])
+def test_kit_and_worksheet_agree_on_the_examples(graders, name):
+    kit, worksheet = graders
+    seed = kit.default_seed()
+    on_kit, on_ws = kit.grade(EXAMPLES / name), worksheet.grade(EXAMPLES / name, seed=seed)
+    assert on_kit.inputs == "kit" and on_ws.inputs == "worksheet"
+    assert _signature(on_kit) == _signature(on_ws)
+    assert all(c.cases_public == c.cases_run for c in on_kit.checks())
+
+
+def test_kit_and_worksheet_agree_on_every_catalogued_mistake(graders, tmp_path):
+    kit, worksheet = graders
+    seed = kit.default_seed()
+    for i, mistake in enumerate(CATALOGUE):
+        path = tmp_path / f"m{i}.py"
+        path.write_text(planted(mistake))
+        on_kit, on_ws = kit.grade(path), worksheet.grade(path, seed=seed)
+        assert _signature(on_kit) == _signature(on_ws), mistake["id"]
+        assert mistake["id"] in {h.id for c in on_kit.checks() for h in c.hints}, mistake["id"]
+
+
+def test_instructor_grading_marks_edge_cases_public_and_the_rest_hidden(graders):
+    _, worksheet = graders
+    report = worksheet.grade(EXAMPLES / "partial.py")
+    assert report.seed != worksheet.ws.public_seed
+    check = next(c for c in report.checks() if c.id == "I.1/good_sigma")
+    assert check.cases_public == 3 and check.cases_run == 15  # its three edge cases are in the kit
+
+
+def test_a_kit_grades_its_own_seed_only(kit_path):
+    with pytest.raises(SpecError, match="holds the cases of seed 0 only"):
+        Grader(kit_path).grade(EXAMPLES / "perfect.py", seed=7)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not a zip", "no table", "bad arrays", "other format", "bad json"])
+def test_a_damaged_kit_is_a_clear_error(kit_path, tmp_path, damage, capsys):
+    bad = tmp_path / "bad.kit"
+    data = kit_path.read_bytes()
+    if damage == "truncated":
+        bad.write_bytes(data[: len(data) // 2])
+    elif damage == "not a zip":
+        bad.write_text("hello")
+    else:
+        with zipfile.ZipFile(kit_path) as src, zipfile.ZipFile(bad, "w") as dst:
+            for name in src.namelist():
+                content = src.read(name)
+                if damage == "no table" and name == "kit.json":
+                    continue
+                if damage == "bad arrays" and name == "arrays.bin":
+                    content = content[:100]
+                if damage == "other format" and name == "kit.json":
+                    content = content.replace(b'"format_version":1', b'"format_version":9')
+                if damage == "bad json" and name == "kit.json":  # an array of objects: what pickle would need
+                    assert b'"dtype":"<f8"' in content
+                    content = content.replace(b'"dtype":"<f8"', b'"dtype":"|O"', 1)
+                dst.writestr(name, content)
+    with pytest.raises(SpecError) as caught:
+        read_kit(bad)
+    assert str(bad) in str(caught.value)
+    assert main([str(EXAMPLES / "perfect.py"), "-w", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.kit" in err and "Traceback" not in err
