@@ -4,8 +4,13 @@ downloads, and zip files of any of these (extracted safely). Nothing is graded h
 Student ids (a student with nothing gradable, a PDF say, is still an entry, with the reason):
 - ``alice.py`` / ``alice.ipynb``                      -> ``alice``
 - ``alice/td5.ipynb`` (a folder per student)           -> ``alice``
-- Moodle: ``Full Name_12345_assignsubmission_file_/``  -> ``12345``, name "Full Name"
-- Canvas: ``lastnamefirst_12345_67890_td5.py`` (``_LATE_`` allowed) -> ``12345``, name "lastnamefirst"
+- Moodle, folders: ``Full Name_12345_assignsubmission_file_/td5.py`` -> ``12345`` (the
+  assignment's participant number), name "Full Name"; flat: ``Full Name_12345_assignsubmission_file_td5.py``
+- Canvas: ``lastnamefirst_12345_67890_td5.py`` (``_late_`` marks it late) -> ``12345``, name "lastnamefirst"
+
+A class wrapped in folders (a zip whose only entry is ``moodle_src/``) is looked for inside them,
+and a folder that holds LMS-named submissions is a class of its own, never one student. A
+student's zip (their only file, or in their folder) is opened with the same rules as a class zip.
 
 When a student has several candidate files, the rule is: files whose name contains the worksheet
 id first, then notebooks before ``.py`` files, then the most recently modified, then by name. The
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import stat
 import unicodedata
 import zipfile
@@ -25,9 +31,12 @@ from typing import Optional
 
 SUFFIXES = (".py", ".ipynb")
 IGNORED = ("__pycache__", ".ipynb_checkpoints", "__MACOSX", ".git")
-MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?:file|onlinetext)_?$")
-CANVAS = re.compile(r"^(?P<name>[a-z0-9-]+)_(?:late_)?(?P<id>\d+)_(?P<sub>\d+)_(?P<rest>.+)$", re.I)
+MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?$")  # a folder
+MOODLE_FILE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<rest>.+)$")
+CANVAS = re.compile(r"^(?P<name>[a-z0-9-]+)_(?P<late>late_)?(?P<id>\d+)_(?P<sub>\d+)_(?P<rest>.+)$", re.I)
+RESERVED = ("summary",)  # ids whose report would be another output file (summary.json)
 MAX_ID_BYTES = 100  # a student id, in UTF-8: its files (<id>.gradescope.json, .<id>.json.<pid>.tmp) stay under 255
+MAX_DEPTH = 6  # wrapping folders and nested class folders looked into
 MAX_ZIP_ENTRIES = 20_000
 MAX_ZIP_BYTES = 512 * 2**20
 MAX_ZIP_RATIO = 200
@@ -43,20 +52,47 @@ class Entry:
     source: str = "file"  # file | folder | moodle | canvas
     others: tuple[str, ...] = ()  # candidate files left aside
     problem: str = ""  # a known student with nothing to grade (a PDF, an empty folder): why; ``path`` is what they gave
+    late: bool = False  # Canvas marked the file late
+    shown: str = ""  # ``path`` as the teacher knows it: relative to the class folder (or zip), never absolute
 
 
 @dataclass
 class Discovery:
     entries: list[Entry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # unreadable or refused entries, with the reason
+    labels: list[tuple[Path, str]] = field(default_factory=list)  # extracted or class folder -> how to show it
+
+    def show(self, path: Path) -> str:
+        """``path`` relative to the class as given: ``download.zip/Dana_1_assignsubmission_file_/td5.py``."""
+        best: Optional[tuple[Path, str]] = None
+        for base, label in self.labels:
+            if (path == base or base in path.parents) and (best is None or len(base.parts) > len(best[0].parts)):
+                best = (base, label)
+        if best is None:
+            return path.name
+        rest = path.relative_to(best[0]).as_posix()
+        return best[1] if rest == "." else f"{best[1]}/{rest}" if best[1] else rest
 
 
-def _candidates(folder: Path) -> list[Path]:
+def lms_name(name: str) -> bool:
+    """The name of a Moodle or Canvas download's entry (a student's folder or file)."""
+    return bool(MOODLE.match(name) or MOODLE_FILE.match(name) or CANVAS.match(name))
+
+
+def _hidden(path: Path) -> bool:
+    return path.name.startswith(".") or path.name in IGNORED
+
+
+def _visible(folder: Path, skip: set[Path]) -> list[Path]:
+    return [c for c in sorted(folder.iterdir()) if not _hidden(c) and c.resolve() not in skip]
+
+
+def _candidates(folder: Path, suffixes: tuple[str, ...] = SUFFIXES) -> list[Path]:
     found = []
     for path in sorted(folder.rglob("*")):
         if any(part in IGNORED or part.startswith(".") for part in path.relative_to(folder).parts):
             continue
-        if path.suffix.lower() in SUFFIXES and path.is_file() and not path.is_symlink():
+        if path.suffix.lower() in suffixes and path.is_file() and not path.is_symlink():
             found.append(path)
     return found
 
@@ -78,76 +114,168 @@ def _safe_id(text: str) -> str:
     script (``élève``, composed as NFC whatever the archive used), ``_ . -``; anything else (spaces,
     separators, control characters) becomes ``_``; none at either end is ``.``, ``_`` or ``-``
     (a report named ``-rf.json`` is a trap in a shell). A long one is cut to ``MAX_ID_BYTES`` with
-    a hash of the whole name, so that its report's file name fits."""
+    a hash of the whole name, so that its report's file name fits. An id whose report would be
+    another output (``summary``, ``x.gradescope``) gets a ``_1``."""
     cleaned = re.sub(r"[^\w.-]+", "_", unicodedata.normalize("NFC", text)).strip("._-") or "student"
     if len(cleaned.encode()) > MAX_ID_BYTES:  # file names stop at 255 bytes: keep it short, and distinct
         short = cleaned.encode()[:MAX_ID_BYTES - 9].decode(errors="ignore").rstrip("._-")
         cleaned = f"{short}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+    if cleaned.lower() in RESERVED or cleaned.lower().endswith(".gradescope"):
+        cleaned += "_1"
     return cleaned
+
+
+def _fresh(folder: Path) -> Path:
+    """An empty folder to extract into (what an earlier run extracted there is ours to remove: a
+    file since taken out of the archive must not come back as a ghost submission)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    return folder
+
+
+def _key(path: Path) -> str:
+    return hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:10]
+
+
+class _Scan:
+    """One discovery: students found so far, across nested class folders."""
+
+    def __init__(self, worksheet_id: str, work: Optional[Path], skip: set[Path], out: Discovery) -> None:
+        self.worksheet_id, self.work, self.skip, self.out = worksheet_id, work, skip, out
+        self.by_student: dict[str, list[tuple[Path, str, str, bool]]] = {}  # id -> (file, name, source, late)
+        self.elsewhere: dict[str, tuple[str, str, list[Path]]] = {}  # nothing gradable: name, source, what they gave
+
+    def unwrap(self, root: Path) -> Path:
+        """Inside lone wrapping folders (``moodle_src/`` alone at the top of a zip, ``__MACOSX`` and
+        hidden files aside), unless that folder is itself a student's submission."""
+        for _ in range(MAX_DEPTH):
+            visible = _visible(root, self.skip)
+            if len(visible) != 1 or not visible[0].is_dir() or visible[0].is_symlink() or lms_name(visible[0].name):
+                break
+            root = visible[0]
+        return root
+
+    def class_folder(self, root: Path, depth: int = 0) -> None:
+        for child in _visible(root, self.skip):
+            if child.is_symlink():
+                self.out.problems.append(f"{self.out.show(child)}: symbolic link, ignored")
+            elif child.is_file():
+                self.file(child, depth)
+            elif child.is_dir():
+                self.folder(child, depth)
+
+    def file(self, child: Path, depth: int) -> None:
+        moodle, canvas = MOODLE_FILE.match(child.name), CANVAS.match(child.name)
+        suffix = child.suffix.lower()
+        if moodle or canvas:
+            who = (moodle["id"], moodle["name"], "moodle", False) if moodle else \
+                (canvas["id"], canvas["name"], "canvas", bool(canvas["late"]))
+            if suffix in SUFFIXES:
+                self.by_student.setdefault(who[0], []).append((child, *who[1:]))
+            elif suffix == ".zip":
+                self.student_zip(child, who)
+            else:  # a student of the download who handed in something else
+                self.elsewhere.setdefault(who[0], (who[1], who[2], []))[2].append(child)
+        elif suffix == ".zip":
+            self.nested_zip(child, depth)
+        elif suffix in SUFFIXES:
+            self.by_student.setdefault(_safe_id(child.stem), []).append((child, "", "file", False))
+        else:
+            self.out.problems.append(f"{self.out.show(child)}: not a .py or .ipynb file, ignored")
+
+    def folder(self, child: Path, depth: int) -> None:
+        moodle = MOODLE.match(child.name)
+        if not moodle and depth < MAX_DEPTH and any(lms_name(c.name) for c in _visible(child, self.skip)):
+            self.class_folder(child, depth + 1)  # a section's download beside others: a class, not a student
+            return
+        who = (moodle["id"], moodle["name"], "moodle", False) if moodle else (_safe_id(child.name), "", "folder", False)
+        files = _candidates(child)
+        if files:
+            self.by_student.setdefault(who[0], []).extend((f, *who[1:]) for f in files)
+            return
+        zips = _candidates(child, (".zip",))
+        if zips:
+            for archive in zips:
+                self.student_zip(archive, who)
+            return
+        self.elsewhere.setdefault(who[0], (who[1], who[2], []))[2].append(child)
+
+    def student_zip(self, archive: Path, who: tuple[str, str, str, bool]) -> None:
+        """A student's own zip: their candidates are inside (extracted with the class-zip rules)."""
+        sid, name, source, late = who
+        shown = self.out.show(archive)
+        if self.work is None:
+            self.elsewhere.setdefault(sid, (name, source, []))[2].append(archive)
+            self.out.problems.append(f"{shown}: a student's zip file, opened only when grading into --out")
+            return
+        target = _fresh(self.work / "students" / f"{sid}-{_key(archive)}")
+        inner = Discovery()
+        try:
+            extract_zip(archive, target, inner)
+        except ValueError as exc:
+            self.elsewhere.setdefault(sid, (name, source, []))[2].append(archive)
+            self.out.problems.append(f"{shown}: {exc}")
+            return
+        self.out.labels.append((target, shown))
+        self.out.problems += [f"{shown}: {p}" for p in inner.problems]
+        files = _candidates(target)
+        if files:
+            self.by_student.setdefault(sid, []).extend((f, name, source, late) for f in files)
+        else:
+            self.elsewhere.setdefault(sid, (name, source, []))[2].append(target)
+
+    def nested_zip(self, child: Path, depth: int) -> None:
+        shown = self.out.show(child)
+        if self.work is None:
+            self.out.problems.append(f"{shown}: zip file inside the class folder needs --out")
+            return
+        target = _fresh(self.work / "nested" / f"{_safe_id(child.stem)}-{_key(child)}")
+        try:
+            extract_zip(child, target, self.out, shown)
+        except ValueError as exc:
+            self.out.problems.append(f"{shown}: {exc}")
+            return
+        self.out.labels.append((target, shown))
+        if depth < MAX_DEPTH:
+            self.class_folder(self.unwrap(target), depth + 1)
+
+    def entries(self) -> list[Entry]:
+        found = []
+        for sid, candidates in sorted(self.by_student.items()):
+            chosen, others = choose([f for f, *_ in candidates], self.worksheet_id)
+            name, source, late = next((n, s, lt) for f, n, s, lt in candidates if f == chosen)
+            found.append(Entry(sid, chosen, name, source, tuple(str(o) for o in others), late=late,
+                               shown=self.out.show(chosen)))
+        for sid, (name, source, given) in sorted(self.elsewhere.items()):
+            if sid not in self.by_student:
+                found.append(Entry(sid, given[0], name, source, problem=_nothing_to_grade(given),
+                                   shown=self.out.show(given[0])))
+        return found
 
 
 def discover(root: Path, worksheet_id: str, *, work: Optional[Path] = None,
              exclude: tuple[Path, ...] = ()) -> Discovery:
     """Every student's submission under ``root`` (a folder or a zip file); ``exclude`` lists folders
-    to leave out (the output folder, when it lies inside the class folder)."""
+    to leave out (the output folder, when it lies inside the class folder). ``work`` is where zips
+    are extracted (without it, zips are listed as problems)."""
     out = Discovery()
-    skip = {p.resolve() for p in exclude}
+    root = Path(root)
     if root.is_file() and root.suffix.lower() == ".zip":
         if work is None:
             raise ValueError("a zip file needs a work folder to be extracted into")
-        target = work / _safe_id(root.stem)
+        target = _fresh(work / "class" / _safe_id(root.stem))
         extract_zip(root, target, out)
+        out.labels.append((target, root.name))
         root = target
-    if not root.is_dir():
+    elif not root.exists():
+        raise NotADirectoryError(f"{root}: no such file or folder")
+    elif not root.is_dir():
         raise NotADirectoryError(f"{root}: not a folder or a zip file")
-    by_student: dict[str, list[tuple[Path, str, str]]] = {}
-    elsewhere: dict[str, tuple[str, str, list[Path]]] = {}  # students with nothing gradable: name, source, what they gave
-    for child in sorted(root.iterdir()):
-        if child.name.startswith(".") or child.name in IGNORED or child.resolve() in skip:
-            continue
-        if child.is_symlink():
-            out.problems.append(f"{child.name}: symbolic link, ignored")
-            continue
-        if child.is_file() and child.suffix.lower() == ".zip":
-            if work is None:
-                out.problems.append(f"{child.name}: zip file inside the class folder needs --out")
-                continue
-            sub = Discovery()
-            try:
-                nested = discover(child, worksheet_id, work=work)
-            except (OSError, ValueError) as exc:
-                out.problems.append(f"{child.name}: {exc}")
-                continue
-            out.entries += nested.entries
-            out.problems += [f"{child.name}: {p}" for p in nested.problems + sub.problems]
-            continue
-        if child.is_file():
-            canvas = CANVAS.match(child.name)
-            if child.suffix.lower() not in SUFFIXES:
-                if canvas:  # a student of the download who handed in something else
-                    elsewhere.setdefault(canvas["id"], (canvas["name"], "canvas", []))[2].append(child)
-                else:
-                    out.problems.append(f"{child.name}: not a .py or .ipynb file, ignored")
-                continue
-            if canvas:
-                by_student.setdefault(canvas["id"], []).append((child, canvas["name"], "canvas"))
-            else:
-                by_student.setdefault(_safe_id(child.stem), []).append((child, "", "file"))
-        elif child.is_dir():
-            moodle = MOODLE.match(child.name)
-            sid, name, source = (moodle["id"], moodle["name"], "moodle") if moodle else (_safe_id(child.name), "", "folder")
-            files = _candidates(child)
-            if not files:
-                elsewhere.setdefault(sid, (name, source, []))[2].append(child)
-                continue
-            by_student.setdefault(sid, []).extend((f, name, source) for f in files)
-    for sid, found in sorted(by_student.items()):
-        chosen, others = choose([f for f, _, _ in found], worksheet_id)
-        name, source = next((n, s) for f, n, s in found if f == chosen)
-        out.entries.append(Entry(sid, chosen, name, source, tuple(str(o) for o in others)))
-    for sid, (name, source, given) in sorted(elsewhere.items()):
-        if sid not in by_student:
-            out.entries.append(Entry(sid, given[0], name, source, problem=_nothing_to_grade(given)))
+    else:
+        out.labels.append((root, ""))
+    scan = _Scan(worksheet_id, work, {p.resolve() for p in exclude}, out)
+    scan.class_folder(scan.unwrap(root))
+    out.entries = scan.entries()
     return out
 
 
@@ -160,8 +288,11 @@ def _nothing_to_grade(given: list[Path]) -> str:
     return f"no .py or .ipynb file: handed in {shown}"
 
 
-def extract_zip(archive: Path, target: Path, out: Discovery) -> None:
-    """Extract ``archive`` into ``target``, refusing links, escaping paths and bombs."""
+def extract_zip(archive: Path, target: Path, out: Discovery, shown: str = "") -> None:
+    """Extract ``archive`` into ``target``, refusing links, escaping paths and bombs. Folders are
+    made even when empty (a Moodle student's empty folder is a student). Refused entries are
+    listed in ``out.problems`` (prefixed with ``shown``, the archive as the teacher knows it)."""
+    prefix = f"{shown}: " if shown else ""
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -181,19 +312,22 @@ def extract_zip(archive: Path, target: Path, out: Discovery) -> None:
             parts = PurePosixPath(name.replace("\\", "/")).parts
             mode = info.external_attr >> 16
             if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-                out.problems.append(f"{name}: refused (points outside the archive)")
+                out.problems.append(f"{prefix}{name}: refused (points outside the archive)")
                 continue
             if stat.S_ISLNK(mode):
-                out.problems.append(f"{name}: refused (symbolic link)")
+                out.problems.append(f"{prefix}{name}: refused (symbolic link)")
                 continue
-            if info.is_dir():
-                continue
-            if info.compress_size and info.file_size / max(info.compress_size, 1) > MAX_ZIP_RATIO:
-                out.problems.append(f"{name}: refused (compression ratio over {MAX_ZIP_RATIO}: a zip bomb?)")
+            if not parts:
                 continue
             destination = (target / Path(*parts)).resolve()
             if base not in destination.parents:
-                out.problems.append(f"{name}: refused (points outside the archive)")
+                out.problems.append(f"{prefix}{name}: refused (points outside the archive)")
+                continue
+            if info.is_dir():
+                destination.mkdir(parents=True, exist_ok=True)
+                continue
+            if info.compress_size and info.file_size / max(info.compress_size, 1) > MAX_ZIP_RATIO:
+                out.problems.append(f"{prefix}{name}: refused (compression ratio over {MAX_ZIP_RATIO}: a zip bomb?)")
                 continue
             destination.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -207,4 +341,4 @@ def extract_zip(archive: Path, target: Path, out: Discovery) -> None:
                             raise ValueError("the archive expands beyond its declared size")
                         dst.write(chunk)
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-                out.problems.append(f"{name}: unreadable ({exc})")
+                out.problems.append(f"{prefix}{name}: unreadable ({exc})")

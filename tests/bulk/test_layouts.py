@@ -1,0 +1,151 @@
+"""Class layouts as teachers download them: wrapped zips, Moodle's flat layout, empty folders,
+students' own zips, sections in folders, and what ``grade`` and ``grade bulk`` say of bad input."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import BASE
+from grader.bulk import grade_class
+from grader.cli import main
+from grader.discover import discover
+
+MOODLE_CLASS = {
+    "Ann Lee_11_assignsubmission_file_/td5.py": BASE,
+    "Bo Chen_12_assignsubmission_file_/answers/td5.py": BASE,
+    "Cy Dee_13_assignsubmission_file_/": None,  # an empty folder: a student who handed in nothing
+    "Di Fox_14_assignsubmission_file_/report.pdf": "pdf",
+}
+
+
+def _write_zip(path: Path, entries: dict[str, str | None]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in entries.items():
+            if text is None:
+                zf.writestr(zipfile.ZipInfo(name), b"")  # a directory entry (its name ends with /)
+            else:
+                zf.writestr(name, text)
+    return path
+
+
+def _write_folder(root: Path, entries: dict[str, str | None]) -> Path:
+    for name, text in entries.items():
+        path = root / name
+        if text is None:
+            path.mkdir(parents=True, exist_ok=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    return root
+
+
+def _ids(found) -> dict[str, str]:
+    return {e.student_id: e.problem for e in found.entries}
+
+
+def test_a_wrapped_class_zip_gives_one_row_per_student(tmp_path):
+    # what macOS makes of "compress moodle_src": one top-level folder, and __MACOSX beside it
+    wrapped = {f"moodle_src/{name}": text for name, text in MOODLE_CLASS.items()}
+    wrapped |= {"__MACOSX/moodle_src/._Ann Lee_11_assignsubmission_file_": "x", "moodle_src/.DS_Store": "x"}
+    archive = _write_zip(tmp_path / "download.zip", wrapped)
+    result = grade_class(archive, "td5", tmp_path / "out", jobs=2)
+    rows = {r.student_id: r for r in result.rows}
+    assert set(rows) == {"11", "12", "13", "14"}
+    assert rows["11"].report.score == rows["12"].report.score == 28 and rows["12"].name == "Bo Chen"
+    assert rows["13"].status == "unreadable" and "empty" in rows["13"].message
+    assert rows["12"].file == "download.zip/moodle_src/Bo Chen_12_assignsubmission_file_/answers/td5.py"
+    # the same class as a folder, wrapped twice
+    folder = _write_folder(tmp_path / "wrap" / "moodle_src", MOODLE_CLASS)
+    assert _ids(discover(tmp_path / "wrap", "td5")) == _ids(discover(folder, "td5"))
+    assert set(_ids(discover(tmp_path / "wrap", "td5"))) == {"11", "12", "13", "14"}
+
+
+def test_an_empty_moodle_folder_is_a_student_in_a_zip_as_in_a_folder(tmp_path):
+    archive = _write_zip(tmp_path / "download.zip", MOODLE_CLASS)
+    folder = _write_folder(tmp_path / "folder", MOODLE_CLASS)
+    from_zip = discover(archive, "td5", work=tmp_path / "work")
+    from_folder = discover(folder, "td5")
+    assert _ids(from_zip) == _ids(from_folder) and len(from_zip.entries) == 4
+    assert _ids(from_zip)["13"] == "no .py or .ipynb file: the submission is empty"
+
+
+def test_a_folder_of_lms_submissions_is_a_class_not_a_student(tmp_path):
+    # two sections downloaded side by side, and the teacher's notes: never one student with 4 files
+    klass = tmp_path / "klass"
+    _write_folder(klass / "group A", MOODLE_CLASS)
+    _write_folder(klass / "group B", {"smitherin_67890_111_td5.py": BASE, "jonesbo_555_222_td5.py": BASE})
+    (klass / "notes.txt").write_text("mine")
+    found = discover(klass, "td5")
+    assert set(_ids(found)) == {"11", "12", "13", "14", "67890", "555"}
+    assert found.problems == ["notes.txt: not a .py or .ipynb file, ignored"]
+
+
+def test_moodle_flat_layout(tmp_path):
+    # Moodle's download with "download submissions in folders" off: the prefix is on every file
+    klass = _write_folder(tmp_path / "flat", {
+        "Dana Smith_12345_assignsubmission_file_td5.py": BASE,
+        "Dana Smith_12345_assignsubmission_onlinetext_onlinetext.html": "<p>see my file</p>",
+        "Eli Roe_12346_assignsubmission_file_TD5 final.pdf": "pdf",
+    })
+    entries = {e.student_id: e for e in discover(klass, "td5").entries}
+    assert set(entries) == {"12345", "12346"}
+    assert entries["12345"].name == "Dana Smith" and entries["12345"].source == "moodle"
+    assert entries["12345"].path.name == "Dana Smith_12345_assignsubmission_file_td5.py"
+    assert entries["12346"].name == "Eli Roe" and "handed in" in entries["12346"].problem
+
+
+def test_a_students_zip_is_opened_with_the_archive_rules(tmp_path):
+    klass = tmp_path / "klass"
+    moodle = klass / "Dana Smith_12345_assignsubmission_file_"
+    moodle.mkdir(parents=True)
+    _write_zip(moodle / "td5.zip", {"td5/td5.py": BASE, "td5/__MACOSX/._td5.py": "x"})
+    _write_zip(klass / "jonesbo_555_222_td5.zip", {"td5.py": BASE, "../escape.py": "x = 1"})
+    (klass / "carol").mkdir()
+    _write_zip(klass / "carol" / "carol.zip", {"notes.txt": "nothing to grade"})
+    found = discover(klass, "td5", work=tmp_path / "work")
+    entries = {e.student_id: e for e in found.entries}
+    assert set(entries) == {"12345", "555", "carol"}
+    assert entries["12345"].shown == "Dana Smith_12345_assignsubmission_file_/td5.zip/td5/td5.py"
+    assert entries["555"].path.read_text() == BASE and entries["555"].source == "canvas"
+    assert entries["carol"].problem == "no .py or .ipynb file: handed in notes.txt"
+    assert any("jonesbo_555_222_td5.zip: ../escape.py: refused" in p for p in found.problems)
+    assert not any(p.name == "escape.py" for p in tmp_path.rglob("*"))
+    assert all(tmp_path / "work" in e.path.parents for e in found.entries)
+
+
+def test_an_id_that_would_overwrite_an_output_is_changed(tmp_path):
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    (klass / "summary.py").write_text(BASE)
+    (klass / "ann.gradescope.py").write_text(BASE)
+    assert sorted(_ids(discover(klass, "td5"))) == ["ann.gradescope_1", "summary_1"]
+
+
+def test_a_missing_input_or_a_file_is_named_for_what_it_is(tmp_path, capsys):
+    assert main(["bulk", str(tmp_path / "absent"), "--out", str(tmp_path / "o")]) == 2
+    assert f"{tmp_path / 'absent'}: no such file or folder" in capsys.readouterr().err
+    (tmp_path / "class.txt").write_text("x")
+    assert main(["bulk", str(tmp_path / "class.txt"), "--out", str(tmp_path / "o")]) == 2
+    assert "class.txt: not a folder or a zip file" in capsys.readouterr().err
+    (tmp_path / "broken.zip").write_text("not a zip")
+    assert main(["bulk", str(tmp_path / "broken.zip"), "--out", str(tmp_path / "o")]) == 2
+    assert "broken.zip: not a readable zip file" in capsys.readouterr().err
+
+
+def test_grade_on_a_zip_points_to_grade_bulk(tmp_path, capsys):
+    assert main([str(tmp_path / "download.zip")]) == 2
+    err = capsys.readouterr().err
+    assert "a zip file, not a submission" in err and f"grade bulk {tmp_path / 'download.zip'}" in err
+
+
+def test_grade_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    for command, words in (("grade bulk", "grade a class"), ("grade check-spec", "prove a worksheet sound"),
+                           ("grade schema", "JSON Schema")):
+        assert command in text and words in text
