@@ -18,23 +18,30 @@ import sys
 import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 from .api import Grader, grader_version, open_worksheet
+from .classroll import CACHE, Roll, roll, scan, write_record
 from .discover import Discovery, Entry, discover
 from .errors import GraderError, InternalError, OutputError, SandboxError, SubmissionError
+from .gradebook import Digest, Row, few, strip_paths, to_canvas, to_csv, to_moodle
 from .launch import ForkServer
 from .pools import Pools
 from .reference import load_reference
-from .gradebook import Digest, Row, to_canvas, to_csv, to_moodle
 from .render import to_gradescope
 from .results import Report
+from .roster import CanvasRoster, MoodleRoster, RosterError, read_roster, unmatched
 from .spec import SPEC_FILENAME, Worksheet
-from .summary import preload_plotting, summarize, to_markdown, write_plots
+from .summary import PLOTS_MISSING, preload_plotting, summarize, to_markdown, write_plots
 
-CACHE = ".grader-cache"
+GRADEBOOKS = ("canvas", "moodle")
+
+
+class UsageError(GraderError, ValueError):
+    """Options that do not fit the class (``--only`` a student who is not in it, say)."""
+
 
 
 def student_seed(run_seed: int, student_id: str) -> int:
@@ -73,12 +80,22 @@ def write_atomic(path: Path, text: str) -> None:
 
 @dataclass
 class BatchResult:
+    """One run: the rows of every student the output folder knows, and what this run did. The
+    run's counts partition the rows: graded + did_not_load + unreadable + not_graded (this run's
+    students, graded or found now) + cached (unchanged since an earlier run) + kept (not in this
+    run's input, or not chosen by ``only``: their rows are as an earlier run left them)."""
+
     rows: list[Row] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    graded: int = 0
+    graded: int = 0  # graded now, and loaded
+    did_not_load: int = 0  # graded now: a graded zero
+    unreadable: int = 0
+    not_graded: int = 0
     cached: int = 0
+    kept: int = 0
     seconds: float = 0.0
     summary: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # for the teacher: gradebooks, plots, older reports
     spare: int = 0  # graded by spare workers while others waited out a time limit (``pools.py``)
 
 
@@ -124,13 +141,13 @@ def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
                gradescope: bool) -> tuple[Optional[Digest], str, str]:
     """In a worker: grade one student and write their report(s); return the small digest, or no
     digest, the row's status (``unreadable``: the file; ``error``: the worksheet or the grader)
-    and why."""
+    and why (with no path of this machine: it may reach a student through a gradebook)."""
     try:
         report = _WORKER["grader"].grade(str(entry.path), seed=seed, lang=lang, hide=hide)
     except SubmissionError as exc:
-        return None, "unreadable", str(exc)
+        return None, "unreadable", exc.reason
     except GraderError as exc:  # e.g. the reference fails on this student's inputs: their row says so
-        return None, "error", f"not graded: {exc}"
+        return None, "error", strip_paths(f"not graded: {exc}", hide)
     warnings = list(report.warnings)
     if entry.others:
         warnings.append(f"{entry.path.name} chosen over {', '.join(Path(o).name for o in entry.others)}")
@@ -152,6 +169,25 @@ def _key(entry: Entry, content: bytes, spec: str, seed: int, lang: str, version:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _books(gradebook: Union[str, Sequence[str], None]) -> list[str]:
+    """The LMS gradebooks asked for: ``"canvas"``, ``["canvas", "moodle"]``; ``"default"``: none."""
+    names = [gradebook] if isinstance(gradebook, str) else list(gradebook or ())
+    books = []
+    for name in names:
+        if name not in (*GRADEBOOKS, "default"):
+            raise UsageError(f"unknown gradebook {name!r} (choose among {', '.join(GRADEBOOKS)})")
+        if name != "default" and name not in books:
+            books.append(name)
+    return books
+
+
+def maxima(ws: Worksheet) -> tuple[float, float, dict[str, tuple[float, float]]]:
+    """The worksheet's automatic maximum, its points graded by hand, and both per question."""
+    per = {q.id: (sum(c.max_points for c in q.checks if c.kind != "manual"),
+                  sum(c.max_points for c in q.checks if c.kind == "manual")) for q in ws.questions}
+    return sum(a for a, _ in per.values()), sum(m for _, m in per.values()), per
+
+
 def grade_class(
     root: Union[str, Path],
     worksheet: Union[str, Path] = "td5",
@@ -161,22 +197,41 @@ def grade_class(
     seed: int = 0,
     force: bool = False,
     lang: str = "en",
-    gradebook: str = "default",
+    gradebook: Union[str, Sequence[str], None] = (),
     gradescope: bool = False,
     progress: Optional[Callable[[int, int, str], None]] = None,
+    only: Sequence[str] = (),
+    roster: Union[str, Path, None] = None,
+    assignment: Optional[str] = None,
 ) -> BatchResult:
-    """Grade every submission under ``root`` into ``out``; see the module docstring.
+    """Grade every submission under ``root`` into ``out``; see the module docstring. The
+    gradebooks and the summary hold every student ``out`` knows (``classroll``), not only this
+    run's. ``only``: grade just these students of ``root`` (again, even if unchanged); the others
+    stay as they are. ``gradebook``: the LMS files to write too (``canvas``, ``moodle``).
+    ``roster``: the teacher's export from the LMS (``roster.py``), which fills the LMS file of its
+    kind; ``assignment`` picks the Canvas assignment column (or names it without a roster).
 
     Raises:
         NotADirectoryError: ``root`` is neither a folder nor a zip file, or holds no submission.
         SpecError: the worksheet is invalid, or its reference does not import.
-        OutputError: ``out`` cannot be made (a file in the way, no permission).
+        RosterError: the roster cannot be read, has no ID column or the assignment's, or lacks a
+            student of the class.
+        UsageError: ``only`` names a student who is not in ``root``, or ``gradebook`` an unknown LMS.
+        OutputError: ``out`` cannot be made (a file in the way, no permission), or holds reports of
+            another worksheet that this run would overwrite.
         InternalError: the workers stopped (the reports already written are kept).
     """
     started = time.monotonic()
     root, out = Path(root), Path(out)
+    books = _books(gradebook)
     ws = open_worksheet(worksheet)
     load_reference(ws)  # a reference that fails to import is a bad spec: say so once, here, not in every worker
+    the_roster = read_roster(roster) if roster else None  # a bad roster: said before anything is written
+    kind = "canvas" if isinstance(the_roster, CanvasRoster) else "moodle" if the_roster else None
+    if kind and kind not in books:
+        books.append(kind)
+    column = the_roster.column(assignment, ws.title, ws.id) if isinstance(the_roster, CanvasRoster) \
+        else (assignment or ws.title)
     spec_path = str(spec_file(ws))
     if out.exists() and not out.is_dir():
         raise OutputError(out, "a file of that name is in the way (the results go in a folder)")
@@ -189,41 +244,55 @@ def grade_class(
         found: Discovery = discover(root, ws.id, work=out / CACHE / "extracted", exclude=(out,))
     except ValueError as exc:
         raise NotADirectoryError(f"{root}: {exc}") from None
-    result = BatchResult(problems=list(found.problems))
-    spec, version = spec_hash(ws), grader_version()
-    rows: dict[str, Row] = {}
-    todo: list[tuple[Entry, int, str]] = []
     if not found.entries:
         raise NotADirectoryError(f"{root}: no .py or .ipynb submission found"
                                  + (f" ({'; '.join(found.problems[:3])})" if found.problems else ""))
-    for entry in found.entries:
+    known = scan(out)
+    entries = _chosen(found.entries, only, root)
+    _check_folder(out, ws, entries, known)
+    if the_roster is not None:
+        _check_roster(the_roster, Path(roster), entries, known, ws.id)
+    spec, version = spec_hash(ws), grader_version()
+    hide = [str(out.resolve()), str(root.resolve())]
+    rows: dict[str, Row] = {}
+    result = BatchResult(problems=list(found.problems))
+
+    def record(row: Row) -> None:
+        rows[row.student_id] = row
+        try:
+            write_record(out, row, ws.id, ws.version, spec, write_atomic)
+        except OSError as exc:  # the disk is full, say: this run's gradebooks still have the row
+            result.problems.append(f"{row.student_id}: its record could not be written ({exc.strerror or exc}); "
+                                   f"a later run that does not grade them again may not know them")
+
+    todo: list[tuple[Entry, int, str]] = []
+    for entry in entries:
         if entry.problem:
-            rows[entry.student_id] = Row(entry.student_id, entry.name, str(entry.path), "unreadable", None,
-                                         entry.problem)
+            record(_problem_row(entry, entry.problem))
+            result.unreadable += 1
             continue
         try:
             content = entry.path.read_bytes()
         except OSError as exc:
-            rows[entry.student_id] = Row(entry.student_id, entry.name, str(entry.path), "unreadable", None,
-                                         f"cannot read: {exc.strerror or exc}")
+            record(_problem_row(entry, f"cannot read {entry.shown}: {exc.strerror or exc}"))
+            result.unreadable += 1
             continue
         seed_i = student_seed(seed, entry.student_id)
         key = _key(entry, content, spec, seed_i, lang, version)
         report_path, key_path = out / f"{entry.student_id}.json", out / CACHE / f"{entry.student_id}.key"
-        if not force and report_path.is_file() and key_path.is_file() and key_path.read_text() == key:
+        if not force and not only and report_path.is_file() and key_path.is_file() and key_path.read_text() == key:
             try:
                 report = Report.model_validate_json(report_path.read_text())
-                rows[entry.student_id] = _row(entry, Digest.of(report))
+                record(_row(entry, Digest.of(report), report_path.stat().st_mtime))
                 result.cached += 1
                 continue
             except ValueError:
                 pass  # a damaged cached report is graded again
         todo.append((entry, seed_i, key))
-    total = len(found.entries)
+    total = len(entries)
     done = total - len(todo)
     if progress:
         progress(done, total, "")
-    hide = [str(out.resolve()), str(root.resolve())]
     workers = max(1, min(jobs or usable_cores(), len(todo) or 1))
     preloaded = None
     queue = list(todo)
@@ -247,42 +316,117 @@ def grade_class(
                     broken = exc  # those that finished with it are still recorded (their cache keys written)
                     continue
                 if digest is None:
-                    rows[entry.student_id] = Row(entry.student_id, entry.name, str(entry.path), status, None, error)
+                    record(_problem_row(entry, error, status))
+                    if status == "unreadable":
+                        result.unreadable += 1
+                    else:
+                        result.not_graded += 1
                 else:
                     # the report is complete on disk: only now does the cache vouch for it
                     write_atomic(out / CACHE / f"{entry.student_id}.key", key)
-                    rows[entry.student_id] = _row(entry, digest)
-                    result.graded += 1
+                    record(_row(entry, digest, (out / f"{entry.student_id}.json").stat().st_mtime))
+                    if digest.load_ok:
+                        result.graded += 1
+                    else:
+                        result.did_not_load += 1
                 done += 1
                 if progress:
                     progress(done, total, entry.student_id)
             if broken is not None:  # raised in the pools' block, so that they stop every worker at once
-                raise InternalError(f"the grading workers stopped ({broken}); the {result.graded} reports written "
+                graded = result.graded + result.did_not_load
+                raise InternalError(f"the grading workers stopped ({broken}); the {graded} reports written "
                                     f"so far are kept, and running the same command again grades the rest")
         result.spare = pools.spare_used
-    result.rows = [rows[e.student_id] for e in found.entries if e.student_id in rows]
-    _write_outputs(out, ws, result, gradebook, lang, preloaded)
+    rolled = roll(known, rows, ws.id, ws.version, spec)
+    result.rows = rolled.rows
+    result.kept = sum(1 for r in rolled.rows if r.kept)
+    in_root = {e.student_id for e in found.entries}
+    folder = str(root) if set(rolled.older) <= in_root else "FOLDER"
+    named = "" if str(worksheet) == "td5" else f" -w {worksheet}"
+    regrade = f"grade bulk {folder} --out {out}{named} --only {' '.join(rolled.older)}"
+    _write_outputs(out, ws, result, rolled, books, lang, preloaded, the_roster, column, regrade)
     result.seconds = time.monotonic() - started
     return result
 
 
-def _row(entry: Entry, digest: Digest) -> Row:
+def _chosen(entries: list[Entry], only: Sequence[str], root: Path) -> list[Entry]:
+    """The students to grade in this run: every one of ``root``, or those ``only`` names."""
+    if not only:
+        return entries
+    ids = {e.student_id for e in entries}
+    missing = [sid for sid in only if sid not in ids]
+    if missing:
+        raise UsageError(f"--only: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not among the students "
+                         f"of {root} ({few(sorted(ids), 8)})")
+    return [e for e in entries if e.student_id in set(only)]
+
+
+def _check_folder(out: Path, ws: Worksheet, entries: list[Entry], known: dict) -> None:
+    """This run must not overwrite a report of another worksheet (a folder of td4 reports graded
+    again with td5 would lose them): say which, and where to grade instead."""
+    clash = [(e.student_id, known[e.student_id].worksheet()) for e in entries if e.student_id in known]
+    clash = [(sid, other) for sid, other in clash if other and other != ws.id]
+    if clash:
+        names = few([f"{sid}.json" for sid, _ in clash])
+        raise OutputError(out, f"it holds reports of the worksheet '{clash[0][1]}' ({names}), which grading "
+                               f"'{ws.id}' there would overwrite: grade this class into another folder (--out)")
+
+
+def _check_roster(the_roster: Union[CanvasRoster, MoodleRoster], path: Path, entries: list[Entry],
+                  known: dict, worksheet_id: str) -> None:
+    students = [(e.student_id, e.source, e.shown) for e in entries]
+    seen = {e.student_id for e in entries}
+    for sid, k in known.items():
+        if sid not in seen and k.record is not None and k.worksheet() == worksheet_id:
+            students.append((sid, str(k.record.get("source", "")), str(k.record.get("file", sid))))
+    problems = unmatched(the_roster, students)
+    if problems:
+        raise RosterError(path, f"{len(problems)} students of the class are not in it: {few(problems, 4)} (export it "
+                                f"again from the LMS, after they enrolled)")
+
+
+def _problem_row(entry: Entry, message: str, status: str = "unreadable") -> Row:
+    return Row(entry.student_id, entry.name, entry.shown, status, None, message, entry.late, entry.source, time.time())
+
+
+def _row(entry: Entry, digest: Digest, when: float) -> Row:
     status = "graded" if digest.load_ok else "load_error"
-    return Row(entry.student_id, entry.name, str(entry.path), status, digest,
-               "" if digest.load_ok else digest.load_message)
+    return Row(entry.student_id, entry.name, entry.shown, status, digest,
+               "" if digest.load_ok else strip_paths(digest.load_message), entry.late, entry.source, when)
 
 
-def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, gradebook: str, lang: str,
-                   preloaded: Optional[threading.Thread] = None) -> None:
+def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, books: list[str], lang: str,
+                   preloaded: Optional[threading.Thread], the_roster: Union[CanvasRoster, MoodleRoster, None],
+                   column: str, regrade: str) -> None:
     rows = result.rows
-    write_atomic(out / "gradebook.csv", to_csv(rows))
-    if gradebook == "canvas":
-        write_atomic(out / "gradebook-canvas.csv", to_canvas(rows, f"{ws.title}"))
-    elif gradebook == "moodle":
-        write_atomic(out / "gradebook-moodle.csv", to_moodle(rows, ws.title))
-    summary = summarize(rows, result.problems)
+    automatic, manual, questions = maxima(ws)
+    if the_roster is not None:  # the LMS knows their names better than a file name does
+        rows = [replace(r, name=s.student) if (s := the_roster.find(r.student_id)) is not None and s.student else r
+                for r in rows]
+        result.rows = rows
+    notes: list[str] = []
+    write_atomic(out / "gradebook.csv", to_csv(rows, [q.id for q in ws.questions]))
+    if "canvas" in books:
+        text, more = to_canvas(rows, column, automatic, the_roster if isinstance(the_roster, CanvasRoster) else None)
+        write_atomic(out / "gradebook-canvas.csv", text)
+        notes += more
+    if "moodle" in books:
+        text, more = to_moodle(rows, automatic, the_roster if isinstance(the_roster, MoodleRoster) else None)
+        write_atomic(out / "gradebook-moodle.csv", text)
+        notes += more
+    summary = summarize(rows, result.problems, maximum=automatic, manual=manual, questions=questions,
+                        older=rolled.older, foreign=rolled.foreign, notes=notes, regrade=regrade)
     plots = write_plots(summary, out, preloaded)
     summary["plots"] = plots
+    if not plots:
+        summary["plots_missing"] = PLOTS_MISSING
+        notes.append(f"no plots: {PLOTS_MISSING}")
+    if rolled.older:
+        notes.append(f"{len(rolled.older)} students were graded with an older version of the worksheet "
+                     f"(see summary.md): {regrade}")
+    for other, ids in rolled.foreign.items():
+        notes.append(f"{len(ids)} reports of the worksheet '{other}' in {out} are left out of the gradebooks")
+    result.notes = notes
     result.summary = summary
     write_atomic(out / "summary.json", json.dumps(summary, indent=2))
     write_atomic(out / "summary.md", to_markdown(summary, plots, ws.title, lang))

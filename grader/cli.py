@@ -21,10 +21,22 @@ class ExitCode(IntEnum):
     INTERNAL = 4
 
 
+COMMANDS = """commands:
+  grade FILE                   grade one submission (.py or .ipynb): this page
+  grade bulk FOLDER|ZIP        grade a class (a folder, or an LMS download: Moodle, Canvas, a zip):
+                               reports, gradebooks (CSV, Canvas, Moodle) and a summary with plots
+  grade check-spec WORKSHEET   prove a worksheet sound: the reference scores full marks, every
+                               known mistake is caught, the spec is valid
+  grade schema                 print the JSON Schema of a report
+
+'grade COMMAND --help' tells more of each."""
+
+
 def _grade_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="grade", description="Grade a .py or .ipynb submission of a worksheet (default: TD 5).",
-        epilog="Other commands: 'grade schema' prints the JSON Schema of the report.")
+        prog="grade", usage="grade FILE [options]\n       grade {bulk,check-spec,schema} ... (see below)",
+        description="Grade a .py or .ipynb submission of a worksheet (default: TD 5).",
+        epilog=COMMANDS, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", help="the submission (.py or .ipynb)")
     parser.add_argument("--worksheet", "-w", default="td5", help="bundled worksheet name or spec path (default: td5)")
     parser.add_argument("--format", "-f", choices=("terminal", "json", "gradescope", "junit"), default="terminal")
@@ -89,7 +101,8 @@ def _cmd_schema(argv: Sequence[str]) -> int:
 def _cmd_bulk(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="grade bulk", description="Grade a class: a folder (or zip) of submissions, Moodle and Canvas "
-                                       "downloads included; writes reports, gradebooks and a summary.")
+                                       "downloads included; writes reports, gradebooks and a summary of every "
+                                       "student the output folder knows.")
     parser.add_argument("folder", help="class folder or zip file")
     parser.add_argument("--out", "-o", default="results", help="output folder (default: results)")
     parser.add_argument("--worksheet", "-w", default="td5")
@@ -98,18 +111,32 @@ def _cmd_bulk(argv: Sequence[str]) -> int:
                              "spare ones grade while submissions wait out a time limit")
     parser.add_argument("--seed", type=int, default=0, help="run seed; each student's seed derives from it")
     parser.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
-    parser.add_argument("--gradebook", choices=("default", "canvas", "moodle"), default="default",
-                        help="also write an LMS import file (gradebook.csv is always written)")
+    parser.add_argument("--only", nargs="+", metavar="ID", default=(),
+                        help="grade only these students of FOLDER (again, even if unchanged); every other "
+                             "student of the output folder is kept as it is")
+    parser.add_argument("--gradebook", action="append", choices=("canvas", "moodle", "default"), default=[],
+                        help="also write an LMS file: canvas (gradebook import), moodle (the assignment's "
+                             "grading worksheet); repeat it for both (gradebook.csv is always written)")
+    parser.add_argument("--roster", metavar="CSV",
+                        help="your LMS export: Canvas' gradebook export, or Moodle's grading worksheet "
+                             "downloaded from the assignment; its names, ids and columns fill that LMS's file")
+    parser.add_argument("--assignment", metavar="NAME",
+                        help="the Canvas assignment column to fill (its name or id; default: the one named "
+                             "after the worksheet)")
     parser.add_argument("--format", choices=("json", "gradescope"), default="json",
                         help="gradescope: also write <student>.gradescope.json")
     parser.add_argument("--lang", choices=("en", "fr"), default=None)
     parser.add_argument("--quiet", "-q", action="store_true")
     args = parser.parse_args(argv)
-    from .bulk import grade_class
+    from .bulk import UsageError, grade_class
     from .i18n import default_language
+    from .roster import RosterError
 
     root = Path(args.folder)
-    if not root.exists() or not (root.is_dir() or root.suffix.lower() == ".zip"):
+    if not root.exists():
+        print(f"grade bulk: error: {root}: no such file or folder", file=sys.stderr)
+        return ExitCode.USAGE
+    if not (root.is_dir() or root.suffix.lower() == ".zip"):
         print(f"grade bulk: error: {root}: not a folder or a zip file", file=sys.stderr)
         return ExitCode.USAGE
     show = sys.stderr.isatty() and not args.quiet
@@ -129,21 +156,33 @@ def _cmd_bulk(argv: Sequence[str]) -> int:
     try:
         result = grade_class(root, args.worksheet, args.out, jobs=args.jobs, seed=args.seed, force=args.force,
                              lang=args.lang or default_language(), gradebook=args.gradebook,
-                             gradescope=args.format == "gradescope", progress=progress)
-    except NotADirectoryError as exc:
+                             gradescope=args.format == "gradescope", progress=progress, only=args.only,
+                             roster=args.roster, assignment=args.assignment)
+    except (NotADirectoryError, RosterError, UsageError) as exc:
         print(f"grade bulk: error: {exc}", file=sys.stderr)
         return ExitCode.USAGE
     finally:
         if progress_bar is not None:
             progress_bar.stop()
+    print(bulk_line(result, args.out))
+    for note in result.notes:
+        print(f"  note: {note}")
+    return ExitCode.INTERNAL if result.not_graded else ExitCode.OK
+
+
+def bulk_line(result, out: str) -> str:
+    """The run in one line; its counts add up to the students of the gradebooks."""
     s = result.summary
-    mean = f", mean {s['score']['mean']:.2f}/{s['max_score']:g}" if s.get("score", {}).get("mean") is not None else ""
-    not_graded = len(s.get("not_graded", []))
-    failed = f", {not_graded} not graded (the worksheet or the grader failed: see summary.md)" if not_graded else ""
-    print(f"{len(result.rows)} students: {result.graded} graded, {result.cached} unchanged (cached), "
-          f"{s.get('did_not_load', 0)} did not load, {len(s.get('unreadable', []))} unreadable, "
-          f"{len(result.problems)} input problems{failed}{mean}; {result.seconds:.1f} s -> {args.out}/")
-    return ExitCode.INTERNAL if not_graded else ExitCode.OK
+    parts = [f"{result.graded} graded", f"{result.did_not_load} did not load", f"{result.unreadable} unreadable",
+             f"{result.not_graded} not graded", f"{result.cached} unchanged"]
+    if result.kept:
+        parts.append(f"{result.kept} kept from earlier runs")
+    mean = s.get("score", {}).get("mean")
+    tail = f"; mean {mean:.2f} / {s['max_score']:g} (automatic)" if mean is not None else ""
+    problems = f"; {len(result.problems)} input problems (see summary.md)" if result.problems else ""
+    failed = " (not graded: the worksheet or the grader failed, see summary.md)" if result.not_graded else ""
+    return (f"{len(result.rows)} students = {' + '.join(parts)}{failed}{problems}{tail}; "
+            f"{result.seconds:.1f} s -> {out}/")
 
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -170,6 +209,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             from .selfcheck import main as check_spec_main
 
             return check_spec_main(argv[1:])
+        archive = _grade_parser().parse_known_args(argv)[0].file
+        if archive.lower().endswith(".zip"):
+            print(f"grade: error: {archive}: a zip file, not a submission; to grade a class (an LMS download), "
+                  f"run: grade bulk {archive} --out results", file=sys.stderr)
+            return ExitCode.USAGE
         return _cmd_grade(argv)
     except (SubmissionError, SpecError, OutputError) as exc:
         print(f"grade: error: {exc}", file=sys.stderr)
