@@ -14,6 +14,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -25,7 +26,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 from .api import Grader, grader_version, open_worksheet
 from .classroll import CACHE, Roll, roll, scan, write_record
 from .discover import Discovery, Entry, discover
-from .errors import GraderError, InternalError, OutputError, SandboxError, SubmissionError
+from .errors import GraderError, InternalError, OutputError, SandboxError, SpecError, SubmissionError
 from .gradebook import Digest, Row, few, strip_paths, to_canvas, to_csv, to_moodle
 from .launch import ForkServer
 from .pools import Pools
@@ -143,7 +144,8 @@ def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
     digest, the row's status (``unreadable``: the file; ``error``: the worksheet or the grader)
     and why (with no path of this machine: it may reach a student through a gradebook)."""
     try:
-        report = _WORKER["grader"].grade(str(entry.path), seed=seed, lang=lang, hide=hide)
+        grader = _WORKER["grader"]
+        report = grader.grade(str(entry.path), seed=None if grader.kit is not None else seed, lang=lang, hide=hide)
     except SubmissionError as exc:
         return None, "unreadable", exc.reason
     except GraderError as exc:  # e.g. the reference fails on this student's inputs: their row says so
@@ -179,6 +181,31 @@ def _books(gradebook: Union[str, Sequence[str], None]) -> list[str]:
         if name != "default" and name not in books:
             books.append(name)
     return books
+
+
+def class_worksheet(worksheet: Union[str, Path, Worksheet]) -> Union[str, Path, Worksheet]:
+    """The worksheet a class is graded with: its folder, with the reference and the hidden cases.
+    A bare name (``td5``) is the source checkout's ``exercises/<name>`` (in the current folder, or
+    beside the package); the bundled kit under that name is the students' and grades its public
+    seed only, which is no way to grade a class.
+
+    Raises:
+        SpecError: a kit, or a name with no worksheet folder to be found.
+    """
+    if isinstance(worksheet, Worksheet):
+        return worksheet
+    text = str(worksheet)
+    if text.endswith(".kit"):
+        raise SpecError(text, "a kit is what students grade with (its public seed only): grade a class with the "
+                              "worksheet's folder, e.g. -w exercises/td5")
+    if Path(text).exists() or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", text):
+        return worksheet
+    for base in (Path.cwd(), Path(__file__).resolve().parent.parent):
+        folder = base / "exercises" / text
+        if (folder / SPEC_FILENAME).is_file():
+            return folder
+    raise SpecError(text, f"no worksheet folder exercises/{text} here nor beside the grader: give its folder "
+                          f"with -w (the one with worksheet.toml and its reference)")
 
 
 def maxima(ws: Worksheet) -> tuple[float, float, dict[str, tuple[float, float]]]:
@@ -224,7 +251,7 @@ def grade_class(
     started = time.monotonic()
     root, out = Path(root), Path(out)
     books = _books(gradebook)
-    ws = open_worksheet(worksheet)
+    ws = open_worksheet(class_worksheet(worksheet))
     load_reference(ws)  # a reference that fails to import is a bad spec: say so once, here, not in every worker
     the_roster = read_roster(roster) if roster else None  # a bad roster: said before anything is written
     kind = "canvas" if isinstance(the_roster, CanvasRoster) else "moodle" if the_roster else None

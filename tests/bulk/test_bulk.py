@@ -19,7 +19,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import BASE, EXAMPLES, replace_functions
+from conftest import BASE, EXAMPLES, TD5, replace_functions
 from grader.bulk import grade_class, student_seed
 from grader.cli import main
 from grader.discover import discover
@@ -179,7 +179,7 @@ print(mapped_for_a_sample())
 def test_a_workers_collector_leaves_what_it_loaded_at_start_alone():
     """After a worker's start (worksheet, reference, modules loaded), those objects sit in the
     collector's permanent generation: its full passes do not walk them for every submission."""
-    code = ("import gc, grader.bulk as b; n = gc.get_freeze_count(); b._init_worker('td5'); "
+    code = (f"import gc, grader.bulk as b; n = gc.get_freeze_count(); b._init_worker({str(TD5)!r}); "
             "spec = b._WORKER['grader'].reference.solution.__dict__; "
             "print(n, gc.get_freeze_count(), any(o is spec for o in gc.get_objects()))")
     before, after, walked = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -402,7 +402,7 @@ def test_a_dead_fork_server_falls_back_to_fresh_interpreters(tmp_path):
 
     server = ForkServer()
     try:
-        grader = Grader("td5", launcher=server)
+        grader = Grader(TD5, launcher=server)
         assert grader.grade(EXAMPLES / "perfect.py", seed=1).score == 28
         server.proc.kill()
         server.proc.wait()
