@@ -170,6 +170,26 @@ def check_formulas(ws: Worksheet, reference: Reference, seeds: int, out: SelfChe
             else "; ".join(problems[:3]))
 
 
+def check_kit(ws: Worksheet, reference: Reference, out: SelfCheck) -> None:
+    """The kit students get (the public seed's table) must be sound on its own: the reference,
+    graded through it, scores full marks, and every catalogued mistake is caught on its public
+    cases alone (a kit with too few public cases to catch one is a finding)."""
+    from .api import Grader
+    from .table import build_table
+
+    seed = ws.public_seed
+    table = build_table(ws, reference, seed, public=True)
+    report = Grader(ws, table=table).grade(_reference_file(ws), seed=seed)
+    lost = [f"{c.id} {c.status}" for c in report.checks() if c.status not in ("passed", "manual")]
+    missed = [m.id for m in reference.mistakes if _variant_scores_full(ws, reference, m, seed)]
+    problems = ([f"the reference loses {', '.join(lost)}"] if lost else []) + \
+        ([f"the public cases do not catch {', '.join(missed)}"] if missed else [])
+    cases = sum(len(t.cases) for t in table.checks.values())
+    out.add(f"kit (public seed {seed}, {cases} cases)", not problems,
+            "the reference scores full marks and every mistake is caught on the public cases" if not problems
+            else "; ".join(problems))
+
+
 def run_selfcheck(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sampler_runs: int = 300) -> SelfCheck:
     out = SelfCheck()
     try:
@@ -187,6 +207,7 @@ def run_selfcheck(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sample
     for what, run in ((f"reference on {seeds} seeds", lambda: check_reference(ws, seeds, out)),
                       ("known mistakes", lambda: check_mistakes(ws, reference, mistake_seeds, out)),
                       ("formula answers", lambda: check_formulas(ws, reference, mistake_seeds, out)),
+                      ("kit", lambda: check_kit(ws, reference, out)),
                       ("samplers", lambda: check_samplers(ws, reference, sampler_runs, out))):
         try:
             run()

@@ -58,13 +58,36 @@ def load_submission(path: str | Path) -> Submission:
 
         chunks, warnings, sections = notebook_chunks(path, data)
         return Submission(str(path), digest, "ipynb", chunks, warnings, sections)
-    try:
-        source = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SubmissionError(path, f"not UTF-8 text (byte {exc.start})") from None
+    source = decode_source(path, data)
     if "\x00" in source:
         raise SubmissionError(path, "contains NUL bytes: not a Python source file")
     return Submission(str(path), digest, "py", [Chunk(source=source, filename=path.name)])
+
+
+def decode_source(path: Path, data: bytes) -> str:
+    """Python source text as Python itself reads it: UTF-8 (with or without a BOM) unless a PEP 263
+    line (``# -*- coding: latin-1 -*-``) says otherwise; line ends as they are (CRLF runs as is).
+
+    Raises:
+        SubmissionError: the bytes are not text in that encoding, or it names no known encoding.
+    """
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # an unknown encoding, a BOM that contradicts it, or no UTF-8 in the first lines
+        if "encoding declaration" not in str(exc):
+            raise SubmissionError(path, f"cannot be read as Python source: {exc}") from None
+        encoding = "utf-8"  # undeclared and not UTF-8: say where it is not
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        where = f" (byte {exc.start})" if isinstance(exc, UnicodeDecodeError) else ""
+        name = "UTF-8" if encoding in ("utf-8", "utf-8-sig") else encoding
+        raise SubmissionError(path, f"not {name} text{where}: save it as UTF-8, or declare its encoding on its first "
+                                    f"line (# -*- coding: latin-1 -*-)") from None
+    return text.removeprefix("\ufeff")
 
 
 def defining_chunks(chunks: list[Chunk]) -> dict[str, list[Chunk]]:

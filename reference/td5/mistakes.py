@@ -160,6 +160,19 @@ def bn_dx_gamma_forgotten(dout, cache):
     return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
 
 
+def bn_dx_diagonal_jacobian(dout, cache):
+    # the batch mean and variance taken as constants: common in public cs231n code
+    x_hat, gamma, std, m = _bn_parts(dout, cache)
+    return dout * gamma / std, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def bn_dx_sums_not_means(dout, cache):
+    x_hat, gamma, std, m = _bn_parts(dout, cache)
+    g = dout * gamma
+    dx = (g - g.sum(axis=0) - x_hat * (g * x_hat).sum(axis=0)) / std
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
 # ---------------------------------------------------------------- III
 
 def quadratic_missing_half(w, w_star, H, c_star):
@@ -211,6 +224,17 @@ def max_step_one_over_max(H):
 
 def max_step_two_over_min(H):
     return 2 / _eig(H)[0]
+
+
+def gd_missing_w_star(w0, w_star, H, step, t):
+    lam, U = np.linalg.eigh(H)
+    return U @ ((1 - step * lam) ** t * (U.T @ (w0 - w_star)))
+
+
+def rate_squared(H):
+    lam = _eig(H)
+    kappa = lam[-1] / lam[0]
+    return ((kappa - 1) / (kappa + 1)) ** 2
 
 
 def rate_one_minus_inverse_kappa(H):
@@ -315,6 +339,15 @@ MISTAKES = [
     {"id": "bn-dx-gamma-forgotten", "function": "bn_backward", "variant": bn_dx_gamma_forgotten,
      "hint": _hint("The gradient reaching x_hat is dout times gamma (y = gamma x_hat + beta).",
                    "Le gradient qui arrive sur x_hat vaut dout fois gamma (y = gamma x_hat + beta).")},
+    {"id": "bn-dx-diagonal-jacobian", "function": "bn_backward", "variant": bn_dx_diagonal_jacobian,
+     "hint": _hint("dx treats the batch mean and variance as constants: each x_i also moves mu_B and sigma_B^2, "
+                   "which every output depends on.",
+                   "dx traite la moyenne et la variance du batch comme des constantes : chaque x_i déplace aussi "
+                   "mu_B et sigma_B^2, dont dépendent toutes les sorties.")},
+    {"id": "bn-dx-sums-not-means", "function": "bn_backward", "variant": bn_dx_sums_not_means,
+     "hint": _hint("The mean and variance terms of dx average over the batch: divide their sums by m.",
+                   "Les termes de moyenne et de variance de dx sont des moyennes sur le batch : divisez leurs "
+                   "sommes par m.")},
     {"id": "counterexample-isotropic", "function": "gradient_counterexample", "detect": "counterexample_isotropic",
      "hint": _hint("With H proportional to the identity the gradient always points at the optimum: the level "
                    "sets must be elongated.",
@@ -337,6 +370,9 @@ MISTAKES = [
     {"id": "gd-one-step-too-few", "function": "gd_iterate", "variant": gd_one_step_too_few,
      "hint": _hint("Off by one: w_t has taken exactly t steps, w_1 one step.",
                    "Décalage d'une itération : w_t a fait exactement t pas, w_1 un seul.")},
+    {"id": "gd-missing-w-star", "function": "gd_iterate", "variant": gd_missing_w_star,
+     "hint": _hint("This is w_t - w_star: the closed form gives the distance to the optimum, add w_star back.",
+                   "C'est w_t - w_star : la forme close donne l'écart à l'optimum, rajoutez w_star.")},
     {"id": "gd-step-times-lambda", "function": "gd_iterate", "variant": gd_step_times_lambda,
      "hint": _hint("Each step multiplies the component along u_i by (1 - step*lambda_i), not by step*lambda_i.",
                    "Chaque pas multiplie la composante selon u_i par (1 - pas*lambda_i), pas par pas*lambda_i.")},
@@ -362,6 +398,10 @@ MISTAKES = [
     {"id": "rate-one-minus-inverse-kappa", "function": "convergence_rate", "variant": rate_one_minus_inverse_kappa,
      "hint": _hint("1 - 1/kappa is the rate with the step 1/lambda_max; with the optimal step the rate is smaller.",
                    "1 - 1/kappa est le taux avec le pas 1/lambda_max ; avec le pas optimal le taux est plus petit.")},
+    {"id": "rate-squared", "function": "convergence_rate", "variant": rate_squared,
+     "hint": _hint("That is the rate of C(w_t) - C(w_star), the square of the rate of ||w_t - w_star||, "
+                   "which the question asks for.",
+                   "C'est le taux de C(w_t) - C(w_star), le carré du taux de ||w_t - w_star||, celui demandé.")},
     {"id": "rate-kappa-inverted", "function": "convergence_rate", "variant": rate_kappa_inverted,
      "hint": _hint("The condition number is lambda_max/lambda_min (at least 1); yours is inverted.",
                    "Le conditionnement vaut lambda_max/lambda_min (au moins 1) ; le vôtre est inversé.")},

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import BASE, ROOT, failing, replace_functions, statuses
+from conftest import BASE, ROOT, TD5, failing, replace_functions, statuses
 from grader.api import Grader
 
 from .conftest import LIMITS
@@ -20,13 +20,13 @@ def grader(request):
     """Every hostile submission meets both ways of starting a sandbox: a fresh interpreter (one
     file) and a child of the fork server (bulk grading), which enters its namespaces differently."""
     if request.param == "fresh":
-        yield Grader("td5")
+        yield Grader(TD5)
         return
     from grader.launch import ForkServer
 
     server = ForkServer()
     try:
-        yield Grader("td5", launcher=server)
+        yield Grader(TD5, launcher=server)
     finally:
         server.close()
 

@@ -94,3 +94,18 @@ def test_relations_that_cannot_hold_or_an_unknown_inputs_function_are_spec_error
     not_a_relation = _copy(tmp_path / "c", lambda t: t.replace('"lambda_min <= lambda_max"]', '"lambda_min + lambda_max"]'))
     result = run_selfcheck(str(not_a_relation), seeds=1, mistake_seeds=1, sampler_runs=1)
     assert not result.findings[0].ok and "relation 'lambda_min + lambda_max'" in result.findings[0].detail
+
+
+def test_a_kit_whose_public_cases_miss_a_mistake_is_a_finding(tmp_path):
+    # with one public case for glorot_sigma, on d == n_h, the fan-in mistake passes the kit; the
+    # hidden random cases of a real grading would still catch it, but students would not see it
+    def few(text):
+        old = ('edge_cases = [{ d = 1, n_h = 1 }, { d = 784, n_h = 10 }, { d = 3, n_h = 2000 }]\n'
+               '[questions.checks.inputs]\nd = { kind = "int", low = 1, high = 4000, log = true }\n'
+               'n_h = { kind = "int", low = 1, high = 4000, log = true }')
+        return text.replace('points = 1\ncases = 12\n' + old, 'points = 1\ncases = 0\n' + old.replace(
+            '[{ d = 1, n_h = 1 }, { d = 784, n_h = 10 }, { d = 3, n_h = 2000 }]', '[{ d = 4, n_h = 4 }]'), 1)
+
+    result = run_selfcheck(str(_copy(tmp_path, few)), seeds=1, mistake_seeds=1, sampler_runs=1)
+    kit = next(f for f in result.findings if f.what.startswith("kit"))
+    assert not kit.ok and "do not catch glorot-sigma-fan-in" in kit.detail

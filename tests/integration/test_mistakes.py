@@ -87,7 +87,7 @@ def test_a_variant_that_mutates_its_arguments_changes_nothing_else():
     from grader.api import Grader
     from grader.feedback import Mistake, outputs_with
 
-    grader = Grader("td5")
+    grader = Grader(ROOT / "exercises" / "td5")
     plan = _plan(grader, "II.1/bn_forward")
     case = plan.cases[-1]
     before = {k: v.copy() for k, v in case.inputs.items() if hasattr(v, "copy")}
@@ -109,7 +109,7 @@ def test_a_sampler_variant_gets_a_generator():
     from grader.api import Grader
     from grader.feedback import Mistake, outputs_with
 
-    grader = Grader("td5")
+    grader = Grader(ROOT / "exercises" / "td5")
     plan = _plan(grader, "I.2/glorot_normal")
     case = plan.cases[0]
 

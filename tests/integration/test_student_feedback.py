@@ -167,3 +167,20 @@ def test_the_terminal_report_wraps_under_its_own_text_and_ends_no_line_in_spaces
     answer = text.split("✎ I.2/comment")[1].split("✎ I.3")[0]
     assert "backward pass by their harmonic" in " ".join(answer.split())
     assert re.search(r"\n  - a list item stays on its own line", answer)
+
+
+def test_a_latin1_file_with_crlf_and_a_coding_line_is_read_as_python_reads_it(tmp_path, grade):
+    source = "# -*- coding: latin-1 -*-\n" + BASE + "\nANSWER_I_2 = 'Glorot équilibre les variances'\n"
+    path = tmp_path / "eleve.py"
+    path.write_bytes(source.replace("\n", "\r\n").encode("latin-1"))
+    report = grade(path)
+    assert report.load.ok and report.score == 28
+    assert checks(report)["I.2/comment"].answer == "Glorot équilibre les variances"
+    undeclared = tmp_path / "sans_declaration.py"
+    undeclared.write_bytes(("# réponse\n" + BASE).encode("latin-1"))
+    try:
+        grade(undeclared)
+    except Exception as exc:  # noqa: BLE001 - the message is the point
+        assert "not UTF-8 text (byte 3)" in str(exc) and "coding: latin-1" in str(exc)
+    else:
+        raise AssertionError("an undeclared Latin-1 file was read")

@@ -228,7 +228,9 @@ def test_jobs_read_the_same_written_directly_or_through_encode():
     from grader.codec import decode_json, expand_jobs, jobs_text
     from grader.plan import plan_check
 
-    grader = Grader("td5")
+    from conftest import TD5
+
+    grader = Grader(TD5)
     jobs = [job.steps for q in grader.ws.questions for c in q.checks
             for job in plan_check(grader.ws, q, c, grader.reference, 7).jobs]
     send = [[0], [1]]
