@@ -25,6 +25,8 @@ _EXPORTS = {
     "Worksheet": "spec",
     "load_worksheet": "specfile",
     "resolve_worksheet": "specfile",
+    "check": "jupyter",
+    "load_ipython_extension": "jupyter",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])
