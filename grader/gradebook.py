@@ -123,9 +123,23 @@ def check_label(check: CheckDigest) -> str:
     return check.title or f"{question} {name}"
 
 
+def _as_handed_in(text: str, file: str) -> str:
+    """``text`` with the LMS's name of the file (``Eli Roe_12346_assignsubmission_file_td5.py``)
+    put back to the name the student gave it (``td5.py``)."""
+    from .discover import CANVAS, MOODLE_FILE
+
+    name = file.rsplit("/", 1)[-1]
+    match = MOODLE_FILE.match(name) or CANVAS.match(name)
+    return text.replace(name, match["rest"]) if match else text
+
+
 def feedback(row: Row, limit: int = 5) -> str:
     """A few sentences for the student: what passed, what to fix and the first hint; why nothing
     could be graded; never a path of the teacher's machine (the rows' messages have none)."""
+    return _as_handed_in(_feedback(row, limit), row.file)
+
+
+def _feedback(row: Row, limit: int) -> str:
     r = row.report
     if row.status == "unreadable":
         return f"Nothing could be graded: {strip_paths(row.message)}."
