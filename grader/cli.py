@@ -197,6 +197,29 @@ def _one_blas_thread() -> None:
         os.environ.setdefault(name, "1")
 
 
+def _cmd_kit(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="grade kit", description="Build the kit students grade themselves with (the public cases and the "
+                                      "reference's values on them, no reference code), and/or Gradescope's "
+                                      "autograder zip.")
+    parser.add_argument("worksheet", help="the worksheet's folder or spec file (with its reference)")
+    parser.add_argument("--out", "-o", help="folder (or .kit file) for the kit (default: the current folder)")
+    parser.add_argument("--gradescope", metavar="ZIP", help="also write Gradescope's autograder zip here")
+    args = parser.parse_args(argv)
+    from .kit import make_kit
+
+    if args.out or not args.gradescope:
+        path = make_kit(args.worksheet, args.out or ".")
+        print(f"kit written to {path} ({path.stat().st_size / 2**10:.0f} KiB): students run "
+              f"grade FILE -w {path.name}")
+    if args.gradescope:
+        from .gradescope import make_autograder
+
+        zipped = make_autograder(args.worksheet, args.gradescope)
+        print(f"Gradescope autograder written to {zipped}: upload it as the assignment's autograder (zip file)")
+    return ExitCode.OK
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     _one_blas_thread()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -209,6 +232,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             from .selfcheck import main as check_spec_main
 
             return check_spec_main(argv[1:])
+        if argv and argv[0] == "kit":
+            return _cmd_kit(argv[1:])
         archive = _grade_parser().parse_known_args(argv)[0].file
         if archive.lower().endswith(".zip"):
             print(f"grade: error: {archive}: a zip file, not a submission; to grade a class (an LMS download), "

@@ -159,3 +159,14 @@ def test_a_damaged_kit_is_a_clear_error(kit_path, tmp_path, damage, capsys):
     assert main([str(EXAMPLES / "perfect.py"), "-w", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "bad.kit" in err and "Traceback" not in err
+
+
+def test_grade_kit_writes_the_kit_and_refuses_what_is_not_a_worksheet(tmp_path, capsys, kit_path):
+    assert main(["kit", str(TD5), "--out", str(tmp_path / "dist")]) == 0
+    assert (tmp_path / "dist" / "td5.kit").read_bytes() == kit_path.read_bytes()
+    assert "grade FILE -w td5.kit" in capsys.readouterr().out
+    assert main(["kit", str(kit_path), "--gradescope", str(tmp_path / "a.zip")]) == 2
+    assert "not a kit: give its folder" in capsys.readouterr().err
+    assert main(["kit", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
+    assert main([str(EXAMPLES / "perfect.py"), "-w", str(tmp_path / "dist" / "td5.kit")]) == 0

@@ -1,0 +1,77 @@
+"""Gradescope's autograder zip, run the way Gradescope runs it: unzipped into a folder laid out like
+/autograder, setup.sh once, then run_autograder per submission, which always leaves results.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, TD5
+from grader.cli import main
+
+
+@pytest.fixture(scope="module")
+def autograder(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gs") / "autograder"
+    zipped = root.parent / "autograder.zip"
+    assert main(["kit", str(TD5), "--gradescope", str(zipped)]) == 0
+    (root / "source").mkdir(parents=True)
+    with zipfile.ZipFile(zipped) as zf:
+        zf.extractall(root / "source")
+    for script in ("setup.sh", "run_autograder"):
+        os.chmod(root / "source" / script, 0o755)
+    return root
+
+
+def submit(root: Path, *files: Path) -> dict:
+    shutil.rmtree(root / "submission", ignore_errors=True)
+    shutil.rmtree(root / "results", ignore_errors=True)
+    (root / "submission").mkdir()
+    for f in files:
+        shutil.copy(f, root / "submission" / f.name)
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    subprocess.run([str(root / "source" / "run_autograder")], env=env, check=True, timeout=300,
+                   capture_output=True)
+    return json.loads((root / "results" / "results.json").read_text())
+
+
+def test_the_zip_holds_the_scripts_the_grader_and_the_worksheet(autograder):
+    source = autograder / "source"
+    assert (source / "setup.sh").is_file() and (source / "run_autograder").is_file()
+    assert (source / "grader-src" / "pyproject.toml").is_file() and (source / "grader-src" / "grader" / "cli.py").is_file()
+    assert sorted(p.name for p in (source / "worksheet").rglob("*.py")) == \
+        ["generators.py", "mistakes.py", "predicates.py", "solution.py"]
+
+
+def test_run_autograder_grades_a_notebook_with_the_hidden_cases(autograder):
+    results = submit(autograder, EXAMPLES / "partial.ipynb")
+    assert results["score"] == 16.5 and len(results["tests"]) == 15
+    assert results["extra_data"]["seed"] != 0  # the worksheet's hidden seed, not the kit's public one
+
+
+def test_run_autograder_always_leaves_results(autograder, tmp_path):
+    nothing = submit(autograder)
+    assert nothing["score"] == 0 and "No .py or .ipynb file" in nothing["output"]
+    broken = submit(autograder, EXAMPLES / "broken.py")
+    assert broken["score"] == 0 and "line 9" in broken["output"]
+    both = submit(autograder, EXAMPLES / "perfect.py", EXAMPLES / "partial.ipynb")
+    assert both["score"] == 16.5 and "also submitted: perfect.py" in both["output"]
+
+
+def test_setup_installs_the_grader(autograder, tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "VIRTUAL_ENV": str(venv)}
+    done = subprocess.run(["bash", str(autograder / "source" / "setup.sh")], env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = subprocess.run([str(venv / "bin" / "grade"), str(EXAMPLES / "perfect.py"), "-f", "json"],
+                         capture_output=True, text=True, timeout=120)
+    assert json.loads(out.stdout)["score"] == 28
