@@ -27,7 +27,7 @@ from .api import Grader, grader_version, open_worksheet
 from .classroll import CACHE, Roll, roll, scan, write_record
 from .discover import Discovery, Entry, discover
 from .errors import GraderError, InternalError, OutputError, SandboxError, SpecError, SubmissionError
-from .gradebook import Digest, Row, few, strip_paths, to_canvas, to_csv, to_moodle
+from .gradebook import Digest, Row, few, strip_paths, students, to_canvas, to_csv, to_moodle
 from .launch import ForkServer
 from .pools import Pools
 from .reference import load_reference
@@ -401,14 +401,15 @@ def _check_folder(out: Path, ws: Worksheet, entries: list[Entry], known: dict) -
 
 def _check_roster(the_roster: Union[CanvasRoster, MoodleRoster], path: Path, entries: list[Entry],
                   known: dict, worksheet_id: str) -> None:
-    students = [(e.student_id, e.source, e.shown) for e in entries]
+    who = [(e.student_id, e.source, e.shown) for e in entries]
     seen = {e.student_id for e in entries}
     for sid, k in known.items():
         if sid not in seen and k.record is not None and k.worksheet() == worksheet_id:
-            students.append((sid, str(k.record.get("source", "")), str(k.record.get("file", sid))))
-    problems = unmatched(the_roster, students)
+            who.append((sid, str(k.record.get("source", "")), str(k.record.get("file", sid))))
+    problems = unmatched(the_roster, who)
     if problems:
-        raise RosterError(path, f"{len(problems)} students of the class are not in it: {few(problems, 4)} (export it "
+        raise RosterError(path, f"{students(len(problems))} of the class {'is' if len(problems) == 1 else 'are'} "
+                                f"not in it: {few(problems, 4)} (export it "
                                 f"again from the LMS, after they enrolled)")
 
 
@@ -432,14 +433,15 @@ def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, 
                 for r in rows]
         result.rows = rows
     notes: list[str] = []
-    write_atomic(out / "gradebook.csv", to_csv(rows, [q.id for q in ws.questions]))
+    written = _Outputs(out, notes)
+    written.write("gradebook.csv", to_csv(rows, [q.id for q in ws.questions]))
     if "canvas" in books:
         text, more = to_canvas(rows, column, automatic, the_roster if isinstance(the_roster, CanvasRoster) else None)
-        write_atomic(out / "gradebook-canvas.csv", text)
+        written.write("gradebook-canvas.csv", text)
         notes += more
     if "moodle" in books:
         text, more = to_moodle(rows, automatic, the_roster if isinstance(the_roster, MoodleRoster) else None)
-        write_atomic(out / "gradebook-moodle.csv", text)
+        written.write("gradebook-moodle.csv", text)
         notes += more
     summary = summarize(rows, result.problems, maximum=automatic, manual=manual, questions=questions,
                         older=rolled.older, foreign=rolled.foreign, notes=notes, regrade=regrade)
@@ -449,11 +451,44 @@ def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, 
         summary["plots_missing"] = PLOTS_MISSING
         notes.append(f"no plots: {PLOTS_MISSING}")
     if rolled.older:
-        notes.append(f"{len(rolled.older)} students were graded with an older version of the worksheet "
+        notes.append(f"{students(len(rolled.older))} graded with an older version of the worksheet "
                      f"(see summary.md): {regrade}")
     for other, ids in rolled.foreign.items():
-        notes.append(f"{len(ids)} reports of the worksheet '{other}' in {out} are left out of the gradebooks")
+        notes.append(f"{len(ids)} report(s) of the worksheet '{other}' in {out} left out of the gradebooks")
+    written.write("summary.json", json.dumps(summary, indent=2))
+    written.write("summary.md", to_markdown(summary, plots, ws.title, lang))
+    written.save()
     result.notes = notes
     result.summary = summary
-    write_atomic(out / "summary.json", json.dumps(summary, indent=2))
-    write_atomic(out / "summary.md", to_markdown(summary, plots, ws.title, lang))
+
+
+class _Outputs:
+    """The folder's gradebooks and summary, written whole each run; one the teacher edited since
+    (grades typed into gradebook.csv, say) is kept beside it under another name, and said so."""
+
+    def __init__(self, out: Path, notes: list[str]) -> None:
+        self.out, self.notes, self.index = out, notes, out / CACHE / "outputs.json"
+        try:
+            self.hashes: dict[str, str] = json.loads(self.index.read_text())
+        except (OSError, ValueError):
+            self.hashes = {}
+
+    def write(self, name: str, text: str) -> None:
+        path = self.out / name
+        if path.is_file() and name in self.hashes:
+            try:
+                current = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                current = self.hashes[name]
+            if current != self.hashes[name]:
+                stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(path.stat().st_mtime))
+                kept, n = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}"), 1
+                while kept.exists():  # never over an earlier one
+                    kept, n = path.with_name(f"{path.stem}.edited-{stamp}-{n}{path.suffix}"), n + 1
+                os.replace(path, kept)
+                self.notes.append(f"{name} was edited since it was written: kept as {kept.name}")
+        write_atomic(path, text)
+        self.hashes[name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def save(self) -> None:
+        write_atomic(self.index, json.dumps(self.hashes, indent=1))

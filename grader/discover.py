@@ -288,6 +288,18 @@ def _nothing_to_grade(given: list[Path]) -> str:
     return f"no .py or .ipynb file: handed in {shown}"
 
 
+def _entry_name(info: zipfile.ZipInfo) -> str:
+    """An entry's name as its archiver meant it. Without the UTF-8 flag, zip says the name is
+    cp437, but Linux's ``zip`` and many tools write UTF-8 there all the same (``Zoë`` read as
+    ``Zo├½``): a name that is valid UTF-8 once put back to its bytes is taken as UTF-8."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
 def extract_zip(archive: Path, target: Path, out: Discovery, shown: str = "") -> None:
     """Extract ``archive`` into ``target``, refusing links, escaping paths and bombs. Folders are
     made even when empty (a Moodle student's empty folder is a student). Refused entries are
@@ -308,7 +320,7 @@ def extract_zip(archive: Path, target: Path, out: Discovery, shown: str = "") ->
         base = target.resolve()
         written = 0
         for info in infos:
-            name = info.filename
+            name = _entry_name(info)
             parts = PurePosixPath(name.replace("\\", "/")).parts
             mode = info.external_attr >> 16
             if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:

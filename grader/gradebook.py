@@ -206,7 +206,7 @@ def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
                          f"would make a new assignment: pass --roster with your exported gradebook "
                          f"(or --assignment 'Name (id)')")
         if left_out:
-            notes.append(f"gradebook-canvas.csv: {len(left_out)} students are not from a Canvas download and have no "
+            notes.append(f"gradebook-canvas.csv: {students(len(left_out))} not from a Canvas download, with no "
                          f"Canvas ID ({few(left_out)}): left out (pass --roster to match them by SIS id)")
         return buffer.getvalue(), notes
     column = roster.header.index(assignment)
@@ -230,11 +230,11 @@ def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
         writer.writerow([*student.cells[:len(roster.identity)], _number(_score(row)) if row else ""])
     missing = [s.student for s in roster.students if s.line not in matched]
     if missing:
-        notes.append(f"gradebook-canvas.csv: {len(missing)} students of the roster handed in nothing and have a "
+        notes.append(f"gradebook-canvas.csv: {students(len(missing))} of the roster handed in nothing: a "
                      f"blank score ({few(missing)})")
     unmatched = [row.student_id for row in rows if roster.find(row.student_id) is None]
     if unmatched:
-        notes.append(f"gradebook-canvas.csv: {len(unmatched)} students are not in {roster.path.name} "
+        notes.append(f"gradebook-canvas.csv: {students(len(unmatched))} not in {roster.path.name} "
                      f"({few(unmatched)}): left out")
     return buffer.getvalue(), notes
 
@@ -270,10 +270,10 @@ def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster
                 writer.writerow([f"{MOODLE_PARTICIPANT}{row.student_id}", row.name, _number(_score(row)),
                                  f"{maximum:g}", _moodle_time(row.when), _moodle_feedback(row)])
         if left_out:
-            notes.append(f"gradebook-moodle.csv: {len(left_out)} students are not from a Moodle download and have no "
+            notes.append(f"gradebook-moodle.csv: {students(len(left_out))} not from a Moodle download, with no "
                          f"participant number ({few(left_out)}): left out")
         if failed:
-            notes.append(f"gradebook-moodle.csv: {len(failed)} students not graded are left out ({few(failed)})")
+            notes.append(f"gradebook-moodle.csv: {students(len(failed))} not graded, left out ({few(failed)})")
         return buffer.getvalue(), notes
     writer.writerow(roster.header)
     graded = {}
@@ -303,6 +303,11 @@ def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster
         except ValueError:
             pass
     return buffer.getvalue(), notes
+
+
+def students(count: int) -> str:
+    """``1 student``, ``3 students``."""
+    return "1 student" if count == 1 else f"{count} students"
 
 
 def few(ids: Sequence[str], count: int = 5) -> str:

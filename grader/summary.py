@@ -201,8 +201,8 @@ WORDS = {
            "mhead": "| mistake | students | hint |", "inputs": "Inputs that could not be used",
            "errors": "Not graded: the worksheet or the grader failed",
            "older": "Graded with an older version of the worksheet",
-           "oldertext": "{k} students were graded with an older version of the worksheet or its reference, and are "
-                        "kept as they were: {ids}. To regrade them: `{cmd}`.",
+           "oldertext": "{k} graded with an older version of the worksheet or its reference, and kept as they "
+                        "were: {ids}. To regrade them: `{cmd}`.",
            "foreign": "Left out: reports of another worksheet",
            "foreigntext": "{k} reports in this folder were graded with the worksheet '{w}' and are not in this "
                           "summary nor in the gradebooks: {ids}.",
@@ -223,8 +223,8 @@ WORDS = {
            "mhead": "| erreur | élèves | indice |", "inputs": "Entrées inutilisables",
            "errors": "Non notées : la fiche ou le correcteur a échoué",
            "older": "Notés avec une version antérieure de la fiche",
-           "oldertext": "{k} élèves ont été notés avec une version antérieure de la fiche ou de sa référence, et "
-                        "sont gardés tels quels : {ids}. Pour les renoter : `{cmd}`.",
+           "oldertext": "Élèves notés avec une version antérieure de la fiche ou de sa référence ({n}), gardés tels "
+                        "quels : {ids}. Pour les renoter : `{cmd}`.",
            "foreign": "Laissés de côté : comptes rendus d'une autre fiche",
            "foreigntext": "{k} comptes rendus de ce dossier ont été notés avec la fiche « {w} » et ne sont ni dans "
                           "ce bilan ni dans les carnets de notes : {ids}.",
@@ -264,7 +264,9 @@ def to_markdown(summary: dict[str, Any], plots: list[str], title: str, lang: str
         lines += [f"| {m['mistake']} | {m['students']} | {m['hint']} |" for m in summary["commonest_mistakes"]]
     if summary.get("older_version"):
         older = summary["older_version"]
-        lines += ["", f"## {w['older']}", "", w["oldertext"].format(k=len(older["students"]),
+        count = len(older["students"])
+        lines += ["", f"## {w['older']}", "", w["oldertext"].format(k="1 student" if count == 1 else f"{count} students",
+                                                                    n=count,
                                                                     ids=", ".join(older["students"]),
                                                                     cmd=older["regrade"])]
     if summary.get("other_worksheets"):

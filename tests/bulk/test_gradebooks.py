@@ -233,7 +233,7 @@ def test_reports_of_an_older_version_are_kept_and_counted(tmp_path):
     assert summary["older_version"]["students"] == ["ann", "cy"]
     assert summary["older_version"]["regrade"].endswith("--only ann cy")
     markdown = (out / "summary.md").read_text()
-    assert "2 students were graded with an older version of the worksheet" in markdown and "--only ann cy" in markdown
+    assert "2 students graded with an older version of the worksheet" in markdown and "--only ann cy" in markdown
     versions = {r["student_id"]: r["worksheet_version"] for r in read_csv(out / "gradebook.csv")}
     assert versions["bob"] == "2099.1" and versions["ann"] == versions["cy"] != "2099.1"
 
@@ -327,6 +327,21 @@ def test_a_moodle_roster_keeps_its_columns_and_rows(tmp_path):
     datetime.fromisoformat(rows["Participant 12345"]["Last modified (grade)"])
     bad = tmp_path / "bad.csv"
     bad.write_text(MOODLE_WORKSHEET.replace("Participant 12346", "Participant 77"))
-    with pytest.raises(Exception, match=r"bad\.csv: 1 students of the class are not in it: Eli Roe_12346.*participant "
+    with pytest.raises(Exception, match=r"bad\.csv: 1 student of the class is not in it: Eli Roe_12346.*participant "
                                         r"number 12346"):
         grade_class(klass, "td5", tmp_path / "out2", jobs=1, roster=bad)
+
+
+def test_a_gradebook_the_teacher_edited_is_kept(tmp_path, capsys):
+    klass = make_class(tmp_path / "klass", {"ann.py": BASE})
+    out = tmp_path / "out"
+    assert main(["bulk", str(klass), "--out", str(out), "-q"]) == 0
+    edited = (out / "gradebook.csv").read_text().replace("\n", ",typed by hand\n", 1)
+    (out / "gradebook.csv").write_text(edited)
+    assert main(["bulk", str(klass), "--out", str(out), "-q"]) == 0
+    assert "gradebook.csv was edited since it was written: kept as gradebook.edited-" in capsys.readouterr().out
+    kept = list(out.glob("gradebook.edited-*.csv"))
+    assert len(kept) == 1 and kept[0].read_text() == edited
+    assert "typed by hand" not in (out / "gradebook.csv").read_text()
+    assert main(["bulk", str(klass), "--out", str(out), "-q"]) == 0  # not edited again: nothing more kept
+    assert len(list(out.glob("gradebook.edited-*.csv"))) == 1

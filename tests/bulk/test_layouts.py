@@ -149,3 +149,15 @@ def test_grade_help_lists_the_commands(capsys):
     for command, words in (("grade bulk", "grade a class"), ("grade check-spec", "prove a worksheet sound"),
                            ("grade schema", "JSON Schema")):
         assert command in text and words in text
+
+
+def test_a_zip_that_wrote_utf8_names_without_saying_so_keeps_them(tmp_path):
+    # Linux's zip (and others) store UTF-8 names without zip's UTF-8 flag: read as cp437, "Zoë
+    # Ünal" was "Zo├½ ├£nal" in every gradebook
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w") as zf:  # an ASCII name as long as the UTF-8 one, then the bytes swapped
+        zf.writestr("Zo__ __nal_1003_assignsubmission_file_/td5.py", BASE)
+    archive.write_bytes(archive.read_bytes().replace(b"Zo__ __nal", "Zoë Ünal".encode()))
+    assert not zipfile.ZipFile(archive).infolist()[0].flag_bits & 0x800
+    entries = discover(archive, "td5", work=tmp_path / "work").entries
+    assert [(e.student_id, e.name) for e in entries] == [("1003", "Zoë Ünal")]
