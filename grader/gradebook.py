@@ -228,6 +228,12 @@ def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
     for student in roster.students:
         row = matched.get(student.line)
         writer.writerow([*student.cells[:len(roster.identity)], _number(_score(row)) if row else ""])
+    replaced = [f"{s.student} ({s.value(column)} -> {_number(_score(matched[s.line]))})" for s in roster.students
+                if s.line in matched and s.value(column) and _score(matched[s.line]) != ""
+                and not _same(s.value(column), _score(matched[s.line]))]
+    if replaced:
+        notes.append(f"gradebook-canvas.csv: {students(len(replaced))} already had a score in Canvas, which an "
+                     f"upload replaces: {few(replaced)}")
     missing = [s.student for s in roster.students if s.line not in matched]
     if missing:
         notes.append(f"gradebook-canvas.csv: {students(len(missing))} of the roster handed in nothing: a "
@@ -237,6 +243,13 @@ def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
         notes.append(f"gradebook-canvas.csv: {students(len(unmatched))} not in {roster.path.name} "
                      f"({few(unmatched)}): left out")
     return buffer.getvalue(), notes
+
+
+def _same(text: str, value: float) -> bool:
+    try:
+        return abs(float(text.replace(",", ".")) - value) < 1e-9
+    except ValueError:
+        return False
 
 
 def _moodle_time(when: float) -> str:
@@ -292,6 +305,12 @@ def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster
             if row.name and roster.name is not None and not cells[roster.name]:
                 cells[roster.name] = row.name
         writer.writerow(cells)
+    replaced = [f"{s.student or s.id} ({s.value(roster.grade)} -> {_number(_score(graded[s.line]))})"
+                for s in roster.students if s.line in graded and s.value(roster.grade)
+                and _score(graded[s.line]) != "" and not _same(s.value(roster.grade), _score(graded[s.line]))]
+    if replaced:
+        notes.append(f"gradebook-moodle.csv: {students(len(replaced))} already had a grade in Moodle, which the upload "
+                     f"replaces: {few(replaced)}")
     if roster.feedback is None:
         notes.append(f"{roster.path.name} has no 'Feedback comments' column: grades only (enable feedback comments "
                      f"in the assignment's settings and download the worksheet again)")

@@ -267,6 +267,8 @@ def test_canvas_with_a_roster_matches_its_header_and_rows(mixed, tmp_path):
     names = {r["student_id"]: r["name"] for r in read_csv(out / "gradebook.csv")}
     assert names["67890"] == "Smith, Erin" and names["alice"] == "Doe, Alice"
     assert any("999" not in n and "Absent, Al" in n for n in result.notes)  # handed in nothing: said
+    assert "1 student already had a score in Canvas, which an upload replaces: Jones, Bo (20.00 -> 27)" in \
+        "\n".join(result.notes)
 
 
 @pytest.mark.parametrize("text,words", [
@@ -317,7 +319,8 @@ def test_a_moodle_roster_keeps_its_columns_and_rows(tmp_path):
     roster = tmp_path / "worksheet.csv"
     roster.write_text(MOODLE_WORKSHEET)
     out = tmp_path / "out"
-    grade_class(klass, "td5", out, jobs=2, roster=roster)
+    result = grade_class(klass, "td5", out, jobs=2, roster=roster)
+    assert "already had a grade in Moodle, which the upload replaces: Eli Roe (12.00 -> 0)" in "\n".join(result.notes)
     table, export = rows_of(out / "gradebook-moodle.csv"), rows_of(roster)
     assert table[0] == export[0] and [r[0] for r in table] == [r[0] for r in export]
     rows = {r["Identifier"]: r for r in read_csv(out / "gradebook-moodle.csv")}
