@@ -440,7 +440,7 @@ def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, 
         written.write("gradebook-canvas.csv", text)
         notes += more
     if "moodle" in books:
-        text, more = to_moodle(rows, automatic, the_roster if isinstance(the_roster, MoodleRoster) else None)
+        text, more = to_moodle(rows, automatic, the_roster if isinstance(the_roster, MoodleRoster) else None, lang)
         written.write("gradebook-moodle.csv", text)
         notes += more
     summary = summarize(rows, result.problems, maximum=automatic, manual=manual, questions=questions,

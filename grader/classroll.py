@@ -95,8 +95,10 @@ class Roll:
     older: list[str] = field(default_factory=list)  # graded with an older version of this worksheet or its reference
 
 
-def kept_row(known: Known, spec: str) -> tuple[Row, bool]:
-    """The row of a student this run did not handle, and whether it is out of date."""
+def kept_row(known: Known, spec: str) -> tuple[Optional[Row], bool]:
+    """The row of a student this run did not handle, and whether it is out of date; none for a
+    JSON file that is no bulk report and has no record (the teacher's own file, a report of
+    ``grade --out``)."""
     record, report = known.record or {}, known.report
     sid = known.student_id
     name, file, source = str(record.get("name", "")), str(record.get("file", "")), str(record.get("source", "file"))
@@ -110,9 +112,13 @@ def kept_row(known: Known, spec: str) -> tuple[Row, bool]:
     try:
         parsed = Report.model_validate_json(report.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
+        if not record:
+            return None, False
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return Row(sid, name, file, "error", None, f"its report {sid}.json cannot be read ({first}): regrade it "
                                                    f"with --only {sid}", late, source, when, True), False
+    if not record and parsed.submission.student_id != sid:
+        return None, False
     digest = Digest.of(parsed)
     name = name or parsed.submission.student_name or ""
     file = file or Path(parsed.submission.path).name
@@ -133,6 +139,8 @@ def roll(known: dict[str, Known], current: dict[str, Row], worksheet_id: str, ve
             result.foreign.setdefault(other, []).append(sid)
             continue
         row, stale = kept_row(entry, spec)
+        if row is None:
+            continue
         rows[sid] = row
         if stale:
             result.older.append(sid)

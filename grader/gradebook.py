@@ -133,34 +133,53 @@ def _as_handed_in(text: str, file: str) -> str:
     return text.replace(name, match["rest"]) if match else text
 
 
-def feedback(row: Row, limit: int = 5) -> str:
-    """A few sentences for the student: what passed, what to fix and the first hint; why nothing
-    could be graded; never a path of the teacher's machine (the rows' messages have none)."""
-    return _as_handed_in(_feedback(row, limit), row.file)
+FEEDBACK = {
+    "en": {"nothing": "Nothing could be graded: {why}.",
+           "noload": "Your file did not load, so no check could run: {why}. Fix it, then run grade on it to check.",
+           "passed": "Automatic checks: passed {p} of {n} ({s} / {m} points).", "fix": " To fix: {checks}{more}.",
+           "more": " and {k} more", "hint": " Hint ({check}): {text}", "hand": " {k} more points are graded by hand."},
+    "fr": {"nothing": "Rien n'a pu être noté : {why}.",
+           "noload": "Votre fichier ne se charge pas, aucune vérification n'a donc pu être faite : {why}. Corrigez-le, "
+                     "puis lancez grade dessus pour vérifier.",
+           "passed": "Vérifications automatiques : {p} réussies sur {n} ({s} / {m} points).",
+           "fix": " À corriger : {checks}{more}.", "more": " et {k} de plus", "hint": " Indice ({check}) : {text}",
+           "hand": " {k} points de plus sont notés à la main."},
+}
+WHY_FR = ((r"^no \.py or \.ipynb file: the submission is empty$", "aucun fichier .py ou .ipynb : le rendu est vide"),
+          (r"^no \.py or \.ipynb file: handed in (.*)$", r"aucun fichier .py ou .ipynb : rendu \1"))
 
 
-def _feedback(row: Row, limit: int) -> str:
+def feedback(row: Row, limit: int = 5, lang: str = "en") -> str:
+    """A few sentences for the student (in ``lang``): what passed, what to fix and the first hint;
+    why nothing could be graded; never a path of the teacher's machine."""
+    return _as_handed_in(_feedback(row, limit, FEEDBACK.get(lang, FEEDBACK["en"]), lang), row.file)
+
+
+def _feedback(row: Row, limit: int, w: dict[str, str], lang: str) -> str:
     r = row.report
     if row.status == "unreadable":
-        return f"Nothing could be graded: {strip_paths(row.message)}."
+        why = strip_paths(row.message)
+        for pattern, french in WHY_FR if lang == "fr" else ():
+            why = re.sub(pattern, french, why)
+        return w["nothing"].format(why=why)
     if row.status == "error" or r is None:
         return ""
     if not r.load_ok:
-        why = strip_paths(re.sub(r"^the submission does not load:\s*", "", r.load_message or "it raised an error"))
-        return f"Your file did not load, so no check could run: {why}. Fix it, then run grade on it to check."
+        message = r.load_message or "it raised an error"
+        why = strip_paths(re.sub(r"^(the submission does not load|la soumission ne se charge pas)\s*:\s*", "", message))
+        return w["noload"].format(why=why)
     auto = [c for c in r.checks if c.status != "manual"]
     failed = [c for c in auto if c.status != "passed"]
-    text = f"Automatic checks: passed {len(auto) - len(failed)} of {len(auto)} ({r.score:g} / {r.automatic_max:g} points)."
+    text = w["passed"].format(p=len(auto) - len(failed), n=len(auto), s=f"{r.score:g}", m=f"{r.automatic_max:g}")
     if failed:
-        shown = ", ".join(check_label(c) for c in failed[:limit])
-        more = f" and {len(failed) - limit} more" if len(failed) > limit else ""
-        text += f" To fix: {shown}{more}."
+        more = w["more"].format(k=len(failed) - limit) if len(failed) > limit else ""
+        text += w["fix"].format(checks=", ".join(check_label(c) for c in failed[:limit]), more=more)
         hint = next((c for c in failed if c.hints), None)
         if hint is not None:
-            text += f" Hint ({check_label(hint)}): {hint.hints[0][1]}"
+            text += w["hint"].format(check=check_label(hint), text=hint.hints[0][1])
             text += "" if text.endswith((".", "!", "?")) else "."
     if r.manual_pending:
-        text += f" {r.manual_pending:g} more points are graded by hand."
+        text += w["hand"].format(k=f"{r.manual_pending:g}")
     return text
 
 
@@ -257,11 +276,12 @@ def _moodle_time(when: float) -> str:
     return datetime.fromtimestamp(when).astimezone().isoformat(timespec="seconds") if when else ""
 
 
-def _moodle_feedback(row: Row) -> str:
-    return html.escape(feedback(row), quote=False)  # Moodle stores feedback comments as HTML
+def _moodle_feedback(row: Row, lang: str) -> str:
+    return html.escape(feedback(row, lang=lang), quote=False)  # Moodle stores feedback comments as HTML
 
 
-def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster] = None) -> tuple[str, list[str]]:
+def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster] = None,
+              lang: str = "en") -> tuple[str, list[str]]:
     """Moodle's grading worksheet (Assignment > Submissions > Upload grading worksheet), and notes.
     Without ``roster``: ``MOODLE_COLUMNS``, one row per student of the Moodle download who has a
     grade or a feedback (a student the grader failed on is left out: their row would clear the
@@ -281,7 +301,7 @@ def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster
                 failed.append(row.student_id)
             else:
                 writer.writerow([f"{MOODLE_PARTICIPANT}{row.student_id}", row.name, _number(_score(row)),
-                                 f"{maximum:g}", _moodle_time(row.when), _moodle_feedback(row)])
+                                 f"{maximum:g}", _moodle_time(row.when), _moodle_feedback(row, lang)])
         if left_out:
             notes.append(f"gradebook-moodle.csv: {students(len(left_out))} not from a Moodle download, with no "
                          f"participant number ({few(left_out)}): left out")
@@ -301,7 +321,7 @@ def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster
             cells[roster.grade] = _number(_score(row))
             cells[roster.modified] = _moodle_time(row.when)
             if roster.feedback is not None:
-                cells[roster.feedback] = _moodle_feedback(row)
+                cells[roster.feedback] = _moodle_feedback(row, lang)
             if row.name and roster.name is not None and not cells[roster.name]:
                 cells[roster.name] = row.name
         writer.writerow(cells)

@@ -348,3 +348,32 @@ def test_a_gradebook_the_teacher_edited_is_kept(tmp_path, capsys):
     assert "typed by hand" not in (out / "gradebook.csv").read_text()
     assert main(["bulk", str(klass), "--out", str(out), "-q"]) == 0  # not edited again: nothing more kept
     assert len(list(out.glob("gradebook.edited-*.csv"))) == 1
+
+
+def test_other_json_files_of_the_output_folder_are_no_students(tmp_path):
+    from grader.api import grade_submission
+
+    klass = make_class(tmp_path / "klass", {"ann.py": BASE})
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.json").write_text('{"mine": true}')
+    (out / "bob.json").write_text(grade_submission(tmp_path / "klass" / "ann.py", "td5").model_dump_json())
+    result = grade_class(klass, "td5", out, jobs=1)
+    assert [r.student_id for r in result.rows] == ["ann"]
+    assert (out / "notes.json").read_text() == '{"mine": true}'
+
+
+def test_feedback_speaks_the_language_of_the_run():
+    from grader.gradebook import CheckDigest, Digest, QuestionScore, Row, feedback
+
+    checks = (CheckDigest("I.2/glorot_sigma", "failed", (("typo", "C'est la coquille de la feuille."),)),
+              CheckDigest("I.2/comment", "manual", ()), CheckDigest("I.1/good_sigma", "passed", ()))
+    digest = Digest((QuestionScore("I.2", 1, 5, 2),), checks, 1, 5, 2, 33.3, 1, True, "")
+    row = Row("12345", "Dana Smith", "Dana Smith_12345_assignsubmission_file_td5.py", "graded", digest, source="moodle")
+    assert feedback(row, lang="fr") == ("Vérifications automatiques : 1 réussies sur 2 (1 / 3 points). À corriger : "
+                                        "I.2 glorot_sigma. Indice (I.2 glorot_sigma) : C'est la coquille de la feuille. "
+                                        "2 points de plus sont notés à la main.")
+    empty = Row("12346", "", "Eli_12346_assignsubmission_file_", "unreadable", None,
+                "no .py or .ipynb file: handed in rapport.pdf", source="moodle")
+    assert feedback(empty, lang="fr") == "Rien n'a pu être noté : aucun fichier .py ou .ipynb : rendu rapport.pdf."
+    assert feedback(empty) == "Nothing could be graded: no .py or .ipynb file: handed in rapport.pdf."
