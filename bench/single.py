@@ -1,6 +1,7 @@
-"""Median wall time of the whole ``grade FILE`` command (interpreter start included).
+"""Median wall time of the whole ``grade FILE`` command (interpreter start included), beside a bare
+``python -c "import numpy"`` run alternately with it, and their ratio (the target: within 3x).
 
-Usage: python bench/single.py [FILE ...] [--runs N]
+Usage: python bench/single.py [FILE ...] [--runs N] [-- GRADE ARGS...]   (e.g. -- -w exercises/td5)
 """
 
 from __future__ import annotations
@@ -16,22 +17,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _time(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="*", default=[str(ROOT / "submissions_example" / f)
                                                    for f in ("perfect.py", "partial.py")])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("extra", nargs=argparse.REMAINDER, help="arguments for grade, after --")
     args = parser.parse_args()
     grade = shutil.which("grade")
     command = [grade] if grade else [sys.executable, "-m", "grader"]
+    extra = [a for a in args.extra if a != "--"]
+    numpy = [sys.executable, "-c", "import numpy"]
     for file in args.files:
-        times = []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            subprocess.run([*command, file], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-            times.append(time.perf_counter() - start)
-        print(f"{Path(file).name}: median {statistics.median(times):.3f} s, "
-              f"min {min(times):.3f} s, max {max(times):.3f} s over {args.runs} runs")
+        times, bare = [], []
+        for _ in range(args.runs):  # alternately, so that the machine's drift hits both alike
+            bare.append(_time(numpy))
+            times.append(_time([*command, file, *extra]))
+        ratio = statistics.median(times) / statistics.median(bare)
+        print(f"{Path(file).name}: median {statistics.median(times):.3f} s (min {min(times):.3f}, max "
+              f"{max(times):.3f}) over {args.runs} runs; import numpy {statistics.median(bare):.3f} s; "
+              f"ratio {ratio:.2f}")
 
 
 if __name__ == "__main__":

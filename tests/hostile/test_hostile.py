@@ -492,7 +492,7 @@ def good_sigma(d):
     return 1 / d ** 0.5"""}))
     server = ForkServer()
     try:
-        grader = Grader("td5", launcher=server)
+        grader = Grader(TD5, launcher=server)
         seen = []
         for _ in range(2):
             report = grader.grade(path, seed=7, limits=LIMITS)

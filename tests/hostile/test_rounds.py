@@ -122,7 +122,7 @@ def test_a_failing_submission_is_graded_with_one_child(klass, launcher, monkeypa
     monkeypatch.setattr(Sandbox, "run", lambda self, jobs: rounds.append(len(jobs)) or rerun(self, jobs))
     from conftest import ROOT
 
-    report = Grader("td5", launcher=launcher).grade(ROOT / "submissions_example" / "partial.py", seed=3,
+    report = Grader(ROOT / "exercises" / "td5", launcher=launcher).grade(ROOT / "submissions_example" / "partial.py", seed=3,
                                                      limits=LIMITS)
     assert any(c.status == "failed" for c in report.checks())
     assert len(rounds) == 2 and rounds[1] > 0  # the checks, then the second pass
