@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, Union
 
 from .api import Grader, grader_version, open_worksheet
-from .classroll import CACHE, Roll, roll, scan, write_record
+from .classroll import CACHE, Outputs, Roll, roll, scan, write_record
 from .discover import Discovery, Entry, discover
 from .errors import GraderError, InternalError, OutputError, SandboxError, SpecError, SubmissionError
 from .gradebook import Digest, Row, few, strip_paths, students, to_canvas, to_csv, to_moodle
@@ -433,7 +433,7 @@ def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, 
                 for r in rows]
         result.rows = rows
     notes: list[str] = []
-    written = _Outputs(out, notes)
+    written = Outputs(out, notes, write_atomic)
     written.write("gradebook.csv", to_csv(rows, [q.id for q in ws.questions]))
     if "canvas" in books:
         text, more = to_canvas(rows, column, automatic, the_roster if isinstance(the_roster, CanvasRoster) else None)
@@ -460,35 +460,3 @@ def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, 
     written.save()
     result.notes = notes
     result.summary = summary
-
-
-class _Outputs:
-    """The folder's gradebooks and summary, written whole each run; one the teacher edited since
-    (grades typed into gradebook.csv, say) is kept beside it under another name, and said so."""
-
-    def __init__(self, out: Path, notes: list[str]) -> None:
-        self.out, self.notes, self.index = out, notes, out / CACHE / "outputs.json"
-        try:
-            self.hashes: dict[str, str] = json.loads(self.index.read_text())
-        except (OSError, ValueError):
-            self.hashes = {}
-
-    def write(self, name: str, text: str) -> None:
-        path = self.out / name
-        if path.is_file() and name in self.hashes:
-            try:
-                current = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError:
-                current = self.hashes[name]
-            if current != self.hashes[name]:
-                stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(path.stat().st_mtime))
-                kept, n = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}"), 1
-                while kept.exists():  # never over an earlier one
-                    kept, n = path.with_name(f"{path.stem}.edited-{stamp}-{n}{path.suffix}"), n + 1
-                os.replace(path, kept)
-                self.notes.append(f"{name} was edited since it was written: kept as {kept.name}")
-        write_atomic(path, text)
-        self.hashes[name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-    def save(self) -> None:
-        write_atomic(self.index, json.dumps(self.hashes, indent=1))

@@ -6,16 +6,20 @@ other row. Each student has their report ``<id>.json`` (graded, or did not load)
 record ``.grader-cache/students/<id>.json`` written by every run that handled them: their name,
 file as the teacher knows it, layout, lateness, and for a student without a report (nothing
 readable handed in, or not graded) the status and why. Reports of another worksheet are never
-mixed in; reports of an older version of this worksheet are kept, and counted.
+mixed in; reports of an older version of this worksheet are kept, and counted. The gradebooks
+and the summary are rewritten whole by every run (``Outputs``), except one the teacher edited,
+which is kept beside it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from .gradebook import Digest, Row
 from .results import Report
@@ -162,6 +166,33 @@ def write_record(out: Path, row: Row, worksheet_id: str, version: str, spec: str
     write(record_path(out, row.student_id), record_of(row, worksheet_id, version, spec))
 
 
-def report_time(out: Path, student_id: str) -> float:
-    return _mtime(out / f"{student_id}.json") or time.time()
+class Outputs:
+    """The folder's gradebooks and summary, written whole each run; one the teacher edited since
+    (grades typed into gradebook.csv, say) is kept beside it under another name, and said so."""
 
+    def __init__(self, out: Path, notes: list[str], write_file: Callable[[Path, str], None]) -> None:
+        self.out, self.notes, self.index, self.write_file = out, notes, out / CACHE / "outputs.json", write_file
+        try:
+            self.hashes: dict[str, str] = json.loads(self.index.read_text())
+        except (OSError, ValueError):
+            self.hashes = {}
+
+    def write(self, name: str, text: str) -> None:
+        path = self.out / name
+        if path.is_file() and name in self.hashes:
+            try:
+                current = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                current = self.hashes[name]
+            if current != self.hashes[name]:
+                stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(path.stat().st_mtime))
+                kept, n = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}"), 1
+                while kept.exists():  # never over an earlier one
+                    kept, n = path.with_name(f"{path.stem}.edited-{stamp}-{n}{path.suffix}"), n + 1
+                os.replace(path, kept)
+                self.notes.append(f"{name} was edited since it was written: kept as {kept.name}")
+        self.write_file(path, text)
+        self.hashes[name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def save(self) -> None:
+        self.write_file(self.index, json.dumps(self.hashes, indent=1))
