@@ -4,7 +4,9 @@ Every submission is graded in its own sandboxed child, by worker processes that 
 worksheet and its reference once (``pools.py``: N of them, and spare ones while submissions hang).
 Results are written atomically as they arrive; a cache keyed by the submission's content, the spec,
 the seed and the grader version lets an interrupted run resume where it stopped and an unchanged
-class be re-graded for free.
+class be re-graded for free. The gradebooks and the summary hold every student the output folder
+knows, from this run or earlier ones (``classroll.py``); LMS rosters are read by ``roster.py``
+before any work, and the LMS files written by ``gradebook.py``.
 """
 
 from __future__ import annotations
