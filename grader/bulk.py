@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, Union
 
-from .api import Grader, grader_version, open_worksheet
+from .api import Grader, grader_version, hidden_seed, open_worksheet
 from .classroll import CACHE, Outputs, Roll, roll, scan, write_record
 from .discover import Discovery, Entry, discover
 from .errors import GraderError, InternalError, OutputError, SandboxError, SpecError, SubmissionError
@@ -37,7 +37,9 @@ from .render import to_gradescope
 from .results import Report
 from .roster import CanvasRoster, MoodleRoster, RosterError, read_roster, unmatched
 from .spec import SPEC_FILENAME, Worksheet
+from .specfile import spec_digest
 from .summary import PLOTS_MISSING, preload_plotting, summarize, to_markdown, write_plots
+from .table import build_table
 
 GRADEBOOKS = ("canvas", "moodle")
 
@@ -59,14 +61,6 @@ def usable_cores() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except (AttributeError, OSError):  # not Linux
         return os.cpu_count() or 1
-
-
-def spec_hash(ws: Worksheet) -> str:
-    """Hash of everything that defines the grading: the spec and its reference modules."""
-    digest = hashlib.sha256()
-    for path in [spec_file(ws)] + [ws.path_of(n) for n in filter(None, (ws.reference, ws.generators, ws.mistakes))]:
-        digest.update(path.name.encode() + (path.read_bytes() if path.is_file() else b""))
-    return digest.hexdigest()
 
 
 def spec_file(ws: Worksheet) -> Path:
@@ -127,27 +121,36 @@ def keep_freed_memory() -> None:
         pass  # not glibc: its defaults stay
 
 
-def _init_worker(worksheet: str) -> None:
+def _init_worker(worksheet: str, table: Any = None) -> None:
+    """A worker's start: its fork server, then its grader: with the class's answer table
+    (``table``), which needs no reference; without one, the worksheet and its reference, for
+    per-student inputs."""
     keep_freed_memory()
-    # Started before the reference is loaded, the fork server never holds it; it dies with us.
+    # A fresh interpreter (not a fork of this one), the fork server never holds the answer table
+    # nor the reference; it is stopped and waited for when the worker ends (multiprocessing runs
+    # its finalizers then), so that nothing the run started outlives it.
     try:
         launcher = ForkServer()
+        from multiprocessing.util import Finalize
+
+        Finalize(launcher, launcher.close, exitpriority=10)
     except SandboxError:
         launcher = None  # a fresh interpreter per child: slower, as safe
-    _WORKER["grader"] = Grader(worksheet, launcher=launcher)
+    _WORKER["grader"] = Grader(worksheet, launcher=launcher, table=table)
     # what is loaded now (modules, the worksheet, its reference) lives as long as the worker: the
     # collector's full passes need not walk it again for every submission (~0.5 ms each)
     gc.freeze()
 
 
 def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
-               gradescope: bool) -> tuple[Optional[Digest], str, str]:
+               gradescope: bool, inputs: str = "class") -> tuple[Optional[Digest], str, str]:
     """In a worker: grade one student and write their report(s); return the small digest, or no
     digest, the row's status (``unreadable``: the file; ``error``: the worksheet or the grader)
-    and why (with no path of this machine: it may reach a student through a gradebook)."""
+    and why (with no path of this machine: it may reach a student through a gradebook).
+    ``inputs``: ``class`` (the class's answer table) or ``student`` (drawn from their seed)."""
     try:
         grader = _WORKER["grader"]
-        report = grader.grade(str(entry.path), seed=None if grader.kit is not None else seed, lang=lang, hide=hide)
+        report = grader.grade(str(entry.path), seed=seed, lang=lang, hide=hide, inputs=inputs)
     except SubmissionError as exc:
         return None, "unreadable", exc.reason
     except GraderError as exc:  # e.g. the reference fails on this student's inputs: their row says so
@@ -223,7 +226,8 @@ def grade_class(
     out: Union[str, Path] = "results",
     *,
     jobs: Optional[int] = None,
-    seed: int = 0,
+    seed: Optional[int] = None,
+    per_student_inputs: bool = False,
     force: bool = False,
     lang: str = "en",
     gradebook: Union[str, Sequence[str], None] = (),
@@ -239,6 +243,10 @@ def grade_class(
     stay as they are. ``gradebook``: the LMS files to write too (``canvas``, ``moodle``).
     ``roster``: the teacher's export from the LMS (``roster.py``), which fills the LMS file of its
     kind; ``assignment`` picks the Canvas assignment column (or names it without a roster).
+    ``seed``: the run seed (default: the worksheet's hidden seed, ``api.hidden_seed``). Every
+    student is graded against one answer table drawn from it, computed here once (the workers load
+    no reference); ``per_student_inputs``: each student's own cases instead, from a seed derived
+    from the run seed and their id (the workers then load the reference).
 
     Raises:
         NotADirectoryError: ``root`` is neither a folder nor a zip file, or holds no submission.
@@ -254,7 +262,8 @@ def grade_class(
     root, out = Path(root), Path(out)
     books = _books(gradebook)
     ws = open_worksheet(class_worksheet(worksheet))
-    load_reference(ws)  # a reference that fails to import is a bad spec: say so once, here, not in every worker
+    reference = load_reference(ws)  # a reference that fails to import is a bad spec: said once, here
+    run_seed = hidden_seed(ws) if seed is None else int(seed)
     the_roster = read_roster(roster) if roster else None  # a bad roster: said before anything is written
     kind = "canvas" if isinstance(the_roster, CanvasRoster) else "moodle" if the_roster else None
     if kind and kind not in books:
@@ -281,7 +290,7 @@ def grade_class(
     _check_folder(out, ws, entries, known)
     if the_roster is not None:
         _check_roster(the_roster, Path(roster), entries, known, ws.id)
-    spec, version = spec_hash(ws), grader_version()
+    spec, version = spec_digest(ws), grader_version()
     hide = [str(out.resolve()), str(root.resolve())]
     rows: dict[str, Row] = {}
     result = BatchResult(problems=list(found.problems))
@@ -306,7 +315,7 @@ def grade_class(
             record(_problem_row(entry, f"cannot read {entry.shown}: {exc.strerror or exc}"))
             result.unreadable += 1
             continue
-        seed_i = student_seed(seed, entry.student_id)
+        seed_i = student_seed(run_seed, entry.student_id) if per_student_inputs else run_seed
         key = _key(entry, content, spec, seed_i, lang, version)
         report_path, key_path = out / f"{entry.student_id}.json", out / CACHE / f"{entry.student_id}.key"
         if not force and not only and report_path.is_file() and key_path.is_file() and key_path.read_text() == key:
@@ -324,13 +333,24 @@ def grade_class(
         progress(done, total, "")
     workers = max(1, min(jobs or usable_cores(), len(todo) or 1))
     preloaded = None
-    queue = list(todo)
+
+    inputs = "student" if per_student_inputs else "class"
 
     def call(item: tuple[Entry, int, str]) -> tuple[Callable[..., Any], tuple]:
-        return _grade_one, (item[0], item[1], lang, hide, str(out), gradescope)
+        return _grade_one, (item[0], item[1], lang, hide, str(out), gradescope, inputs)
 
+    table = None
+    if todo and not per_student_inputs:  # the class's one answer table: the reference runs here, once
+        try:
+            table = build_table(ws, reference, run_seed, public=run_seed == ws.public_seed)
+        except InternalError as exc:  # the reference fails on a case every student shares: nobody is graded
+            for entry, _, _ in todo:
+                record(_problem_row(entry, strip_paths(f"not graded: {exc}", hide), "error"))
+            result.not_graded += len(todo)
+            todo = []
+    queue = list(todo)
     broken: Optional[BrokenProcessPool] = None
-    with Pools(workers, _init_worker, (spec_path,), call) as pools:
+    with Pools(workers, _init_worker, (spec_path, table), call) as pools:
         while queue or pools.busy:
             try:
                 pools.fill(queue)

@@ -109,7 +109,12 @@ def _cmd_bulk(argv: Sequence[str]) -> int:
     parser.add_argument("-j", "--jobs", type=int, default=None,
                         help="parallel workers (default: the cores this process may use); "
                              "spare ones grade while submissions wait out a time limit")
-    parser.add_argument("--seed", type=int, default=0, help="run seed; each student's seed derives from it")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="run seed of the hidden cases (default: from the worksheet's files, which students "
+                             "never have)")
+    parser.add_argument("--per-student-inputs", action="store_true",
+                        help="give each student their own cases (a seed from the run seed and their id) instead "
+                             "of one answer table for the class (slower: the reference runs for every student)")
     parser.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
     parser.add_argument("--only", nargs="+", metavar="ID", default=(),
                         help="grade only these students of FOLDER (again, even if unchanged); every other "
@@ -154,7 +159,8 @@ def _cmd_bulk(argv: Sequence[str]) -> int:
             progress_bar.update(task, completed=done, total=total, description=f"grading {student}"[:40])
 
     try:
-        result = grade_class(root, args.worksheet, args.out, jobs=args.jobs, seed=args.seed, force=args.force,
+        result = grade_class(root, args.worksheet, args.out, jobs=args.jobs, seed=args.seed,
+                             per_student_inputs=args.per_student_inputs, force=args.force,
                              lang=args.lang or default_language(), gradebook=args.gradebook,
                              gradescope=args.format == "gradescope", progress=progress, only=args.only,
                              roster=args.roster, assignment=args.assignment)

@@ -71,6 +71,26 @@ def _terminate_workers(pool: ProcessPoolExecutor) -> None:
         process.terminate()
 
 
+def _resource_tracker_pid() -> Optional[int]:
+    """The pid of multiprocessing's resource tracker when it runs (spawned pools start it)."""
+    from multiprocessing import resource_tracker
+
+    return getattr(resource_tracker._resource_tracker, "_pid", None)
+
+
+def _stop_resource_tracker() -> None:
+    """Stop multiprocessing's resource tracker and wait for it (it would otherwise live until this
+    process exits: grading returns only when every process it started has ended)."""
+    from multiprocessing import resource_tracker
+
+    stop = getattr(resource_tracker._resource_tracker, "_stop", None)
+    if stop is not None and _resource_tracker_pid() is not None:
+        try:
+            stop()
+        except (OSError, ChildProcessError):
+            pass
+
+
 @dataclass
 class _Flight:
     item: Any
@@ -94,6 +114,7 @@ class Pools:
         self.spare_broken = False  # its workers could not start or died: no more spares, its items go back
         self.retry: list[Any] = []  # such items, for the main pool
         self.started = False  # a result came back: the main pool's workers are up
+        self.tracker_before = _resource_tracker_pid()
 
     def __enter__(self) -> "Pools":
         return self
@@ -107,6 +128,8 @@ class Pools:
             if interrupted:
                 _terminate_workers(pool)
             pool.shutdown(wait=True, cancel_futures=interrupted)
+        if self.tracker_before is None:
+            _stop_resource_tracker()  # started for the spare pool (spawn): ended with it, not at our exit
 
     def stalled(self, now: float) -> int:
         """Items in flight for longer than ``stall`` (none before the first result)."""

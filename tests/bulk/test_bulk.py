@@ -20,7 +20,9 @@ import jsonschema
 import pytest
 
 from conftest import BASE, EXAMPLES, TD5, replace_functions
+from grader.api import hidden_seed
 from grader.bulk import grade_class, student_seed
+from grader.specfile import load_worksheet
 from grader.cli import main
 from grader.discover import discover
 
@@ -67,7 +69,7 @@ def test_scores_and_files(graded_class):
     for sid in EXPECTED:
         report = json.loads((out / f"{sid}.json").read_text())
         assert report["submission"]["student_id"] == sid
-        assert report["seed"] == student_seed(0, sid)
+        assert report["seed"] == hidden_seed(load_worksheet(TD5)) and report["inputs"] == "class"  # one table
     carol = json.loads((out / "carol.json").read_text())
     assert any("chosen over" in w for w in carol["warnings"])
     assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
@@ -521,7 +523,8 @@ def test_a_reference_that_fails_on_some_students_inputs(tmp_path, capsys):
     roster = tmp_path / "roster.csv"
     roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section,TD 5 (42)\n"
                       + "".join(f"S {i},{100 + i},,s{i},A,\n" for i in range(8)))
-    assert main(["bulk", str(klass), "--out", str(out), "-w", str(folder), "-q", "--roster", str(roster)]) == 4
+    assert main(["bulk", str(klass), "--out", str(out), "-w", str(folder), "-q", "--roster", str(roster),
+                 "--per-student-inputs", "--seed", "0"]) == 4
     assert "not graded" in capsys.readouterr().out
     rows = {r["student_id"]: r for r in read_csv(out / "gradebook.csv")}
     failed = {s for s, r in rows.items() if r["status"] == "error"}
@@ -537,6 +540,22 @@ def test_a_reference_that_fails_on_some_students_inputs(tmp_path, capsys):
     summary = json.loads((out / "summary.json").read_text())
     assert {u["student_id"] for u in summary["not_graded"]} == failed and summary["graded"] == 8 - len(failed)
     assert "Not graded" in (out / "summary.md").read_text()
+
+
+def test_a_reference_that_fails_on_the_class_table_grades_nobody_and_says_why(tmp_path, capsys):
+    # one answer table for the class: a case the reference cannot take is everyone's case
+    folder = _reference_failing_on_d3(tmp_path)
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    for i in range(3):
+        (klass / f"s{i}.py").write_text(BASE)
+    out = tmp_path / "out"
+    seed = next(s for s in range(60) if main([str(EXAMPLES / "perfect.py"), "-w", str(folder), "--seed", str(s)]) == 4)
+    capsys.readouterr()
+    assert main(["bulk", str(klass), "--out", str(out), "-w", str(folder), "-q", "--seed", str(seed)]) == 4
+    rows = read_csv(out / "gradebook.csv")
+    assert {r["status"] for r in rows} == {"error"} and all("d=3" in r["message"] for r in rows)
+    assert all(r["total_automatic"] == "" for r in rows)
 
 
 def test_grade_says_which_case_the_reference_failed_on(tmp_path, capsys):
