@@ -4,7 +4,7 @@
 plots); ``steady_per_second`` is the rate between the first and the last report written.
 
 Usage: python bench/bulk.py --n 200 [--kind py|ipynb|mixed] [--wrong 0.2] [--hanging 0.02] [-j 2]
-                            [--worksheet td5]
+                            [--worksheet exercises/td5] [--grade PATH]   (another checkout's grade, for an A/B)
 
 The class mixes correct, wrong, crashing and (optionally) hanging submissions. Peak memory is the
 largest resident set seen over the grader's whole process tree (sampled every 100 ms).
@@ -89,8 +89,11 @@ def main() -> None:
     parser.add_argument("--kind", choices=("py", "ipynb", "mixed"), default="py")
     parser.add_argument("--hanging", type=float, default=0.0, help="fraction of submissions that never return")
     parser.add_argument("--wrong", type=float, default=0.2, help="fraction of wrong submissions (5 %% crash)")
-    parser.add_argument("--worksheet", default="td5", help="the worksheet to grade with (a TD 5 variant, "
-                        "e.g. one with fewer random cases; default: td5)")
+    parser.add_argument("--worksheet", default=str(ROOT / "exercises" / "td5"),
+                        help="the worksheet to grade with (a TD 5 variant, e.g. one with fewer random cases; "
+                             "default: exercises/td5)")
+    parser.add_argument("--grade", help="the grade command to run (default: the one on PATH), e.g. another "
+                                        "checkout's, for an A/B")
     parser.add_argument("-j", "--jobs", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                         else os.cpu_count(), help="workers (default: the usable cores, as grade bulk)")
     args = parser.parse_args()
@@ -99,7 +102,7 @@ def main() -> None:
         klass = work / "class"
         klass.mkdir()
         counts = make_class(klass, args.n, args.kind, args.hanging, args.wrong)
-        grade = shutil.which("grade")
+        grade = args.grade or shutil.which("grade")
         command = [grade] if grade else [sys.executable, "-m", "grader"]
         start = time.perf_counter()
         proc = subprocess.Popen([*command, "bulk", str(klass), "--out", str(work / "out"), "-q", "-j", str(args.jobs),

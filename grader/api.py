@@ -18,6 +18,7 @@ from .errors import SpecError, SubmissionError
 from .i18n import localize
 from .plan import Plan, plan_of
 from .results import QuestionResult, Report, SubmissionInfo, WorksheetInfo
+from .jobs import EncodedJobs
 from .sandbox import Job, Launcher, Sandbox
 from .spec import Limits, Worksheet
 from .specfile import load_worksheet, resolve_worksheet, spec_digest
@@ -94,6 +95,7 @@ class Grader:
         self.launcher = launcher  # None: a fresh interpreter per child
         self._tables: dict[int, Any] = {} if table is None else {table.seed: table}
         self._plans: dict[int, list[Plan]] = {}
+        self._jobs: dict[int, Any] = {}
         self._hiding = assemble.Hiding(self.ws)
         self._has_formulas = bool(self.ws.formulas())
         self._version = grader_version()  # reads the package metadata: once, not per report
@@ -128,8 +130,12 @@ class Grader:
         """The plans (the child's jobs) of a table: the same for every submission graded with it."""
         key = id(table)
         if key not in self._plans:
-            self._plans = {key: [plan_of(self.ws, q, c, table.checks[f"{q.id}/{c.id}"].cases, self.predicates)
-                                 for q in self.ws.questions for c in q.checks]}
+            plans = [plan_of(self.ws, q, c, table.checks[f"{q.id}/{c.id}"].cases, self.predicates)
+                     for q in self.ws.questions for c in q.checks]
+            jobs = [job for plan in plans for job in plan.jobs]
+            if self._has_formulas:  # fetch the submission's formula answers too
+                jobs.append(Job(steps=[{"attribute": formulas.ANSWERS_NAME}], timeout=self.ws.limits.call_timeout))
+            self._plans, self._jobs = {key: plans}, {key: EncodedJobs(jobs)}  # encoded once, sent to every child
         return self._plans[key]
 
     def grade(self, path: Union[str, Path], *, seed: Optional[int] = None, limits: Optional[Limits] = None,
@@ -144,14 +150,13 @@ class Grader:
         plans = self.plans(table)
         limits = limits or ws.limits
         hidden = self._hiding.paths(path, hide)
-        jobs = [job for plan in plans for job in plan.jobs]
-        if self._has_formulas:  # fetch the submission's formula answers too
-            jobs.append(Job(steps=[{"attribute": formulas.ANSWERS_NAME}], timeout=ws.limits.call_timeout))
+        encoded = self._jobs[id(table)]
+        jobs = encoded.jobs
         with Sandbox(submission.chunks, limits, hide=hidden, launcher=self.launcher) as box:
-            result = box.run(jobs)
+            result = box.run(jobs, encoded)
             outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
             outcomes = assemble.explain_missing(outcomes, submission, result)
-            free_text = assemble.free_text_of(ws, submission, result.load_ok)
+            free_text = assemble.free_text_of(ws, submission, result.load_ok, plans, outcomes)
             results, offset = [], 0
             for plan in plans:
                 count = len(plan.jobs)

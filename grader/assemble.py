@@ -101,14 +101,23 @@ def second_pass(ws: Worksheet, plans: list, results: list, table: Any, box: Sand
     return results
 
 
-def free_text_of(ws: Worksheet, submission: Submission, load_ok: bool) -> dict[str, FreeText]:
+def free_text_of(ws: Worksheet, submission: Submission, load_ok: bool, plans: list, outcomes: list) -> dict[str, FreeText]:
     """Per manual check, where else its answer may be: the notebook's markdown sections that
-    answer its question, and the literal assignment of its variable in the source."""
+    answer its question, and the literal assignment of its variable in the source (looked for,
+    by parsing the source, only when the child could not read the variable)."""
     manual = [(q.id, c) for q in ws.questions for c in q.checks if isinstance(c, ManualCheck)]
     if not manual:
         return {}
     sections = freetext.match(submission.sections, [q for q, _ in manual]) if submission.sections else {}
-    literals = source_literals(submission.chunks, {c.answer for _, c in manual})
+    unread, offset = set(), 0
+    for plan in plans:
+        if isinstance(plan.check, ManualCheck):
+            outcome = outcomes[offset]
+            value = outcome.outputs[0][0] if outcome is not None and outcome.status == "ok" else None
+            if not (isinstance(value, str) and value.strip()):
+                unread.add(plan.check.answer)
+        offset += len(plan.jobs)
+    literals = source_literals(submission.chunks, unread) if unread else {}
     out = {}
     for qid, check in manual:
         literal = literals.get(check.answer)

@@ -125,7 +125,8 @@ def judge_case_part(ws: Worksheet, plan: Plan, case: Case, job: Job, outcome: Op
     part = plan.parts[p]
     step = plan.part_steps[p] if plan.part_steps else step_of(plan.check, part)
     try:
-        actual = outcome.outputs[step][job.steps[step]["send"].index(list(part.index))]
+        slot = plan.part_slots[p] if plan.part_slots else job.steps[step]["send"].index(list(part.index))
+        actual = outcome.outputs[step][slot]
     except (IndexError, TypeError, ValueError):
         actual = NoItem("the child sent back an incomplete result")
     verdict = _judge_output(plan, case, p, actual, ws)

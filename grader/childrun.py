@@ -116,12 +116,13 @@ class _ChildRun:
 
     def __init__(self, chunks: list[Chunk], jobs: list[Job], limits: Limits, workdir: str,
                  total_deadline: float, stdout: _Capture, stderr: _Capture, hide: Sequence[str],
-                 launcher: Launcher, rounds: bool = False) -> None:
+                 launcher: Launcher, rounds: bool = False, wire: Optional[tuple[str, list[bytes]]] = None) -> None:
         self.chunks, self.jobs, self.limits, self.hide, self.launcher = chunks, jobs, limits, hide, launcher
         self.namespaces = limits.namespaces and sys.platform.startswith("linux")
         self.workdir, self.total_deadline = workdir, total_deadline
         self.stdout, self.stderr = stdout, stderr
         self.rounds = rounds  # keep the child for more rounds of jobs (``next_round``)
+        self.wire = wire  # the jobs' wire text and blobs, when encoded already
         self.state = _RunState()
         self.decoder = Decoder()
         self.reader = FrameReader(limits.result_mb * 2**20)
@@ -149,7 +150,7 @@ class _ChildRun:
         }
         # the envelope is plain JSON (names and item paths from the spec); only the call arguments
         # are values for ``encode``
-        return _request_frame(self.jobs, {
+        return _request_frame(self.jobs, wire=self.wire, envelope={
             "chunks": [{"source": c.source, "filename": c.filename, "stop_on_error": c.stop_on_error}
                        for c in self.chunks],
             "rounds": self.rounds,
@@ -400,8 +401,14 @@ def _fd(key: Any) -> int:
     return key.fd
 
 
-def _request_frame(jobs: list[Job], envelope: Optional[dict[str, Any]] = None) -> bytes:
-    """A request frame: the plain JSON ``envelope`` with the ``jobs`` in the child's wire format."""
-    blobs: list[bytes] = []
+def _request_frame(jobs: list[Job], envelope: Optional[dict[str, Any]] = None,
+                   wire: Optional[tuple[str, list[bytes]]] = None) -> bytes:
+    """A request frame: the plain JSON ``envelope`` with the ``jobs`` in the child's wire format
+    (``wire``: their text and blobs, already encoded; the envelope has no blob of its own)."""
+    if wire is None:
+        blobs: list[bytes] = []
+        text = jobs_text([j.steps for j in jobs], blobs)
+    else:
+        text, blobs = wire
     head = dump(envelope)[:-1] + "," if envelope else "{"
-    return pack_text(head + '"jobs":' + jobs_text([j.steps for j in jobs], blobs) + "}", blobs)
+    return pack_text(head + '"jobs":' + text + "}", blobs)

@@ -139,12 +139,15 @@ def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance, br
         if np.any(actual.imag != 0):
             return Verdict(False, "got complex values where real ones are expected")
         actual = actual.real
-    e = expected.astype(complex if expected.dtype.kind == "c" else float)
-    a = actual.astype(complex if actual.dtype.kind == "c" else float)
+    # asarray, not astype: no copy of what is float64 already (most values)
+    e = np.asarray(expected, dtype=complex if expected.dtype.kind == "c" else float)
+    a = np.asarray(actual, dtype=complex if actual.dtype.kind == "c" else float)
     if a.size and e.dtype.kind == "f" and a.dtype.kind == "f":
         fast = _compare_finite(e, a, tol)
         if fast is not None:
             return fast
+        if brief and np.isfinite(a).all() and np.isfinite(e).all():
+            return _DIFFERS  # all finite, and not all within tolerance: what the full path would find
     bad = ~np.isfinite(a) & np.isfinite(e)
     if bad.any():
         if brief:

@@ -48,6 +48,23 @@ class JobOutcome:
     mutated: tuple[tuple[int, int], ...] = ()  # (step, argument) of the grader's arrays a call changed in place
 
 
+class EncodedJobs:
+    """Jobs with their wire text, encoded once (``codec.jobs_text``): every submission graded against
+    one answer table sends the same first round of jobs, only its source differs."""
+
+    def __init__(self, jobs: list[Job]) -> None:
+        self.jobs = jobs  # the very list: Sandbox.run knows it by identity
+        self._wire: Optional[tuple[str, list[bytes]]] = None
+
+    def wire(self) -> tuple[str, list[bytes]]:
+        if self._wire is None:
+            from .codec import jobs_text
+
+            blobs: list[bytes] = []
+            self._wire = (jobs_text([j.steps for j in self.jobs], blobs), blobs)
+        return self._wire
+
+
 def read_outcome(data: Any, job: Job) -> JobOutcome:
     """An outcome from the child's (untrusted) data: checked, with every text capped."""
     if not isinstance(data, dict):

@@ -51,6 +51,7 @@ class Plan:
     helpers: dict[str, Any] = field(default_factory=dict)  # predicates, for property checks
     part_steps: list[int] = field(default_factory=list)  # the step whose output each part reads
     template: Template = field(default_factory=list)  # the check's steps, resolved (see template_of)
+    part_slots: list[int] = field(default_factory=list)  # where each part is in its step's sent items
 
 
 def case_rng(seed: int, full_id: str, index: int) -> np.random.Generator:
@@ -189,8 +190,9 @@ def plan_of(ws: Worksheet, question: Question, check: Check, cases: list[Case],
     sends = sends_of(check)
     timeout = check.timeout or ws.limits.call_timeout
     jobs = [job_for(check, case.inputs, sends, timeout, template) for case in cases]
-    return Plan(question, check, full_id, parts, list(cases), jobs, dict(predicates or {}),
-                [step_of(check, p) for p in parts], template)
+    steps = [step_of(check, p) for p in parts]
+    slots = [sends[step].index(list(part.index)) for part, step in zip(parts, steps)]
+    return Plan(question, check, full_id, parts, list(cases), jobs, dict(predicates or {}), steps, template, slots)
 
 
 def plan_check(ws: Worksheet, question: Question, check: Check, reference: Reference, seed: int) -> Plan:

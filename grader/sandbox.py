@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 from .childrun import Launcher, _Capture, _ChildRun
-from .jobs import Chunk, Job, JobOutcome, OutcomeStatus
+from .jobs import Chunk, EncodedJobs, Job, JobOutcome, OutcomeStatus
 from .launch import SubprocessLauncher
 from .spec import Limits
 
@@ -73,7 +73,7 @@ class Sandbox:
             self.kept = None
         self._folder.cleanup()
 
-    def run(self, jobs: list[Job]) -> SandboxResult:
+    def run(self, jobs: list[Job], encoded: Optional[EncodedJobs] = None) -> SandboxResult:
         """Run ``jobs``; never raises for anything the code does.
 
         After a time-out or crash, the remaining jobs go to a fresh child; jobs after it that call the
@@ -106,8 +106,10 @@ class Sandbox:
                     restarts -= 1
                     continue
             else:
+                whole = encoded is not None and len(pending) == len(jobs) and encoded.jobs is jobs
                 run = _ChildRun(self.chunks, [jobs[i] for i in pending], limits, self.workdir, self.total_deadline,
-                                stdout, stderr, self.hide, self.launcher, rounds=self.keep)
+                                stdout, stderr, self.hide, self.launcher, rounds=self.keep,
+                                wire=encoded.wire() if whole else None)
                 state = run.run()
             if run.kept():
                 self.kept = run

@@ -10,7 +10,7 @@ import sys
 import jsonschema
 import pytest
 
-from conftest import EXAMPLES
+from conftest import TD5, EXAMPLES
 from grader.cli import main
 
 
@@ -52,9 +52,11 @@ def test_same_seed_same_report_durations_aside(tmp_path):
     first = run(str(EXAMPLES / "partial.py"), "--format", "json")
     second = run(str(EXAMPLES / "partial.py"), "--format", "json")
     assert without_durations(first.stdout) == without_durations(second.stdout)
-    other = run(str(EXAMPLES / "partial.py"), "--format", "json", "--seed", "99")
+    other = run(str(EXAMPLES / "partial.py"), "--format", "json", "--seed", "99", "-w", str(TD5))
     assert json.loads(other.stdout)["seed"] == 99
     assert without_durations(other.stdout) != without_durations(first.stdout)
+    refused = run(str(EXAMPLES / "partial.py"), "--seed", "99")  # the kit holds its own seed's cases only
+    assert refused.returncode == 2 and "holds the cases of seed 0 only" in refused.stderr
 
 
 def test_terminal_report_fits_80_columns_and_shows_the_failure():

@@ -30,7 +30,7 @@ def test_models_are_frozen(td5):
 
 
 def test_bundled_worksheet_resolves_by_name():
-    assert resolve_worksheet("td5").name == "worksheet.toml"
+    assert resolve_worksheet("td5").name == "td5.kit"  # what students grade with
     with pytest.raises(SpecError, match="td5"):
         resolve_worksheet("td99")
 
