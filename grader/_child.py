@@ -419,11 +419,22 @@ def _run_jobs(jobs, namespace, filenames, progress, channel):
     channel.release()
 
 
-def main(argv, needed=None, init=False):
+def _first_jobs(request, preloaded):
+    """The first round's jobs: in the request, or (named by the request) those the fork server
+    decoded once for every child of a class (``preloaded``: their name and the jobs)."""
+    name = request.get("preloaded")
+    if name is None:
+        return codec.expand_jobs(request["jobs"])
+    if preloaded is None or preloaded[0] != name:
+        raise RuntimeError("the preloaded jobs are not these")
+    return preloaded[1]
+
+
+def main(argv, needed=None, init=False, preloaded=None):
     """Serve one request, and with ``rounds`` the further rounds of jobs that follow it. ``needed``:
     the folders the child needs (see ``_confine.needed_paths``), when the fork server has worked
     them out once for all its children; ``init``: the fork server made this process the init of a
-    new PID namespace."""
+    new PID namespace; ``preloaded``: the jobs the fork server decoded for every child (``_first_jobs``)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.default_int_handler)  # as in any fresh interpreter, whoever started us
@@ -445,7 +456,7 @@ def main(argv, needed=None, init=False):
     errors, ok = _load(request, module.__dict__, filenames)
     _flush()
     channel.send({"type": "loaded", "ok": ok, "errors": errors})
-    jobs = codec.expand_jobs(request["jobs"]) if ok else None
+    jobs = _first_jobs(request, preloaded) if ok else None
     while jobs is not None:
         _run_jobs(jobs, module.__dict__, filenames, progress, channel)
         jobs = None

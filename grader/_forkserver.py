@@ -10,6 +10,9 @@ Requests: ``S`` + working folder (with the child's file descriptors), or ``N`` +
 for a child that will use namespaces: when root, the server then makes that child the init of a
 new PID namespace itself (``_confine.PidNamespaces``), which spares the child a fork.
 Messages to the grader: ``R`` (ready), ``P`` + pid (a child started), ``X`` + pid + wait status.
+``J`` + name (with a pipe's read end): a frame of jobs follows on the pipe, decoded once here for
+every child that names them (a class's first round: the same inputs for all, and never an expected
+value); ``L`` + name: they are loaded.
 """
 
 import gc
@@ -34,6 +37,13 @@ def _load_child():
     sys.modules["_grader_child"] = module
     spec.loader.exec_module(module)
     return module
+
+
+def _preload(child, fd, name):
+    """Read a frame of jobs from ``fd`` and decode it: (name, jobs)."""
+    with os.fdopen(fd, "rb") as stream:
+        data = stream.read()
+    return name, child.codec.expand_jobs(child.codec.unpack_payload(memoryview(data)[8:])["jobs"])
 
 
 def serve(sock_fd, child):
@@ -65,6 +75,7 @@ def serve(sock_fd, child):
 
     # Everything loaded so far is shared with the children: keep their garbage collector off it, or
     # its first full pass writes to (and so copies) every page of the inherited heap.
+    preloaded = None
     gc.freeze()
     tell(b"R")
     while True:
@@ -87,6 +98,16 @@ def serve(sock_fd, child):
             os._exit(0)
         if not message:
             os._exit(0)  # the grader went away
+        if message[:1] == b"J" and len(fds) == 1:
+            try:
+                preloaded = _preload(child, fds[0], message[1:].decode())
+            except Exception:  # noqa: BLE001 - then every child gets its jobs in its request
+                preloaded = None
+                tell(b"E")
+                continue
+            gc.freeze()  # the children share them, read-only
+            tell(b"L" + preloaded[0].encode())
+            continue
         if len(fds) != 5:
             for fd in fds:
                 os.close(fd)
@@ -119,7 +140,7 @@ def serve(sock_fd, child):
             except OSError:
                 pass
             os.environ["HOME"] = os.environ["TMPDIR"] = workdir
-            child.main([None, str(req_r), str(resp_w), str(cell)], needed, init)
+            child.main([None, str(req_r), str(resp_w), str(cell)], needed, init, preloaded)
             os._exit(0)
         for fd in fds:
             os.close(fd)

@@ -23,7 +23,7 @@ from typing import Any, Optional, Sequence, Union
 
 from .codec import CodecError, Decoder, FrameReader, dump, jobs_text, pack_text, unpack_payload
 from .errors import SandboxError
-from .jobs import Chunk, Job, JobOutcome, OutcomeStatus, read_outcome
+from .jobs import Chunk, EncodedJobs, Job, JobOutcome, OutcomeStatus, read_outcome
 from .launch import Child, ForkServer, SubprocessLauncher, is_root, kill_sandbox
 from .spec import Limits
 
@@ -116,13 +116,13 @@ class _ChildRun:
 
     def __init__(self, chunks: list[Chunk], jobs: list[Job], limits: Limits, workdir: str,
                  total_deadline: float, stdout: _Capture, stderr: _Capture, hide: Sequence[str],
-                 launcher: Launcher, rounds: bool = False, wire: Optional[tuple[str, list[bytes]]] = None) -> None:
+                 launcher: Launcher, rounds: bool = False, encoded: Optional[EncodedJobs] = None) -> None:
         self.chunks, self.jobs, self.limits, self.hide, self.launcher = chunks, jobs, limits, hide, launcher
         self.namespaces = limits.namespaces and sys.platform.startswith("linux")
         self.workdir, self.total_deadline = workdir, total_deadline
         self.stdout, self.stderr = stdout, stderr
         self.rounds = rounds  # keep the child for more rounds of jobs (``next_round``)
-        self.wire = wire  # the jobs' wire text and blobs, when encoded already
+        self.encoded = encoded  # these very jobs, encoded already (and maybe decoded by the fork server)
         self.state = _RunState()
         self.decoder = Decoder()
         self.reader = FrameReader(limits.result_mb * 2**20)
@@ -149,8 +149,16 @@ class _ChildRun:
             "tmp_bytes": max(self.limits.file_mb, 1) * 2**20,
         }
         # the envelope is plain JSON (names and item paths from the spec); only the call arguments
-        # are values for ``encode``
-        return _request_frame(self.jobs, wire=self.wire, envelope={
+        # are values for ``encode``; jobs a fork server decoded once are named, not sent
+        envelope: dict[str, Any] = {}
+        wire = None
+        if self.encoded is not None:
+            preload = getattr(self.launcher, "preload", None)
+            if preload is not None and preload(self.encoded.name, self.encoded.frame()):
+                envelope["preloaded"] = self.encoded.name
+            else:
+                wire = self.encoded.wire()
+        envelope.update({
             "chunks": [{"source": c.source, "filename": c.filename, "stop_on_error": c.stop_on_error}
                        for c in self.chunks],
             "rounds": self.rounds,
@@ -161,6 +169,9 @@ class _ChildRun:
             "cell_timeout": self.limits.cell_timeout,
             "result_bytes": self.limits.result_mb * 2**20,  # the largest frame the parent reads
         })
+        if "preloaded" in envelope:
+            return pack_text(dump(envelope), [])
+        return _request_frame(self.jobs, wire=wire, envelope=envelope)
 
     def run(self) -> _RunState:
         """Start the child and run the first round of jobs. The child is killed at the end unless it
@@ -175,8 +186,11 @@ class _ChildRun:
             except SandboxError:
                 if isinstance(self.launcher, SubprocessLauncher):
                     raise
-                # the fork server is gone: a fresh interpreter is slower but just as isolated
-                proc = SubprocessLauncher().start(req_r, resp_w, self.workdir, self.cell.fd)
+                # the fork server is gone: a fresh interpreter is slower but just as isolated (and
+                # holds no jobs of its own: they go in the request)
+                self.launcher = SubprocessLauncher()
+                request = self._request()
+                proc = self.launcher.start(req_r, resp_w, self.workdir, self.cell.fd)
         except SandboxError:
             for fd in (req_w, resp_r):
                 os.close(fd)

@@ -53,8 +53,12 @@ class EncodedJobs:
     one answer table sends the same first round of jobs, only its source differs."""
 
     def __init__(self, jobs: list[Job]) -> None:
+        import uuid
+
         self.jobs = jobs  # the very list: Sandbox.run knows it by identity
+        self.name = uuid.uuid4().hex  # how a fork server that decoded them once knows them
         self._wire: Optional[tuple[str, list[bytes]]] = None
+        self._frame: Optional[bytes] = None
 
     def wire(self) -> tuple[str, list[bytes]]:
         if self._wire is None:
@@ -63,6 +67,15 @@ class EncodedJobs:
             blobs: list[bytes] = []
             self._wire = (jobs_text([j.steps for j in self.jobs], blobs), blobs)
         return self._wire
+
+    def frame(self) -> bytes:
+        """The jobs alone as one frame, ``{"jobs": ...}``, for a fork server to decode once."""
+        if self._frame is None:
+            from .codec import pack_text
+
+            text, blobs = self.wire()
+            self._frame = pack_text('{"jobs":' + text + "}", blobs)
+        return self._frame
 
 
 def read_outcome(data: Any, job: Job) -> JobOutcome:

@@ -121,6 +121,7 @@ class ForkServer:
         finally:
             child.close()
         self.sock = parent
+        self.preloaded: Optional[str] = None  # the name of the jobs it decoded for its children
         self.statuses: dict[int, int] = {}
         self.ignored: set[int] = set()  # children whose exit status nobody will ask for
         ready = self._receive(timeout=30)
@@ -140,6 +141,8 @@ class ForkServer:
             return ("ready",)
         if kind == b"P":
             return ("pid", struct.unpack(">i", data[1:5])[0])
+        if kind in (b"L", b"E"):
+            return ("loaded", data[1:].decode()) if kind == b"L" else ("refused", "")
         if kind == b"X":
             pid, status = struct.unpack(">ii", data[1:9])
             if pid in self.ignored:
@@ -148,6 +151,36 @@ class ForkServer:
                 self.statuses[pid] = status
             return ("exit", pid)
         raise SandboxError("the fork server sent nonsense")
+
+    def preload(self, name: str, frame: bytes) -> bool:
+        """Give the server a frame of jobs to decode once for every child that names them (the
+        class's first round: inputs only). True when it holds them; on False, send them as usual."""
+        if self.preloaded == name:
+            return True
+        read, write = os.pipe()
+        try:
+            socket.send_fds(self.sock, [b"J" + name.encode()], [read])
+            os.close(read)
+            read = -1
+            view = memoryview(frame)
+            while view:
+                view = view[os.write(write, view):]
+            os.close(write)
+            write = -1
+            deadline = time.monotonic() + 30
+            while True:
+                message = self._receive(deadline - time.monotonic())
+                if message is None or message[0] == "refused":
+                    return False
+                if message[0] == "loaded" and message[1] == name:
+                    self.preloaded = name
+                    return True
+        except (OSError, SandboxError):
+            return False
+        finally:
+            for fd in (read, write):
+                if fd >= 0:
+                    os.close(fd)
 
     def start(self, req_r: int, resp_w: int, workdir: str, cell: int, namespaces: bool = False) -> Child:
         out_r, out_w = os.pipe()

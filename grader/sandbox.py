@@ -109,7 +109,7 @@ class Sandbox:
                 whole = encoded is not None and len(pending) == len(jobs) and encoded.jobs is jobs
                 run = _ChildRun(self.chunks, [jobs[i] for i in pending], limits, self.workdir, self.total_deadline,
                                 stdout, stderr, self.hide, self.launcher, rounds=self.keep,
-                                wire=encoded.wire() if whole else None)
+                                encoded=encoded if whole else None)
                 state = run.run()
             if run.kept():
                 self.kept = run

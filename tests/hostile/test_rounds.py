@@ -119,7 +119,7 @@ def test_a_failing_submission_is_graded_with_one_child(klass, launcher, monkeypa
     children, rounds = [], []
     run, rerun = childrun._ChildRun.run, Sandbox.run
     monkeypatch.setattr(childrun._ChildRun, "run", lambda self: children.append(1) or run(self))
-    monkeypatch.setattr(Sandbox, "run", lambda self, jobs: rounds.append(len(jobs)) or rerun(self, jobs))
+    monkeypatch.setattr(Sandbox, "run", lambda self, jobs, *more: rounds.append(len(jobs)) or rerun(self, jobs, *more))
     from conftest import ROOT
 
     report = Grader(ROOT / "exercises" / "td5", launcher=launcher).grade(ROOT / "submissions_example" / "partial.py", seed=3,
