@@ -2,7 +2,7 @@
 
 A kit is one zip file, written the same way every time (sorted entries, fixed dates): the
 worksheet's spec without its reference modules or its formulas' expected texts (``kit.json``), the
-answer table of its public seed as plain data (``kit.json`` and the raw bytes of its arrays,
+answer table of its public seed as plain data (``table.json`` and the raw bytes of its arrays,
 ``arrays.bin``: the wire codec's format, never pickle), and the predicates module, the only code
 (property checks and mistakes known by their output). From it the reference can be recovered only
 as its values on the kit's cases.
@@ -109,10 +109,10 @@ def write_kit(ws: Worksheet, table: AnswerTable, predicates_source: str, grader_
               out: Union[str, Path]) -> Path:
     """Write a kit file (byte-identical for the same worksheet, table and grader)."""
     blobs: list[bytes] = []
+    encoded = dump(encode(table_data(table), blobs))
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "grader_version": grader_version,
-                "worksheet": kit_worksheet(ws),
-                "table": encode(table_data(table), blobs), "arrays": [len(b) for b in blobs]}
-    entries = {"kit.json": dump(manifest).encode(), "arrays.bin": b"".join(blobs)}
+                "worksheet": kit_worksheet(ws), "arrays": [len(b) for b in blobs]}
+    entries = {"kit.json": dump(manifest).encode(), "table.json": encoded.encode(), "arrays.bin": b"".join(blobs)}
     if predicates_source:
         entries["predicates.py"] = predicates_source.encode()
     out = Path(out)
@@ -142,9 +142,10 @@ def read_kit(path: Union[str, Path]) -> Kit:
             raise SpecError(path, f"not a kit: larger than {MAX_KIT_BYTES // 2**20} MiB")
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-            if "kit.json" not in names or "arrays.bin" not in names:
-                raise SpecError(path, "not a kit: kit.json or arrays.bin is missing")
+            if not {"kit.json", "table.json", "arrays.bin"} <= names:
+                raise SpecError(path, "not a kit: kit.json, table.json or arrays.bin is missing")
             manifest_bytes = zf.read("kit.json")
+            table_bytes = zf.read("table.json")
             arrays = zf.read("arrays.bin")
             predicates_source = zf.read("predicates.py").decode() if "predicates.py" in names else ""
     except OSError as exc:
@@ -165,7 +166,7 @@ def read_kit(path: Union[str, Path]) -> Kit:
                 raise SpecError(path, "a corrupt kit: arrays.bin is shorter than kit.json says")
             blobs.append(arrays[offset:offset + size])
             offset += size
-        data = decode_json(json.dumps(manifest["table"]), blobs)
+        data = decode_json(table_bytes, blobs)  # the wire codec's strict reader: data, never code
         ws = Worksheet.model_validate(manifest["worksheet"])
         table = table_of(data)
     except SpecError:

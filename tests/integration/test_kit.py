@@ -84,7 +84,7 @@ def test_the_wheel_and_the_kit_hold_no_reference_code_and_no_expected_formula(tm
 
 def test_the_kit_holds_data_and_the_predicates_only(kit_path):
     with zipfile.ZipFile(kit_path) as zf:
-        assert sorted(zf.namelist()) == ["arrays.bin", "kit.json", "predicates.py"]
+        assert sorted(zf.namelist()) == ["arrays.bin", "kit.json", "predicates.py", "table.json"]
         manifest = json.loads(zf.read("kit.json"))
         predicates = ast.parse(zf.read("predicates.py"))
     assert manifest["worksheet"]["reference"] is None and manifest["worksheet"]["mistakes"] is None
@@ -149,7 +149,7 @@ def test_a_damaged_kit_is_a_clear_error(kit_path, tmp_path, damage, capsys):
                     content = content[:100]
                 if damage == "other format" and name == "kit.json":
                     content = content.replace(b'"format_version":1', b'"format_version":9')
-                if damage == "bad json" and name == "kit.json":  # an array of objects: what pickle would need
+                if damage == "bad json" and name == "table.json":  # an array of objects: what pickle would need
                     assert b'"dtype":"<f8"' in content
                     content = content.replace(b'"dtype":"<f8"', b'"dtype":"|O"', 1)
                 dst.writestr(name, content)
