@@ -199,21 +199,23 @@ def grade_submission(
     seed: Optional[int] = None,
     limits: Optional[Limits] = None,
     lang: str = "en",
+    launcher: Optional[Launcher] = None,
 ) -> Report:
     """Grade one ``.py`` or ``.ipynb`` file and return its report.
 
     Args:
         path: the submission.
         worksheet: a ``Worksheet``, a spec file or folder, or a bundled worksheet name.
-        seed: seed of every random input; default derived from the submission's content.
+        seed: seed of every random input; default: a kit's own, or the worksheet's hidden seed.
         limits: override the worksheet's resource limits.
         lang: language of the messages and hints, ``en`` or ``fr``.
+        launcher: how sandboxed children start (default: a fresh interpreter each).
 
     Raises:
         SubmissionError: the file cannot be read. (Code that fails is a report, not an error.)
         SpecError: the worksheet is invalid.
     """
-    return Grader(worksheet).grade(path, seed=seed, limits=limits, lang=lang)
+    return Grader(worksheet, launcher=launcher).grade(path, seed=seed, limits=limits, lang=lang)
 
 
 __all__ = ["DEFAULT_WORKSHEET", "Grader", "SubmissionError", "grade_submission", "open_worksheet", "seed_for"]

@@ -17,7 +17,7 @@ from .feedback import explains, hint
 from .freetext import Section
 from .results import CheckResult, Failure, Hint, PartResult, Status, join_part_messages
 from .sandbox import Job, JobOutcome
-from .plan import Case, Plan, expected_parts, step_of, template_of
+from .plan import Case, Plan, step_of, template_of
 from .spec import ManualCheck, PropertyCheck, StatisticalCheck, Tolerance, Worksheet
 from .stats import check_sample
 

@@ -8,14 +8,10 @@ second load of the submission.
 
 from __future__ import annotations
 
-import fcntl
-import mmap
 import os
 import selectors
 import signal
-import struct
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,7 +20,7 @@ from typing import Any, Optional, Sequence, Union
 from .codec import CodecError, Decoder, FrameReader, dump, jobs_text, pack_text, unpack_payload
 from .errors import SandboxError
 from .jobs import Chunk, EncodedJobs, Job, JobOutcome, OutcomeStatus, read_outcome
-from .launch import Child, ForkServer, SubprocessLauncher, is_root, kill_sandbox
+from .launch import Child, ForkServer, ProgressCell, SubprocessLauncher, is_root, kill_sandbox
 from .spec import Limits
 
 Launcher = Union[SubprocessLauncher, ForkServer]
@@ -81,34 +77,6 @@ class _RunState:
 
 
 BETWEEN_ROUNDS = -2  # the cell's job while a kept child waits for its next round
-
-
-class _Cell:
-    """16 bytes of memory shared with the child, where it marks the job and step it is running
-    (``_child.Progress``). Read after a time-out or a crash; the child may scribble on it, so
-    what it says is only believed when it is plausible."""
-
-    def __init__(self) -> None:
-        if hasattr(os, "memfd_create"):
-            self.fd = os.memfd_create("grader-progress", os.MFD_ALLOW_SEALING)
-            os.ftruncate(self.fd, 16)
-            # a child that truncated it would make our reads fault (SIGBUS): its size is sealed
-            fcntl.fcntl(self.fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
-        else:  # pragma: no cover - not Linux; the child closes its copy before running any student code
-            with tempfile.TemporaryFile() as f:
-                self.fd = os.dup(f.fileno())
-            os.ftruncate(self.fd, 16)
-        self.map = mmap.mmap(self.fd, 16)
-
-    def read(self) -> tuple[int, int]:
-        return struct.unpack_from("<qq", self.map)
-
-    def write(self, job: int, step: int) -> None:
-        struct.pack_into("<qq", self.map, 0, job, step)
-
-    def close(self) -> None:
-        self.map.close()
-        os.close(self.fd)
 
 
 class _ChildRun:
@@ -177,9 +145,17 @@ class _ChildRun:
         """Start the child and run the first round of jobs. The child is killed at the end unless it
         was started with ``rounds`` and answered every job (then ``next_round`` or ``close``)."""
         request = self._request()
+        early = getattr(self.launcher, "take", None)
+        ready = early(self.workdir) if early is not None else None
+        if ready is not None:  # started ahead (``EarlyLauncher``), waiting for this request
+            proc, req_w, resp_r, self.cell = ready
+            self.proc, self.resp_r, self.req_w, self.resp_open = proc, resp_r, req_w, True
+            self.streams = {proc.stdout, proc.stderr}
+            self._round(request, started=time.monotonic())
+            return self.state
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
-        self.cell = _Cell()
+        self.cell = ProgressCell()
         try:
             try:
                 proc = self.launcher.start(req_r, resp_w, self.workdir, self.cell.fd, self.namespaces)

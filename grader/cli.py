@@ -69,12 +69,19 @@ def _color() -> bool:
 
 def _cmd_grade(argv: Sequence[str]) -> int:
     args = _grade_parser().parse_args(argv)
-    from .api import grade_submission
+    from .launch import EarlyLauncher
+
+    early = EarlyLauncher()  # the sandboxed child starts now, beside the imports and the worksheet's reading
+    try:
+        from .api import grade_submission
+        from .i18n import default_language
+
+        report = grade_submission(args.file, args.worksheet, seed=args.seed, lang=args.lang or default_language(),
+                                  launcher=early)
+    finally:
+        early.close()
     from .render import render
 
-    from .i18n import default_language
-
-    report = grade_submission(args.file, args.worksheet, seed=args.seed, lang=args.lang or default_language())
     fmt = args.format
     text = render(report, fmt, color=_color() and not args.out)
     _write(text, args.out)

@@ -11,6 +11,8 @@ Two launchers give the same ``Child``:
 
 from __future__ import annotations
 
+import fcntl
+import mmap
 import os
 import select
 import signal
@@ -18,6 +20,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Optional, Protocol, Sequence
@@ -36,6 +39,34 @@ def child_env(workdir: str) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "OMP_NUM_THREADS": "1",
             "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg",
             "MALLOC_MMAP_THRESHOLD_": str(8 << 20), "MALLOC_TRIM_THRESHOLD_": str(64 << 20), **ENV_ALLOWED}
+
+
+class ProgressCell:
+    """16 bytes of memory shared with the child, where it marks the job and step it is running
+    (``_child.Progress``). Read after a time-out or a crash; the child may scribble on it, so
+    what it says is only believed when it is plausible."""
+
+    def __init__(self) -> None:
+        if hasattr(os, "memfd_create"):
+            self.fd = os.memfd_create("grader-progress", os.MFD_ALLOW_SEALING)
+            os.ftruncate(self.fd, 16)
+            # a child that truncated it would make our reads fault (SIGBUS): its size is sealed
+            fcntl.fcntl(self.fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
+        else:  # pragma: no cover - not Linux; the child closes its copy before running any student code
+            with tempfile.TemporaryFile() as f:
+                self.fd = os.dup(f.fileno())
+            os.ftruncate(self.fd, 16)
+        self.map = mmap.mmap(self.fd, 16)
+
+    def read(self) -> tuple[int, int]:
+        return struct.unpack_from("<qq", self.map)
+
+    def write(self, job: int, step: int) -> None:
+        struct.pack_into("<qq", self.map, 0, job, step)
+
+    def close(self) -> None:
+        self.map.close()
+        os.close(self.fd)
 
 
 class Child(Protocol):
@@ -88,6 +119,51 @@ class SubprocessLauncher:
 
     def close(self) -> None:
         pass
+
+
+class EarlyLauncher(SubprocessLauncher):
+    """A fresh-interpreter launcher whose first child is started at once, before the grader imports
+    its engine and reads the worksheet (``grade FILE`` makes one first thing): the child's own
+    start (an interpreter, numpy) then runs beside that work instead of after it. The child waits
+    for its request like any other; its working folder and pipes are handed over by ``take``."""
+
+    def __init__(self) -> None:
+        self.workdir = tempfile.mkdtemp(prefix="grader-child-")
+        os.chmod(self.workdir, 0o700)
+        req_r, self.req_w = os.pipe()
+        self.resp_r, resp_w = os.pipe()
+        self.cell = ProgressCell()
+        try:
+            self.child: Optional[Child] = SubprocessLauncher.start(self, req_r, resp_w, self.workdir, self.cell.fd)
+        except SandboxError:
+            self.child = None
+            self.close()
+        finally:
+            os.close(req_r)
+            os.close(resp_w)
+
+    def take(self, workdir: str) -> Optional[tuple[Child, int, int, "ProgressCell"]]:
+        """The child started ahead, with its request pipe, answer pipe and progress cell, once,
+        for a sandbox working in its folder; None afterwards (then ``start`` starts fresh ones)."""
+        if self.child is None or workdir != self.workdir:
+            return None
+        child, self.child = self.child, None
+        return child, self.req_w, self.resp_r, self.cell
+
+    def close(self) -> None:
+        """Kill the child started ahead if nobody took it, and remove its folder."""
+        if self.child is not None:
+            kill_sandbox(self.child, None, None, ())
+            self.child = None
+            for fd in (self.req_w, self.resp_r):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            self.cell.close()
+        import shutil
+
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 class _Forked:

@@ -9,6 +9,7 @@ child that answered every call is kept for the next round of calls (``Sandbox``)
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -57,9 +58,14 @@ class Sandbox:
         self.layers: list[str] = []
         self.notes: list[str] = []
         self.kept: Optional[_ChildRun] = None
-        self._folder = tempfile.TemporaryDirectory(prefix="grader-child-")
-        self.workdir = self._folder.name
-        os.chmod(self.workdir, 0o700)
+        ahead = getattr(self.launcher, "workdir", None)  # a child started ahead works in its own folder
+        if ahead is not None and getattr(self.launcher, "child", None) is not None:
+            self._folder = None
+            self.workdir = ahead
+        else:
+            self._folder = tempfile.TemporaryDirectory(prefix="grader-child-")
+            self.workdir = self._folder.name
+            os.chmod(self.workdir, 0o700)
 
     def __enter__(self) -> "Sandbox":
         return self
@@ -71,7 +77,10 @@ class Sandbox:
         if self.kept is not None:
             self.kept.close()
             self.kept = None
-        self._folder.cleanup()
+        if self._folder is not None:
+            self._folder.cleanup()
+        else:
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
     def run(self, jobs: list[Job], encoded: Optional[EncodedJobs] = None) -> SandboxResult:
         """Run ``jobs``; never raises for anything the code does.

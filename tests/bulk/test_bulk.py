@@ -21,7 +21,7 @@ import pytest
 
 from conftest import BASE, EXAMPLES, TD5, replace_functions
 from grader.api import hidden_seed
-from grader.bulk import grade_class, student_seed
+from grader.bulk import grade_class
 from grader.specfile import load_worksheet
 from grader.cli import main
 from grader.discover import discover
