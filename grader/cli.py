@@ -41,7 +41,8 @@ def _grade_parser() -> argparse.ArgumentParser:
     parser.add_argument("--worksheet", "-w", default="td5", help="bundled worksheet name or spec path (default: td5)")
     parser.add_argument("--format", "-f", choices=("terminal", "json", "gradescope", "junit"), default="terminal")
     parser.add_argument("--out", "-o", help="write the report to this file instead of the terminal")
-    parser.add_argument("--seed", type=int, help="seed of the random inputs (default: from the file's content)")
+    parser.add_argument("--seed", type=int, help="seed of the hidden cases, with a worksheet folder (default: from "
+                        "the worksheet's files; a kit has its own)")
     parser.add_argument("--lang", choices=("en", "fr"), default=None,
                         help="language of the report (default: from the locale)")
     parser.add_argument("--fail-under", type=float, metavar="PCT",
