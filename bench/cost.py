@@ -28,14 +28,14 @@ from pathlib import Path
 
 import grader.api as api
 import grader.assemble as assemble
-from grader.bulk import keep_freed_memory
-from grader.codec import RngSeed
-from grader.launch import ForkServer
-from grader.plan import plan_check
-from grader.spec import StatisticalCheck
-from grader.stats import check_sample
-from grader.sandbox import run_in_sandbox
-from grader.submission import load_submission
+from grader.classroom.bulk import keep_freed_memory
+from grader.wire.codec import RngSeed
+from grader.sandbox.launch import ForkServer
+from grader.judge.plan import plan_check
+from grader.worksheet.models import StatisticalCheck
+from grader.judge.stats import check_sample
+from grader.sandbox.box import run_in_sandbox
+from grader.submission.files import load_submission
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bulk import variants  # noqa: E402 - the same synthetic submissions as the bulk benchmark

@@ -12,17 +12,20 @@ from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
 from . import __name__ as _package
-from . import assemble, formulas
-from .checks import judge_check
+from .judge import assemble, formulas
+from .sandbox.hiding import Hiding
+from .judge.checks import judge_check
 from .errors import SpecError, SubmissionError
-from .i18n import localize
-from .plan import Plan, plan_of
-from .results import QuestionResult, Report, SubmissionInfo, WorksheetInfo
-from .jobs import EncodedJobs
-from .sandbox import Job, Launcher, Sandbox
-from .spec import Limits, Worksheet
-from .specfile import load_worksheet, resolve_worksheet, spec_digest
-from .submission import load_submission
+from .report.i18n import localize
+from .judge.plan import Plan, plan_of
+from .report.results import QuestionResult, Report, SubmissionInfo, WorksheetInfo
+from .wire.jobs import EncodedJobs
+from .sandbox.box import Sandbox
+from .sandbox.supervisor import Launcher
+from .wire.jobs import Job
+from .worksheet.models import Limits, Worksheet
+from .worksheet.loading import load_worksheet, resolve_worksheet, spec_digest
+from .submission.files import load_submission
 
 DEFAULT_WORKSHEET = "td5"
 
@@ -65,7 +68,7 @@ class Grader:
 
     def __init__(self, worksheet: Union[str, Path, Worksheet, Any] = DEFAULT_WORKSHEET, *,
                  launcher: Optional[Launcher] = None, table: Optional[Any] = None) -> None:
-        from .kit import Kit, SUFFIX, read_kit
+        from .worksheet.kit import Kit, SUFFIX, read_kit
 
         self.kit: Optional[Kit] = None
         self.source = None if isinstance(worksheet, (Kit, Worksheet)) or str(worksheet) == DEFAULT_WORKSHEET \
@@ -83,12 +86,12 @@ class Grader:
         else:
             self.ws = open_worksheet(worksheet)
             if table is None:
-                from .reference import load_reference
+                from .worksheet.reference import load_reference
 
                 self.reference = load_reference(self.ws)
                 self.predicates = self.reference.predicates
             else:
-                from .reference import load_predicates
+                from .worksheet.reference import load_predicates
 
                 self.predicates = load_predicates(self.ws.path_of(self.ws.predicates), self.ws.id) \
                     if self.ws.predicates else {}
@@ -96,7 +99,7 @@ class Grader:
         self._tables: dict[int, Any] = {} if table is None else {table.seed: table}
         self._plans: dict[int, list[Plan]] = {}
         self._jobs: dict[int, Any] = {}
-        self._hiding = assemble.Hiding(self.ws)
+        self._hiding = Hiding(self.ws)
         self._has_formulas = bool(self.ws.formulas())
         self._version = grader_version()  # reads the package metadata: once, not per report
 
@@ -120,7 +123,7 @@ class Grader:
                 raise SpecError(self.ws.spec_file or self.ws.id,
                                 f"a kit holds the cases of seed {self.default_seed()} only, not {seed} "
                                 f"(grade without --seed, or with the worksheet's folder)")
-            from .table import build_table
+            from .worksheet.table import build_table
 
             self._tables = {seed: build_table(self.ws, self.reference, seed, public=seed == self.ws.public_seed)}
             self._plans = {}

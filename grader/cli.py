@@ -70,18 +70,18 @@ def _color() -> bool:
 
 def _cmd_grade(argv: Sequence[str]) -> int:
     args = _grade_parser().parse_args(argv)
-    from .launch import EarlyLauncher
+    from .sandbox.launch import EarlyLauncher
 
     early = EarlyLauncher()  # the sandboxed child starts now, beside the imports and the worksheet's reading
     try:
         from .api import grade_submission
-        from .i18n import default_language
+        from .report.i18n import default_language
 
         report = grade_submission(args.file, args.worksheet, seed=args.seed, lang=args.lang or default_language(),
                                   launcher=early)
     finally:
         early.close()
-    from .render import render
+    from .report.render import render
 
     fmt = args.format
     text = render(report, fmt, color=_color() and not args.out)
@@ -100,7 +100,7 @@ def _cmd_schema(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="grade schema", description="Print the JSON Schema of a report.")
     parser.add_argument("--out", "-o")
     args = parser.parse_args(argv)
-    from .render import schema_json
+    from .report.render import schema_json
 
     _write(schema_json() + "\n", args.out)
     return ExitCode.OK
@@ -141,9 +141,9 @@ def _cmd_bulk(argv: Sequence[str]) -> int:
     parser.add_argument("--lang", choices=("en", "fr"), default=None)
     parser.add_argument("--quiet", "-q", action="store_true")
     args = parser.parse_args(argv)
-    from .bulk import UsageError, grade_class
-    from .i18n import default_language
-    from .roster import RosterError
+    from .classroom.bulk import UsageError, grade_class
+    from .report.i18n import default_language
+    from .classroom.roster import RosterError
 
     root = Path(args.folder)
     if not root.exists():
@@ -220,14 +220,14 @@ def _cmd_kit(argv: Sequence[str]) -> int:
     parser.add_argument("--out", "-o", help="folder (or .kit file) for the kit (default: the current folder)")
     parser.add_argument("--gradescope", metavar="ZIP", help="also write Gradescope's autograder zip here")
     args = parser.parse_args(argv)
-    from .kit import make_kit
+    from .worksheet.kit import make_kit
 
     if args.out or not args.gradescope:
         path = make_kit(args.worksheet, args.out or ".")
         print(f"kit written to {path} ({path.stat().st_size / 2**10:.0f} KiB): students run "
               f"grade FILE -w {path.name}")
     if args.gradescope:
-        from .gradescope import make_autograder
+        from .autograder import make_autograder
 
         zipped = make_autograder(args.worksheet, args.gradescope)
         print(f"Gradescope autograder written to {zipped}: upload it as the assignment's autograder (zip file)")
@@ -243,7 +243,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if argv and argv[0] == "bulk":
             return _cmd_bulk(argv[1:])
         if argv and argv[0] == "check-spec":
-            from .selfcheck import main as check_spec_main
+            from .checkspec import main as check_spec_main
 
             return check_spec_main(argv[1:])
         if argv and argv[0] == "kit":

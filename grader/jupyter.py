@@ -68,7 +68,7 @@ def grade_notebook(path: Optional[str], questions: Sequence[str], *, worksheet: 
     """Grade the saved notebook and return the displayable result (HTML in a notebook, text in a
     terminal): the report of ``questions`` only when given."""
     from .api import Grader
-    from .i18n import default_language
+    from .report.i18n import default_language
 
     namespace = shell.user_ns if shell is not None else {}
     target = Path(path).resolve() if path else notebook_path(namespace)
@@ -94,12 +94,12 @@ class Result:
         self.report, self.questions, self.notes = report, questions, notes
 
     def _repr_html_(self) -> str:
-        from .htmlreport import to_html
+        from .report.html import to_html
 
         return to_html(self.report, self.questions, notes=self.notes)
 
     def __repr__(self) -> str:
-        from .terminal import to_text
+        from .report.terminal import to_text
 
         return "\n".join([*(f"warning: {n}" for n in self.notes), to_text(self.report)])
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from grader.api import grade_submission
-from grader.specfile import load_worksheet
+from grader.worksheet.loading import load_worksheet
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "submissions_example"

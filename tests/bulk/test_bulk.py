@@ -21,10 +21,10 @@ import pytest
 
 from conftest import BASE, EXAMPLES, TD5, replace_functions
 from grader.api import hidden_seed
-from grader.bulk import grade_class
-from grader.specfile import load_worksheet
+from grader.classroom.bulk import grade_class
+from grader.worksheet.loading import load_worksheet
 from grader.cli import main
-from grader.discover import discover
+from grader.classroom.discover import discover
 
 CLASS = EXAMPLES / "class"
 EXPECTED = {  # student id -> (automatic score, status)
@@ -130,7 +130,7 @@ def test_plots_leave_the_callers_matplotlib_alone(graded_class, tmp_path):
     pytest.importorskip("matplotlib")
     out, _ = graded_class
     code = (f"import json, pathlib, matplotlib; matplotlib.use('svg'); import matplotlib.pyplot as plt; "
-            f"from grader.summary import write_plots, preload_plotting; "
+            f"from grader.classroom.summary import write_plots, preload_plotting; "
             f"summary = json.loads(pathlib.Path({str(out / 'summary.json')!r}).read_text()); "
             f"print(write_plots(summary, pathlib.Path({str(tmp_path)!r}), preload_plotting()), "
             f"matplotlib.get_backend(), plt.get_fignums())")
@@ -144,7 +144,7 @@ def test_default_workers_are_the_cores_this_process_may_use():
     """``-j`` defaults to the usable cores: under ``taskset`` (or a container's CPU set) that is
     fewer than the machine's."""
     code = "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); " \
-           "from grader.bulk import usable_cores; print(usable_cores(), os.cpu_count())"
+           "from grader.classroom.bulk import usable_cores; print(usable_cores(), os.cpu_count())"
     usable, total = map(int, subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                             check=True).stdout.split())
     assert usable == 1 and total == os.cpu_count()
@@ -167,7 +167,7 @@ def mapped_for_a_sample():
     before = libc.mallinfo2().hblks
     sample = bytearray(3 << 20)  # above glibc's threshold even after the imports raised it
     return libc.mallinfo2().hblks - before
-from grader.bulk import keep_freed_memory
+from grader.classroom.bulk import keep_freed_memory
 print(mapped_for_a_sample(), end=" ")
 keep_freed_memory()
 print(mapped_for_a_sample())
@@ -181,7 +181,7 @@ print(mapped_for_a_sample())
 def test_a_workers_collector_leaves_what_it_loaded_at_start_alone():
     """After a worker's start (worksheet, reference, modules loaded), those objects sit in the
     collector's permanent generation: its full passes do not walk them for every submission."""
-    code = (f"import gc, grader.bulk as b; n = gc.get_freeze_count(); b._init_worker({str(TD5)!r}); "
+    code = (f"import gc, grader.classroom.bulk as b; n = gc.get_freeze_count(); b._init_worker({str(TD5)!r}); "
             "spec = b._WORKER['grader'].reference.solution.__dict__; "
             "print(n, gc.get_freeze_count(), any(o is spec for o in gc.get_objects()))")
     before, after, walked = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -288,14 +288,14 @@ def test_spare_workers_that_die_leave_their_work_to_the_others(tmp_path, monkeyp
     all the same, by the N workers, and no spare is asked again."""
     from concurrent.futures import ProcessPoolExecutor
 
-    import grader.pools
+    import grader.classroom.pools
 
     def pool(*args, **kwargs):
         if kwargs.get("mp_context") is not None:  # the spare pool
             kwargs.update(initializer=os._exit, initargs=(3,))
         return ProcessPoolExecutor(*args, **kwargs)
 
-    monkeypatch.setattr(grader.pools, "ProcessPoolExecutor", pool)
+    monkeypatch.setattr(grader.classroom.pools, "ProcessPoolExecutor", pool)
     klass = tmp_path / "klass"
     klass.mkdir()
     sleeper = replace_functions(BASE, {"max_step": "def max_step(H):\n    import time\n    time.sleep(1000)"})
@@ -318,7 +318,7 @@ def test_a_script_without_a_main_guard_grades_its_class_once(tmp_path):
     runs = tmp_path / "runs.txt"
     script = tmp_path / "grade_my_class.py"
     script.write_text(f"""
-from grader.bulk import grade_class
+from grader.classroom.bulk import grade_class
 with open({str(runs)!r}, "a") as f:
     f.write("run\\n")
 result = grade_class({str(klass)!r}, "td5", {str(tmp_path / "out")!r}, jobs=1)
@@ -335,7 +335,7 @@ def _grader_processes() -> set[int]:
     for entry in Path("/proc").iterdir():
         try:
             if entry.name.isdigit() and any(w in (entry / "cmdline").read_bytes()
-                                            for w in (b"_forkserver.py", b"_child.py", b"multiprocessing")):
+                                            for w in (b"child/forkserver.py", b"child/main.py", b"multiprocessing")):
                 found.add(int(entry.name))
         except OSError:
             continue
@@ -400,7 +400,7 @@ def test_cli_exit_codes_and_quiet_summary(tmp_path, capsys):
 
 def test_a_dead_fork_server_falls_back_to_fresh_interpreters(tmp_path):
     from grader.api import Grader
-    from grader.launch import ForkServer
+    from grader.sandbox.launch import ForkServer
 
     server = ForkServer()
     try:
@@ -415,7 +415,7 @@ def test_a_dead_fork_server_falls_back_to_fresh_interpreters(tmp_path):
 
 
 def test_summary_in_french(graded_class):
-    from grader.summary import to_markdown
+    from grader.classroom.summary import to_markdown
 
     out, _ = graded_class
     summary = json.loads((out / "summary.json").read_text())
@@ -481,13 +481,13 @@ def _dies_on_s4(entry, *args):
 
 
 def test_a_worker_that_dies_stops_the_run_cleanly_and_a_rerun_finishes(tmp_path, monkeypatch):
-    import grader.bulk
+    import grader.classroom.bulk
     from grader.errors import InternalError
 
     global _real_grade_one
-    _real_grade_one = grader.bulk._grade_one
+    _real_grade_one = grader.classroom.bulk._grade_one
     klass = _correct_class(tmp_path, 6)
-    monkeypatch.setattr(grader.bulk, "_grade_one", _dies_on_s4)
+    monkeypatch.setattr(grader.classroom.bulk, "_grade_one", _dies_on_s4)
     with pytest.raises(InternalError, match="running the same command again grades the rest"):
         grade_class(klass, "td5", tmp_path / "out", jobs=1)
     written = {p.stem for p in (tmp_path / "out").glob("s*.json")}
@@ -658,12 +658,12 @@ def _write_fails_for_s2(path, text):
 
 
 def test_a_report_that_cannot_be_written_marks_that_row(tmp_path, monkeypatch):
-    import grader.bulk
+    import grader.classroom.bulk
 
     global _real_write_atomic
-    _real_write_atomic = grader.bulk.write_atomic
+    _real_write_atomic = grader.classroom.bulk.write_atomic
     klass = _correct_class(tmp_path, 3)
-    monkeypatch.setattr(grader.bulk, "write_atomic", _write_fails_for_s2)
+    monkeypatch.setattr(grader.classroom.bulk, "write_atomic", _write_fails_for_s2)
     result = grade_class(klass, "td5", tmp_path / "out", jobs=1)
     rows = {r.student_id: r for r in result.rows}
     assert rows["s2"].status == "error" and "No space left on device" in rows["s2"].message

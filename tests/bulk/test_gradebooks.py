@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE, replace_functions
-from grader.bulk import grade_class
+from grader.classroom.bulk import grade_class
 from grader.cli import main
-from grader.gradebook import MOODLE_COLUMNS
+from grader.classroom.gradebook import MOODLE_COLUMNS
 
 TYPO = replace_functions(BASE, {"glorot_sigma": "def glorot_sigma(d, n_h):\n    return 2 / np.sqrt(d + n_h)"})
 BROKEN = BASE + "\ndef oops(:\n    pass\n"
@@ -293,7 +293,7 @@ def test_a_bad_roster_is_a_clear_error_before_any_grading(tmp_path, capsys, text
 
 
 def test_the_assignment_column_is_chosen_by_name_or_id(tmp_path):
-    from grader.roster import RosterError, read_roster
+    from grader.classroom.roster import RosterError, read_roster
 
     roster = tmp_path / "export.csv"
     roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section,Quiz 1 (88),TD 5 (1234),Current Score\n")
@@ -364,7 +364,7 @@ def test_other_json_files_of_the_output_folder_are_no_students(tmp_path):
 
 
 def test_feedback_speaks_the_language_of_the_run():
-    from grader.gradebook import CheckDigest, Digest, QuestionScore, Row, feedback
+    from grader.classroom.gradebook import CheckDigest, Digest, QuestionScore, Row, feedback
 
     checks = (CheckDigest("I.2/glorot_sigma", "failed", (("typo", "C'est la coquille de la feuille."),)),
               CheckDigest("I.2/comment", "manual", ()), CheckDigest("I.1/good_sigma", "passed", ()))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE
-from grader.bulk import grade_class
+from grader.classroom.bulk import grade_class
 from grader.cli import main
-from grader.discover import discover
+from grader.classroom.discover import discover
 
 MOODLE_CLASS = {
     "Ann Lee_11_assignsubmission_file_/td5.py": BASE,

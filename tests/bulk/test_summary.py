@@ -9,8 +9,8 @@ import pytest
 
 from conftest import BASE
 from grader.cli import main
-from grader.gradebook import CheckDigest, Digest, QuestionScore, Row
-from grader.summary import histogram, pass_rate_figure, score_figure, summarize
+from grader.classroom.gradebook import CheckDigest, Digest, QuestionScore, Row
+from grader.classroom.summary import histogram, pass_rate_figure, score_figure, summarize
 
 HINT = ("bn-unbiased-variance", "You used the unbiased variance.")
 
@@ -53,9 +53,9 @@ def test_bars_carry_their_values():
 
 
 def test_plots_that_cannot_be_drawn_are_said_to_be_missing(tmp_path, monkeypatch, capsys):
-    import grader.summary
+    import grader.classroom.summary
 
-    monkeypatch.setattr(grader.summary, "_figure_class", lambda: None)  # as without matplotlib
+    monkeypatch.setattr(grader.classroom.summary, "_figure_class", lambda: None)  # as without matplotlib
     klass = tmp_path / "klass"
     klass.mkdir()
     (klass / "ann.py").write_text(BASE)

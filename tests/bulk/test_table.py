@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE, TD5, replace_functions
-from grader.bulk import grade_class
+from grader.classroom.bulk import grade_class
 
 WRONG = {"optimal_step": "def optimal_step(H):\n    return 1 / np.linalg.eigvalsh(H)[-1]",
          "glorot_sigma": "def glorot_sigma(d, n_h):\n    return 2 / np.sqrt(d + n_h)"}
@@ -51,10 +51,10 @@ def test_one_table_for_the_class_gives_the_verdicts_of_per_student_inputs(tmp_pa
 def test_no_child_of_a_class_run_holds_the_table(tmp_path, monkeypatch):
     from hostile.test_table_secrecy import SCANNER, _marked
 
-    import grader.bulk
+    import grader.classroom.bulk
 
-    real = grader.bulk.build_table
-    monkeypatch.setattr(grader.bulk, "build_table", lambda *a, **k: _marked(real(*a, **k)))
+    real = grader.classroom.bulk.build_table
+    monkeypatch.setattr(grader.classroom.bulk, "build_table", lambda *a, **k: _marked(real(*a, **k)))
     klass = tmp_path / "klass"
     klass.mkdir()
     scanner = BASE.replace("def good_sigma(d):\n    return 1 / np.sqrt(d)\n", "") + SCANNER
@@ -82,7 +82,7 @@ def _processes() -> dict[int, str]:
             continue
         if fields[0] in "ZX":
             continue
-        if "_forkserver.py" in cmd or "multiprocessing" in cmd or int(fields[1]) == os.getpid():
+        if "child/forkserver.py" in cmd or "multiprocessing" in cmd or int(fields[1]) == os.getpid():
             found[int(entry)] = cmd[:120]
     return found
 
@@ -96,11 +96,11 @@ def test_a_class_run_returns_when_every_process_it_started_has_ended(tmp_path, h
     if hanging:  # one that waits out its time limit: the spare workers start (a spawned pool)
         import functools
 
-        import grader.bulk
-        from grader.pools import Pools
+        import grader.classroom.bulk
+        from grader.classroom.pools import Pools
 
         # every submission in flight counts as stalled at once: the spare pool starts whatever the speed
-        monkeypatch.setattr(grader.bulk, "Pools", functools.partial(Pools, stall=0.0))
+        monkeypatch.setattr(grader.classroom.bulk, "Pools", functools.partial(Pools, stall=0.0))
         (klass / "a_hang.py").write_text(BASE.replace("def good_sigma(d):\n", "def good_sigma(d):\n    while True:\n"
                                                     "        pass\n", 1))
     before = _processes()

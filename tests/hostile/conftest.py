@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.spec import Limits
+from grader.worksheet.models import Limits
 
 LIMITS = Limits(call_timeout=1.5, load_timeout=3.0, total_timeout=20.0)
 OTHER = "def good_sigma(d):\n    return 1 / d ** 0.5  # another student's work\n"
@@ -39,7 +39,7 @@ def sandbox_processes() -> list[int]:
         state = next((l.split()[1] for l in status.splitlines() if l.startswith("State:")), "")
         if state == "Z":
             continue
-        if uid >= 1_000_000 or b"_child.py" in cmdline:
+        if uid >= 1_000_000 or b"child/main.py" in cmdline:
             found.append(int(entry))
     return found
 

@@ -22,7 +22,7 @@ def grader(request):
     if request.param == "fresh":
         yield Grader(TD5)
         return
-    from grader.launch import ForkServer
+    from grader.sandbox.launch import ForkServer
 
     server = ForkServer()
     try:
@@ -254,7 +254,7 @@ def glorot_sigma(d, n_h):
 def test_importing_the_reference(grade, klass):
     report = grade(klass.write(sub({"glorot_sigma": """
 def glorot_sigma(d, n_h):
-    for name in ("reference.td5.solution", "grader._content.reference.td5.solution", "grader.spec"):
+    for name in ("reference.td5.solution", "grader._content.reference.td5.solution", "grader.worksheet.models"):
         try:
             __import__(name)
             print("IMPORTED", name)
@@ -469,7 +469,7 @@ def good_sigma(d):
     report = grade(path, limits)
     assert report.score == FULL
     assert "net-namespace" not in report.isolation and "rlimits" in report.isolation
-    from grader.render import to_text
+    from grader.report.render import to_text
 
     assert "reduced isolation" in to_text(report)
     time.sleep(1.5)
@@ -483,7 +483,7 @@ def test_forked_children_are_each_the_init_of_their_own_pid_namespace(klass):
     namespace back: two children never share one, nor a uid, nor see each other or the server."""
     import os
 
-    from grader.launch import ForkServer, is_root
+    from grader.sandbox.launch import ForkServer, is_root
 
     path = klass.write(sub({"good_sigma": """
 def good_sigma(d):

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from grader import childrun
+from grader.sandbox import supervisor as childrun
 from grader.api import Grader
-from grader.jobs import Chunk, Job
-from grader.sandbox import Sandbox
+from grader.wire.jobs import Chunk, Job
+from grader.sandbox.box import Sandbox
 
 from .conftest import LIMITS
 
@@ -41,7 +41,7 @@ def launcher(request):
     if request.param == "fresh":
         yield None
         return
-    from grader.launch import ForkServer
+    from grader.sandbox.launch import ForkServer
 
     server = ForkServer()
     try:

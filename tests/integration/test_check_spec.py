@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import TD5, edited_td5
 from grader.cli import main
-from grader.selfcheck import run_selfcheck
+from grader.checkspec import run_selfcheck
 
 
 def _copy(tmp_path, edit):

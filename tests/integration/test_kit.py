@@ -16,8 +16,8 @@ from conftest import EXAMPLES, ROOT, TD5
 from grader.api import Grader
 from grader.cli import main
 from grader.errors import SpecError
-from grader.kit import make_kit, read_kit
-from grader.specfile import load_worksheet
+from grader.worksheet.kit import make_kit, read_kit
+from grader.worksheet.loading import load_worksheet
 from test_mistakes import CATALOGUE, planted
 
 BUNDLED = ROOT / "grader" / "kits" / "td5.kit"

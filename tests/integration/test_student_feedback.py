@@ -11,8 +11,8 @@ import nbformat
 from conftest import BASE, edited_td5
 from grader.api import grade_submission
 from grader.errors import SpecError
-from grader.specfile import load_worksheet
-from grader.terminal import to_text
+from grader.worksheet.loading import load_worksheet
+from grader.report.terminal import to_text
 
 X_IN_PLACE = '''
 def bn_forward(x, gamma, beta, eps=1e-5):

@@ -10,8 +10,7 @@ import struct
 import numpy as np
 import pytest
 
-from grader.codec import (CodecError, FrameReader, NoItem, RngSeed, Unsupported, decode, pack_frame,
-                          unpack_payload)
+from grader.wire.codec import CodecError, FrameReader, NoItem, RngSeed, Unsupported, decode, pack_frame, unpack_payload
 
 
 def roundtrip(value):
@@ -205,7 +204,7 @@ def _same(a, b):
 def test_an_answer_reads_the_same_written_directly_or_through_encode(value, duration):
     # the child writes its answers with ``answer_text``, a shortcut for the commonest values: the
     # grader must read exactly what the general encoder would have sent, whatever the value
-    from grader.codec import answer_text, decode_json, dump, encode
+    from grader.wire.codec import answer_text, decode_json, dump, encode
 
     outputs = [[value, 1.0], [np.ones(2)]]
     slow_blobs, fast_blobs = [], []
@@ -216,7 +215,7 @@ def test_an_answer_reads_the_same_written_directly_or_through_encode(value, dura
 
 
 def _generic_jobs(jobs, blobs):
-    from grader.codec import dump, encode
+    from grader.wire.codec import dump, encode
 
     return dump([{"steps": [{k: encode(v, blobs) if k == "args" else v for k, v in step.items()} for step in steps]}
                  for steps in jobs])
@@ -225,8 +224,8 @@ def _generic_jobs(jobs, blobs):
 def test_jobs_read_the_same_written_directly_or_through_encode():
     # every TD 5 job on one seed, and steps with unusual arguments
     from grader.api import Grader
-    from grader.codec import decode_json, expand_jobs, jobs_text
-    from grader.plan import plan_check
+    from grader.wire.codec import decode_json, expand_jobs, jobs_text
+    from grader.judge.plan import plan_check
 
     from conftest import TD5
 

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from grader.codec import NoItem, Unsupported
-from grader.compare import compare
-from grader.spec import Tolerance
+from grader.wire.codec import NoItem, Unsupported
+from grader.judge.compare import compare
+from grader.worksheet.models import Tolerance
 
 TOL = Tolerance(rtol=1e-6, atol=1e-9)
 
@@ -68,7 +68,7 @@ def test_passing_comparison_still_reports_error_size():
 
 
 def test_the_plain_python_path_for_numbers_agrees_with_the_numpy_path():
-    from grader.compare import compare_numeric, compare_reals
+    from grader.judge.compare import compare_numeric, compare_reals
 
     rng = np.random.default_rng(3)
     tol = Tolerance(rtol=1e-6, atol=1e-9)
@@ -86,7 +86,7 @@ def test_the_plain_python_path_for_numbers_agrees_with_the_numpy_path():
 
 
 def test_the_quick_path_for_passing_arrays_reports_the_same_errors():
-    from grader.compare import compare_numeric
+    from grader.judge.compare import compare_numeric
 
     rng = np.random.default_rng(5)
     tol = Tolerance(rtol=1e-6, atol=1e-9)
@@ -131,6 +131,6 @@ def _pairs():
 @pytest.mark.parametrize("expected,actual", list(_pairs()))
 def test_the_brief_verdict_is_the_verdict(expected, actual):
     # known mistakes are matched with ``agrees``: it must say what ``compare`` says, on every kind of value
-    from grader.compare import agrees
+    from grader.judge.compare import agrees
 
     assert agrees(expected, actual, TOL) == compare(expected, actual, TOL).ok

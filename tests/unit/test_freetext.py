@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.freetext import match, sections_of
+from grader.submission.freetext import match, sections_of
 
 IDS = ["I.1", "I.2", "I.3", "II.1", "II.2", "III.1"]
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from grader.codec import RngSeed
-from grader.generators import Generator, draw_inputs
+from grader.wire.codec import RngSeed
+from grader.worksheet.generators import Generator, draw_inputs
 
 GEN = TypeAdapter(Generator)
 
@@ -68,7 +68,7 @@ def test_readable_repr():
 
 def test_spd_matrices_are_those_of_haar_eigenvectors():
     # the draw skips the sign fix that makes Q Haar-distributed: it must not change a single bit of H
-    from grader.generators import SpdGen
+    from grader.worksheet.generators import SpdGen
 
     gen = SpdGen(kind="spd", size="n", cond_low=1.0, cond_high=1000.0)
     for seed in range(200):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader.codec import CodecError
-from grader.jobs import Job, JobOutcome, read_outcome
+from grader.wire.codec import CodecError
+from grader.wire.jobs import Job, JobOutcome, read_outcome
 
 JOB = Job(steps=[{"function": "f", "args": [], "send": None}, {"function": "g", "args": [], "send": None}],
           timeout=1.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import grader
 from conftest import EXAMPLES
-from grader.results import Report
+from grader.report.results import Report
 
 
 def test_report_roundtrips_through_json(grade):

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import edited_td5
 from grader.errors import SpecError
-from grader.spec import Worksheet
-from grader.specfile import load_worksheet, resolve_worksheet
+from grader.worksheet.models import Worksheet
+from grader.worksheet.loading import load_worksheet, resolve_worksheet
 
 
 def test_td5_covers_the_contract(td5):

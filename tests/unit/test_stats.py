@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.stats import check_sample, ks_distance
+from grader.judge.stats import check_sample, ks_distance
 
 
 def test_correct_samplers_pass_many_seeds():
@@ -58,7 +58,7 @@ def test_the_normal_cdf_is_within_the_bound_the_proof_allows():
     """The KS threshold adds CDF_ERROR for the computed Phi: it must hold everywhere, tails too."""
     import math
 
-    from grader.stats import CDF_ERROR, _normal_cdf
+    from grader.judge.stats import CDF_ERROR, _normal_cdf
 
     x = np.concatenate([np.linspace(-12, 12, 400_001), np.random.default_rng(0).normal(0, 3, 100_000)])
     exact = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in x.tolist()])
@@ -67,7 +67,7 @@ def test_the_normal_cdf_is_within_the_bound_the_proof_allows():
 
 
 def test_ks_distance_is_the_supremum_by_its_definition():
-    from grader.stats import _normal_cdf
+    from grader.judge.stats import _normal_cdf
 
     rng = np.random.default_rng(3)
     for n in (1, 2, 10, 1000):

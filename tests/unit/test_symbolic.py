@@ -10,8 +10,8 @@ import time
 import pytest
 
 from conftest import BASE, EXAMPLES
-from grader.spec import SymbolSpec
-from grader.symbolic import FormulaError, agree, compile_formula, compile_relation, sample_points
+from grader.worksheet.models import SymbolSpec
+from grader.worksheet.symbolic import FormulaError, agree, compile_formula, compile_relation, sample_points
 
 SPEC = {"d": SymbolSpec(integer=True), "n_h": SymbolSpec(integer=True), "sigma": SymbolSpec(),
         "lambda_min": SymbolSpec(), "lambda_max": SymbolSpec()}

@@ -1,0 +1,242 @@
+"""``grade check-spec``: prove a worksheet sound before it reaches students.
+
+1. the spec is valid (errors name the file, the key path and the line);
+2. the reference scores full marks on K seeds, through the whole pipeline (sandbox included);
+3. every catalogued mistake loses points on the checks that call its function, on every seed tried
+   (a mistake the spec cannot detect is a spec bug);
+4. the reference sampler of each statistical check is run many times: its observed failure rate
+   must be zero (each test's false-failure bound is proven in ``stats.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .worksheet.mistakes import outputs_with
+from .worksheet.cases import expected_parts
+from .judge.plan import plan_check
+from .judge.compare import agrees
+from .errors import InternalError, SpecError
+from .worksheet.reference import Reference, load_reference
+from .worksheet.models import StatisticalCheck, Worksheet
+from .worksheet.loading import load_worksheet, resolve_worksheet
+from .judge.stats import check_sample
+
+
+@dataclass
+class Finding:
+    what: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class SelfCheck:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.findings)
+
+    def add(self, what: str, ok: bool, detail: str) -> None:
+        self.findings.append(Finding(what, ok, detail))
+
+
+def _reference_file(ws: Worksheet) -> Path:
+    return ws.path_of(ws.reference)
+
+
+def check_reference(ws: Worksheet, seeds: int, out: SelfCheck) -> None:
+    """The reference, graded like a student's file, must lose no point on any seed."""
+    from .api import grade_submission
+
+    lost: list[str] = []
+    for seed in range(seeds):
+        report = grade_submission(_reference_file(ws), ws, seed=seed)
+        for c in report.checks():
+            if c.status not in ("passed", "manual"):
+                lost.append(f"seed {seed}: {c.id} {c.status}: {c.message[:120]}")
+    out.add(f"reference on {seeds} seeds", not lost,
+            "full marks on every seed" if not lost else f"{len(lost)} lost checks; first: {lost[0]}")
+
+
+def _variant_scores_full(ws: Worksheet, reference: Reference, mistake, seed: int) -> list[str]:
+    """The checks calling ``mistake``'s function, if it scores full marks on every one of them
+    with this seed (so the spec cannot tell it from the right answer); else an empty list."""
+    undetected, targeted = [], 0
+    for q in ws.questions:
+        for check in q.checks:
+            if mistake.function not in check.functions():
+                continue
+            plan = plan_check(ws, q, check, reference, seed)
+            targeted += 1
+            caught = False
+            for case in plan.cases:
+                try:
+                    if mistake.variant is not None:
+                        got = expected_parts(check, plan.parts, outputs_with(mistake, plan, case.inputs, reference))
+                        tol = ws.tolerance_of(check)
+                        if not all(agrees(e, a, tol) for e, a in zip(case.expected, got)):
+                            caught = True
+                    elif mistake.law is not None and isinstance(check, StatisticalCheck):
+                        law, scale = mistake.law(*[case.inputs[a] for a in check.scale.args])
+                        rng = np.random.default_rng(seed * 1000 + case.index)
+                        sample = rng.normal(0, scale, case.shape) if law == "normal" else rng.uniform(-scale, scale, case.shape)
+                        alpha = check.alpha / max(1, check.cases + len(check.edge_cases))
+                        if not check_sample(sample, check.law, case.scale, alpha).ok:
+                            caught = True
+                    else:
+                        caught = True  # a predicate mistake needs a hand-written example (tests)
+                except Exception:
+                    caught = True  # the variant crashes on this input: a student's version would fail too
+                if caught:
+                    break
+            if not caught:
+                undetected.append(f"{q.id}/{check.id}")
+    return undetected if targeted and len(undetected) == targeted else []
+
+
+def check_mistakes(ws: Worksheet, reference: Reference, seeds: int, out: SelfCheck) -> None:
+    if not reference.mistakes:
+        out.add("mistake catalogue", True, "no catalogue")
+        return
+    problems = []
+    for mistake in reference.mistakes:
+        for seed in range(seeds):
+            missed = _variant_scores_full(ws, reference, mistake, seed)
+            if missed:
+                problems.append(f"{mistake.id} is not caught: full marks on {', '.join(missed)} (seed {seed})")
+                break
+    out.add(f"{len(reference.mistakes)} known mistakes x {seeds} seeds", not problems,
+            "every mistake is caught" if not problems else "; ".join(problems[:5]))
+
+
+def check_samplers(ws: Worksheet, reference: Reference, runs: int, out: SelfCheck) -> None:
+    for q in ws.questions:
+        for check in q.checks:
+            if not isinstance(check, StatisticalCheck):
+                continue
+            failures = 0
+            n_cases = check.cases + len(check.edge_cases)
+            for run in range(runs):
+                plan = plan_check(ws, q, check, reference, 10_000 + run)
+                for case in plan.cases:
+                    sample = reference.call(check.function, [case.inputs[a] for a in check.args])
+                    if not check_sample(np.asarray(sample), check.law, case.scale, check.alpha / max(1, n_cases)).ok:
+                        failures += 1
+                        break
+            out.add(f"{q.id}/{check.id}: reference sampler x {runs}", failures == 0,
+                    f"{failures} false failures observed (bound per grading: {check.alpha:g})")
+
+
+def check_formulas(ws: Worksheet, reference: Reference, seeds: int, out: SelfCheck) -> None:
+    """Each expected formula must agree with the reference's function at the points where answers
+    are judged (its inputs built from each point), and those points must exist."""
+    from .worksheet import formula_table as formulas
+    from .worksheet import symbolic
+    from .worksheet.cases import pick
+
+    targets = formulas.targets(ws)
+    if not targets:
+        return
+    problems, compared = [], 0
+    for seed in range(seeds):
+        table = formulas.build_table(ws, reference, seed)
+        for check, part, formula in targets:
+            case = table[formula.key]
+            index = check.parts[part].index if check.parts else []
+            for point, expected in zip(case.points, case.expected):
+                args = formulas.point_inputs(ws, check, formula, point, reference.helpers)
+                if args is None:
+                    break
+                try:
+                    value = formulas.as_number(pick(reference.call(check.steps()[0].function, args), index))
+                except Exception as exc:
+                    problems.append(f"{formula.key}: the reference fails at {point} ({type(exc).__name__}: {exc})")
+                    break
+                compared += 1
+                if math.isfinite(expected) and not symbolic.agree(expected, value):
+                    shown = ", ".join(f"{k}={v:.4g}" for k, v in point.items() if k in case.names)
+                    problems.append(f"{formula.key}: {formula.expected!r} gives {expected:.6g} at {shown}, "
+                                    f"the reference {value:.6g}")
+                    break
+    out.add(f"{len(targets)} formula answers x {seeds} seeds", not problems,
+            f"the expected formulas agree with the reference at {compared} points" if not problems
+            else "; ".join(problems[:3]))
+
+
+def check_kit(ws: Worksheet, reference: Reference, out: SelfCheck) -> None:
+    """The kit students get (the public seed's table) must be sound on its own: the reference,
+    graded through it, scores full marks, and every catalogued mistake is caught on its public
+    cases alone (a kit with too few public cases to catch one is a finding)."""
+    from .api import Grader
+    from .worksheet.table import build_table
+
+    seed = ws.public_seed
+    table = build_table(ws, reference, seed, public=True)
+    report = Grader(ws, table=table).grade(_reference_file(ws), seed=seed)
+    lost = [f"{c.id} {c.status}" for c in report.checks() if c.status not in ("passed", "manual")]
+    missed = [m.id for m in reference.mistakes if _variant_scores_full(ws, reference, m, seed)]
+    problems = ([f"the reference loses {', '.join(lost)}"] if lost else []) + \
+        ([f"the public cases do not catch {', '.join(missed)}"] if missed else [])
+    cases = sum(len(t.cases) for t in table.checks.values())
+    out.add(f"kit (public seed {seed}, {cases} cases)", not problems,
+            "the reference scores full marks and every mistake is caught on the public cases" if not problems
+            else "; ".join(problems))
+
+
+def run_selfcheck(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sampler_runs: int = 300) -> SelfCheck:
+    out = SelfCheck()
+    try:
+        ws = load_worksheet(resolve_worksheet(path))
+    except SpecError as exc:
+        out.add("spec", False, str(exc))
+        return out
+    out.add("spec", True, f"{ws.id} {ws.version}: {len(ws.questions)} questions, "
+                          f"{sum(len(q.checks) for q in ws.questions)} checks, {ws.max_points:g} points")
+    try:
+        reference = load_reference(ws)
+    except SpecError as exc:
+        out.add("reference", False, str(exc))
+        return out
+    for what, run in ((f"reference on {seeds} seeds", lambda: check_reference(ws, seeds, out)),
+                      ("known mistakes", lambda: check_mistakes(ws, reference, mistake_seeds, out)),
+                      ("formula answers", lambda: check_formulas(ws, reference, mistake_seeds, out)),
+                      ("kit", lambda: check_kit(ws, reference, out)),
+                      ("samplers", lambda: check_samplers(ws, reference, sampler_runs, out))):
+        try:
+            run()
+        except InternalError as exc:  # the reference or a generator fails on a drawn case: a finding
+            out.add(what, False, str(exc))
+    return out
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="grade check-spec", description="Prove a worksheet spec sound.")
+    parser.add_argument("worksheet", help="worksheet folder, spec file, or bundled name")
+    parser.add_argument("--seeds", type=int, default=100, help="seeds for the reference (default 100)")
+    parser.add_argument("--mistake-seeds", type=int, default=5)
+    parser.add_argument("--sampler-runs", type=int, default=300)
+    args = parser.parse_args(argv)
+    from rich.console import Console
+    from rich.table import Table
+
+    result = run_selfcheck(args.worksheet, seeds=args.seeds, mistake_seeds=args.mistake_seeds,
+                           sampler_runs=args.sampler_runs)
+    table = Table(show_header=True, header_style="bold", box=None)
+    table.add_column("")
+    table.add_column("check")
+    table.add_column("result", overflow="fold")
+    for f in result.findings:
+        table.add_row("✓" if f.ok else "✗", f.what, f.detail)
+    console = Console(width=100, no_color="NO_COLOR" in __import__("os").environ or not sys.stdout.isatty())
+    console.print(table)
+    console.print("spec is sound" if result.ok else "spec has problems")
+    return 0 if result.ok else 1

@@ -1,0 +1,484 @@
+"""Bulk grading: a class folder (or zip) in; per-student reports, gradebooks and a summary out.
+
+Every submission is graded in its own sandboxed child, by worker processes that each load the
+worksheet and its reference once (``pools.py``: N of them, and spare ones while submissions hang).
+Results are written atomically as they arrive; a cache keyed by the submission's content, the spec,
+the seed and the grader version lets an interrupted run resume where it stopped and an unchanged
+class be re-graded for free. The gradebooks and the summary hold every student the output folder
+knows, from this run or earlier ones (``classroll.py``); LMS rosters are read by ``roster.py``
+before any work, and the LMS files written by ``gradebook.py``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import hashlib
+import json
+import os
+import re
+import sys
+import threading
+import time
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence, Union
+
+from ..api import Grader, grader_version, hidden_seed, open_worksheet
+from .classroll import CACHE, Outputs, Roll, roll, scan, write_record
+from .discover import Discovery, Entry, discover
+from ..errors import GraderError, InternalError, OutputError, SandboxError, SpecError, SubmissionError
+from .gradebook import Digest, Row, few, strip_paths, students, to_canvas, to_csv, to_moodle
+from ..sandbox.launch import ForkServer
+from .pools import Pools
+from ..worksheet.reference import load_reference
+from ..report.render import to_gradescope
+from ..report.results import Report
+from .roster import CanvasRoster, MoodleRoster, RosterError, read_roster, unmatched
+from ..worksheet.models import SPEC_FILENAME, Worksheet
+from ..worksheet.loading import spec_digest
+from .summary import PLOTS_MISSING, preload_plotting, summarize, to_markdown, write_plots
+from ..worksheet.table import build_table
+
+GRADEBOOKS = ("canvas", "moodle")
+
+
+class UsageError(GraderError, ValueError):
+    """Options that do not fit the class (``--only`` a student who is not in it, say)."""
+
+
+
+def student_seed(run_seed: int, student_id: str) -> int:
+    """Each student's seed: from the run seed and the student id, so a re-run reproduces it."""
+    return int.from_bytes(hashlib.sha256(f"{run_seed}:{student_id}".encode()).digest()[:4], "big")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than the
+    machine has, and ``os.cpu_count`` counts them all): the default number of workers."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def spec_file(ws: Worksheet) -> Path:
+    """The file the worksheet was read from (whatever its name), for the workers to read it again."""
+    return Path(ws.spec_file) if ws.spec_file else ws.path_of(SPEC_FILENAME)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and a rename: a kill leaves the old file or the new one, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass
+class BatchResult:
+    """One run: the rows of every student the output folder knows, and what this run did. The
+    run's counts partition the rows: graded + did_not_load + unreadable + not_graded (this run's
+    students, graded or found now) + cached (unchanged since an earlier run) + kept (not in this
+    run's input, or not chosen by ``only``: their rows are as an earlier run left them)."""
+
+    rows: list[Row] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    graded: int = 0  # graded now, and loaded
+    did_not_load: int = 0  # graded now: a graded zero
+    unreadable: int = 0
+    not_graded: int = 0
+    cached: int = 0
+    kept: int = 0
+    seconds: float = 0.0
+    summary: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # for the teacher: gradebooks, plots, older reports
+    spare: int = 0  # graded by spare workers while others waited out a time limit (``pools.py``)
+
+
+# One grader per worker process, made by the pool's initializer: the worksheet and its reference
+# are loaded once per process, not once per submission.
+_WORKER: dict[str, Grader] = {}
+
+
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
+
+
+def keep_freed_memory() -> None:
+    """Let this worker's heap keep freed blocks of up to 4 MiB (glibc's default: each block above
+    about 128 KiB is unmapped when freed and mapped afresh, zeroed page by page, when needed
+    again). A sampler's 50,000-value answers and their temporaries are that size: judging them
+    then costs page faults on every submission. Measured: ~1-2 ms less CPU per submission.
+    The sandboxed children get the same through their environment (``launch.child_env``), set
+    before they start; a worker is already running, hence ``mallopt``."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallopt(M_MMAP_THRESHOLD, 4 << 20)
+        libc.mallopt(M_TRIM_THRESHOLD, 8 << 20)
+    except (OSError, AttributeError):
+        pass  # not glibc: its defaults stay
+
+
+def _init_worker(worksheet: str, table: Any = None) -> None:
+    """A worker's start: its fork server, then its grader: with the class's answer table
+    (``table``), which needs no reference; without one, the worksheet and its reference, for
+    per-student inputs."""
+    keep_freed_memory()
+    # A fresh interpreter (not a fork of this one), the fork server never holds the answer table
+    # nor the reference; it is stopped and waited for when the worker ends (multiprocessing runs
+    # its finalizers then), so that nothing the run started outlives it.
+    try:
+        launcher = ForkServer()
+        from multiprocessing.util import Finalize
+
+        Finalize(launcher, launcher.close, exitpriority=10)
+    except SandboxError:
+        launcher = None  # a fresh interpreter per child: slower, as safe
+    _WORKER["grader"] = Grader(worksheet, launcher=launcher, table=table)
+    # what is loaded now (modules, the worksheet, its reference) lives as long as the worker: the
+    # collector's full passes need not walk it again for every submission (~0.5 ms each)
+    gc.freeze()
+
+
+def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
+               gradescope: bool, inputs: str = "class") -> tuple[Optional[Digest], str, str]:
+    """In a worker: grade one student and write their report(s); return the small digest, or no
+    digest, the row's status (``unreadable``: the file; ``error``: the worksheet or the grader)
+    and why (with no path of this machine: it may reach a student through a gradebook).
+    ``inputs``: ``class`` (the class's answer table) or ``student`` (drawn from their seed)."""
+    try:
+        grader = _WORKER["grader"]
+        report = grader.grade(str(entry.path), seed=seed, lang=lang, hide=hide, inputs=inputs)
+    except SubmissionError as exc:
+        return None, "unreadable", exc.reason
+    except GraderError as exc:  # e.g. the reference fails on this student's inputs: their row says so
+        return None, "error", strip_paths(f"not graded: {exc}", hide)
+    warnings = list(report.warnings)
+    if entry.others:
+        warnings.append(f"{entry.path.name} chosen over {', '.join(Path(o).name for o in entry.others)}")
+    report = report.model_copy(update={
+        "submission": report.submission.model_copy(update={"student_id": entry.student_id,
+                                                           "student_name": entry.name or None}),
+        "warnings": warnings})
+    try:
+        write_atomic(Path(out) / f"{entry.student_id}.json", report.model_dump_json(indent=2))
+        if gradescope:
+            write_atomic(Path(out) / f"{entry.student_id}.gradescope.json", to_gradescope(report))
+    except OSError as exc:  # the disk is full, say: this row says so, the others go on
+        return None, "error", f"graded, but the report could not be written: {exc.strerror or exc}"
+    return Digest.of(report), "", ""
+
+
+def _key(entry: Entry, content: bytes, spec: str, seed: int, lang: str, version: str) -> str:
+    text = json.dumps([hashlib.sha256(content).hexdigest(), spec, seed, version, lang, entry.student_id])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _books(gradebook: Union[str, Sequence[str], None]) -> list[str]:
+    """The LMS gradebooks asked for: ``"canvas"``, ``["canvas", "moodle"]``; ``"default"``: none."""
+    names = [gradebook] if isinstance(gradebook, str) else list(gradebook or ())
+    books = []
+    for name in names:
+        if name not in (*GRADEBOOKS, "default"):
+            raise UsageError(f"unknown gradebook {name!r} (choose among {', '.join(GRADEBOOKS)})")
+        if name != "default" and name not in books:
+            books.append(name)
+    return books
+
+
+def class_worksheet(worksheet: Union[str, Path, Worksheet]) -> Union[str, Path, Worksheet]:
+    """The worksheet a class is graded with: its folder, with the reference and the hidden cases.
+    A bare name (``td5``) is the source checkout's ``exercises/<name>`` (in the current folder, or
+    beside the package); the bundled kit under that name is the students' and grades its public
+    seed only, which is no way to grade a class.
+
+    Raises:
+        SpecError: a kit, or a name with no worksheet folder to be found.
+    """
+    if isinstance(worksheet, Worksheet):
+        return worksheet
+    text = str(worksheet)
+    if text.endswith(".kit"):
+        raise SpecError(text, "a kit is what students grade with (its public seed only): grade a class with the "
+                              "worksheet's folder, e.g. -w exercises/td5")
+    if Path(text).exists() or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", text):
+        return worksheet
+    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
+        folder = base / "exercises" / text
+        if (folder / SPEC_FILENAME).is_file():
+            return folder
+    raise SpecError(text, f"no worksheet folder exercises/{text} here nor beside the grader: give its folder "
+                          f"with -w (the one with worksheet.toml and its reference)")
+
+
+def maxima(ws: Worksheet) -> tuple[float, float, dict[str, tuple[float, float]]]:
+    """The worksheet's automatic maximum, its points graded by hand, and both per question."""
+    per = {q.id: (sum(c.max_points for c in q.checks if c.kind != "manual"),
+                  sum(c.max_points for c in q.checks if c.kind == "manual")) for q in ws.questions}
+    return sum(a for a, _ in per.values()), sum(m for _, m in per.values()), per
+
+
+def grade_class(
+    root: Union[str, Path],
+    worksheet: Union[str, Path] = "td5",
+    out: Union[str, Path] = "results",
+    *,
+    jobs: Optional[int] = None,
+    seed: Optional[int] = None,
+    per_student_inputs: bool = False,
+    force: bool = False,
+    lang: str = "en",
+    gradebook: Union[str, Sequence[str], None] = (),
+    gradescope: bool = False,
+    progress: Optional[Callable[[int, int, str], None]] = None,
+    only: Sequence[str] = (),
+    roster: Union[str, Path, None] = None,
+    assignment: Optional[str] = None,
+) -> BatchResult:
+    """Grade every submission under ``root`` into ``out``; see the module docstring. The
+    gradebooks and the summary hold every student ``out`` knows (``classroll``), not only this
+    run's. ``only``: grade just these students of ``root`` (again, even if unchanged); the others
+    stay as they are. ``gradebook``: the LMS files to write too (``canvas``, ``moodle``).
+    ``roster``: the teacher's export from the LMS (``roster.py``), which fills the LMS file of its
+    kind; ``assignment`` picks the Canvas assignment column (or names it without a roster).
+    ``seed``: the run seed (default: the worksheet's hidden seed, ``api.hidden_seed``). Every
+    student is graded against one answer table drawn from it, computed here once (the workers load
+    no reference); ``per_student_inputs``: each student's own cases instead, from a seed derived
+    from the run seed and their id (the workers then load the reference).
+
+    Raises:
+        NotADirectoryError: ``root`` is neither a folder nor a zip file, or holds no submission.
+        SpecError: the worksheet is invalid, or its reference does not import.
+        RosterError: the roster cannot be read, has no ID column or the assignment's, or lacks a
+            student of the class.
+        UsageError: ``only`` names a student who is not in ``root``, or ``gradebook`` an unknown LMS.
+        OutputError: ``out`` cannot be made (a file in the way, no permission), or holds reports of
+            another worksheet that this run would overwrite.
+        InternalError: the workers stopped (the reports already written are kept).
+    """
+    started = time.monotonic()
+    root, out = Path(root), Path(out)
+    books = _books(gradebook)
+    ws = open_worksheet(class_worksheet(worksheet))
+    reference = load_reference(ws)  # a reference that fails to import is a bad spec: said once, here
+    run_seed = hidden_seed(ws) if seed is None else int(seed)
+    the_roster = read_roster(roster) if roster else None  # a bad roster: said before anything is written
+    kind = "canvas" if isinstance(the_roster, CanvasRoster) else "moodle" if the_roster else None
+    if kind and kind not in books:
+        books.append(kind)
+    column = the_roster.column(assignment, ws.title, ws.id) if isinstance(the_roster, CanvasRoster) \
+        else (assignment or ws.title)
+    spec_path = str(spec_file(ws))
+    if out.exists() and not out.is_dir():
+        raise OutputError(out, "a file of that name is in the way (the results go in a folder)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / CACHE).mkdir(exist_ok=True)
+    except OSError as exc:  # a read-only place, a file where a parent folder should be
+        raise OutputError(out, exc) from None
+    try:
+        found: Discovery = discover(root, ws.id, work=out / CACHE / "extracted", exclude=(out,))
+    except ValueError as exc:
+        raise NotADirectoryError(f"{root}: {exc}") from None
+    if not found.entries:
+        raise NotADirectoryError(f"{root}: no .py or .ipynb submission found"
+                                 + (f" ({'; '.join(found.problems[:3])})" if found.problems else ""))
+    known = scan(out)
+    entries = _chosen(found.entries, only, root)
+    _check_folder(out, ws, entries, known)
+    if the_roster is not None:
+        _check_roster(the_roster, Path(roster), entries, known, ws.id)
+    spec, version = spec_digest(ws), grader_version()
+    hide = [str(out.resolve()), str(root.resolve())]
+    rows: dict[str, Row] = {}
+    result = BatchResult(problems=list(found.problems))
+
+    def record(row: Row) -> None:
+        rows[row.student_id] = row
+        try:
+            write_record(out, row, ws.id, ws.version, spec, write_atomic)
+        except OSError as exc:  # the disk is full, say: this run's gradebooks still have the row
+            result.problems.append(f"{row.student_id}: its record could not be written ({exc.strerror or exc}); "
+                                   f"a later run that does not grade them again may not know them")
+
+    todo: list[tuple[Entry, int, str]] = []
+    for entry in entries:
+        if entry.problem:
+            record(_problem_row(entry, entry.problem))
+            result.unreadable += 1
+            continue
+        try:
+            content = entry.path.read_bytes()
+        except OSError as exc:
+            record(_problem_row(entry, f"cannot read {entry.shown}: {exc.strerror or exc}"))
+            result.unreadable += 1
+            continue
+        seed_i = student_seed(run_seed, entry.student_id) if per_student_inputs else run_seed
+        key = _key(entry, content, spec, seed_i, lang, version)
+        report_path, key_path = out / f"{entry.student_id}.json", out / CACHE / f"{entry.student_id}.key"
+        if not force and not only and report_path.is_file() and key_path.is_file() and key_path.read_text() == key:
+            try:
+                report = Report.model_validate_json(report_path.read_text())
+                record(_row(entry, Digest.of(report), report_path.stat().st_mtime))
+                result.cached += 1
+                continue
+            except ValueError:
+                pass  # a damaged cached report is graded again
+        todo.append((entry, seed_i, key))
+    total = len(entries)
+    done = total - len(todo)
+    if progress:
+        progress(done, total, "")
+    workers = max(1, min(jobs or usable_cores(), len(todo) or 1))
+    preloaded = None
+
+    inputs = "student" if per_student_inputs else "class"
+
+    def call(item: tuple[Entry, int, str]) -> tuple[Callable[..., Any], tuple]:
+        return _grade_one, (item[0], item[1], lang, hide, str(out), gradescope, inputs)
+
+    table = None
+    if todo and not per_student_inputs:  # the class's one answer table: the reference runs here, once
+        try:
+            table = build_table(ws, reference, run_seed, public=run_seed == ws.public_seed)
+        except InternalError as exc:  # the reference fails on a case every student shares: nobody is graded
+            for entry, _, _ in todo:
+                record(_problem_row(entry, strip_paths(f"not graded: {exc}", hide), "error"))
+            result.not_graded += len(todo)
+            todo = []
+    queue = list(todo)
+    broken: Optional[BrokenProcessPool] = None
+    with Pools(workers, _init_worker, (spec_path, table), call) as pools:
+        while queue or pools.busy:
+            try:
+                pools.fill(queue)
+            except BrokenProcessPool as exc:  # broke since the last results: record those that came, then stop
+                broken = exc
+            if preloaded is None:  # the main pool forked its workers at the first submit: no fork follows
+                preloaded = preload_plotting()
+            for (entry, seed_i, key), future in pools.wait(more_to_come=bool(queue)):
+                try:
+                    digest, status, error = future.result()
+                except BrokenProcessPool as exc:  # a worker was killed (by the kernel, out of memory) or could not start
+                    broken = exc  # those that finished with it are still recorded (their cache keys written)
+                    continue
+                if digest is None:
+                    record(_problem_row(entry, error, status))
+                    if status == "unreadable":
+                        result.unreadable += 1
+                    else:
+                        result.not_graded += 1
+                else:
+                    # the report is complete on disk: only now does the cache vouch for it
+                    write_atomic(out / CACHE / f"{entry.student_id}.key", key)
+                    record(_row(entry, digest, (out / f"{entry.student_id}.json").stat().st_mtime))
+                    if digest.load_ok:
+                        result.graded += 1
+                    else:
+                        result.did_not_load += 1
+                done += 1
+                if progress:
+                    progress(done, total, entry.student_id)
+            if broken is not None:  # raised in the pools' block, so that they stop every worker at once
+                graded = result.graded + result.did_not_load
+                raise InternalError(f"the grading workers stopped ({broken}); the {graded} reports written "
+                                    f"so far are kept, and running the same command again grades the rest")
+        result.spare = pools.spare_used
+    rolled = roll(known, rows, ws.id, ws.version, spec)
+    result.rows = rolled.rows
+    result.kept = sum(1 for r in rolled.rows if r.kept)
+    in_root = {e.student_id for e in found.entries}
+    folder = str(root) if set(rolled.older) <= in_root else "FOLDER"
+    named = "" if str(worksheet) == "td5" else f" -w {worksheet}"
+    regrade = f"grade bulk {folder} --out {out}{named} --only {' '.join(rolled.older)}"
+    _write_outputs(out, ws, result, rolled, books, lang, preloaded, the_roster, column, regrade)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _chosen(entries: list[Entry], only: Sequence[str], root: Path) -> list[Entry]:
+    """The students to grade in this run: every one of ``root``, or those ``only`` names."""
+    if not only:
+        return entries
+    ids = {e.student_id for e in entries}
+    missing = [sid for sid in only if sid not in ids]
+    if missing:
+        raise UsageError(f"--only: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not among the students "
+                         f"of {root} ({few(sorted(ids), 8)})")
+    return [e for e in entries if e.student_id in set(only)]
+
+
+def _check_folder(out: Path, ws: Worksheet, entries: list[Entry], known: dict) -> None:
+    """This run must not overwrite a report of another worksheet (a folder of td4 reports graded
+    again with td5 would lose them): say which, and where to grade instead."""
+    clash = [(e.student_id, known[e.student_id].worksheet()) for e in entries if e.student_id in known]
+    clash = [(sid, other) for sid, other in clash if other and other != ws.id]
+    if clash:
+        names = few([f"{sid}.json" for sid, _ in clash])
+        raise OutputError(out, f"it holds reports of the worksheet '{clash[0][1]}' ({names}), which grading "
+                               f"'{ws.id}' there would overwrite: grade this class into another folder (--out)")
+
+
+def _check_roster(the_roster: Union[CanvasRoster, MoodleRoster], path: Path, entries: list[Entry],
+                  known: dict, worksheet_id: str) -> None:
+    who = [(e.student_id, e.source, e.shown) for e in entries]
+    seen = {e.student_id for e in entries}
+    for sid, k in known.items():
+        if sid not in seen and k.record is not None and k.worksheet() == worksheet_id:
+            who.append((sid, str(k.record.get("source", "")), str(k.record.get("file", sid))))
+    problems = unmatched(the_roster, who)
+    if problems:
+        raise RosterError(path, f"{students(len(problems))} of the class {'is' if len(problems) == 1 else 'are'} "
+                                f"not in it: {few(problems, 4)} (export it "
+                                f"again from the LMS, after they enrolled)")
+
+
+def _problem_row(entry: Entry, message: str, status: str = "unreadable") -> Row:
+    return Row(entry.student_id, entry.name, entry.shown, status, None, message, entry.late, entry.source, time.time())
+
+
+def _row(entry: Entry, digest: Digest, when: float) -> Row:
+    status = "graded" if digest.load_ok else "load_error"
+    return Row(entry.student_id, entry.name, entry.shown, status, digest,
+               "" if digest.load_ok else strip_paths(digest.load_message), entry.late, entry.source, when)
+
+
+def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, books: list[str], lang: str,
+                   preloaded: Optional[threading.Thread], the_roster: Union[CanvasRoster, MoodleRoster, None],
+                   column: str, regrade: str) -> None:
+    rows = result.rows
+    automatic, manual, questions = maxima(ws)
+    if the_roster is not None:  # the LMS knows their names better than a file name does
+        rows = [replace(r, name=s.student) if (s := the_roster.find(r.student_id)) is not None and s.student else r
+                for r in rows]
+        result.rows = rows
+    notes: list[str] = []
+    written = Outputs(out, notes, write_atomic)
+    written.write("gradebook.csv", to_csv(rows, [q.id for q in ws.questions]))
+    if "canvas" in books:
+        text, more = to_canvas(rows, column, automatic, the_roster if isinstance(the_roster, CanvasRoster) else None)
+        written.write("gradebook-canvas.csv", text)
+        notes += more
+    if "moodle" in books:
+        text, more = to_moodle(rows, automatic, the_roster if isinstance(the_roster, MoodleRoster) else None, lang)
+        written.write("gradebook-moodle.csv", text)
+        notes += more
+    summary = summarize(rows, result.problems, maximum=automatic, manual=manual, questions=questions,
+                        older=rolled.older, foreign=rolled.foreign, notes=notes, regrade=regrade)
+    plots = write_plots(summary, out, preloaded)
+    summary["plots"] = plots
+    if not plots:
+        summary["plots_missing"] = PLOTS_MISSING
+        notes.append(f"no plots: {PLOTS_MISSING}")
+    if rolled.older:
+        notes.append(f"{students(len(rolled.older))} graded with an older version of the worksheet "
+                     f"(see summary.md): {regrade}")
+    for other, ids in rolled.foreign.items():
+        notes.append(f"{len(ids)} report(s) of the worksheet '{other}' in {out} left out of the gradebooks")
+    written.write("summary.json", json.dumps(summary, indent=2))
+    written.write("summary.md", to_markdown(summary, plots, ws.title, lang))
+    written.save()
+    result.notes = notes
+    result.summary = summary

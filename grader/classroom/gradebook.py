@@ -1,0 +1,354 @@
+"""Gradebook CSVs from a class's rows: our own, Canvas' gradebook import, Moodle's grading worksheet.
+
+Pure functions: rows in, CSV text out (RFC 4180 quoting, UTF-8). Every score in them is the
+automatic one (the points of checks graded by hand are not in it, and are counted apart), and a
+student without a score (nothing readable handed in, or the grader failed on them) is left blank,
+never 0: an LMS then keeps whatever grade the teacher entered by hand.
+
+Moodle: the number in a download's folder name (``Dana Smith_12345_assignsubmission_file_``) is
+the assignment's participant number, which only the assignment's own "Upload grading worksheet"
+matches (``mod/assign/feedback/offline``: its importer reads the columns ``Identifier`` (values
+``Participant 12345``), ``Grade``, ``Last modified (grade)`` and the feedback plugins' columns,
+``Feedback comments``, by their names in the teacher's language). A grade is skipped by Moodle when
+the grade there was changed more than a minute after ``Last modified (grade)``: a grade entered
+by hand after the grading run is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Optional, Sequence
+
+from ..report.results import Report
+from .roster import CanvasRoster, MoodleRoster
+
+MOODLE_COLUMNS = ("Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)", "Feedback comments")
+MOODLE_PARTICIPANT = "Participant "  # Moodle's 'hiddenuser' string, before the participant number
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    id: str
+    score: float
+    max_score: float  # automatic and by hand
+    manual: float = 0.0  # of which graded by hand (not yet in ``score``)
+
+
+@dataclass(frozen=True)
+class CheckDigest:
+    id: str
+    status: str
+    hints: tuple[tuple[str, str], ...]  # (mistake id, hint text)
+    title: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What a gradebook and a class summary need of a report: small, so memory stays flat in N."""
+
+    questions: tuple[QuestionScore, ...]
+    checks: tuple[CheckDigest, ...]
+    score: float
+    max_score: float
+    manual_pending: float
+    percent: float
+    seed: int
+    load_ok: bool
+    load_message: str
+    worksheet_id: str = ""
+    worksheet_version: str = ""
+
+    @property
+    def automatic_max(self) -> float:
+        return round(self.max_score - self.manual_pending, 6)
+
+    @classmethod
+    def of(cls, report: Report) -> "Digest":
+        return cls(
+            questions=tuple(QuestionScore(q.id, q.score, q.max_score,
+                                          sum(c.max_points for c in q.checks if c.status == "manual"))
+                            for q in report.questions),
+            checks=tuple(CheckDigest(c.id, c.status, tuple((h.id, h.text) for h in c.hints), c.title, c.message)
+                         for c in report.checks()),
+            score=report.score, max_score=report.max_score, manual_pending=report.manual_pending,
+            percent=report.percent, seed=report.seed, load_ok=report.load.ok, load_message=report.load.message,
+            worksheet_id=report.worksheet.id, worksheet_version=report.worksheet.version)
+
+
+@dataclass(frozen=True)
+class Row:
+    student_id: str
+    name: str
+    file: str  # as the teacher knows it, relative to the class folder or zip
+    status: str  # graded | load_error | unreadable | error (not graded: the worksheet or the grader failed)
+    report: Optional[Digest]
+    message: str = ""
+    late: bool = False
+    source: str = "file"  # file | folder | moodle | canvas
+    when: float = 0.0  # when it was graded (its report written), or found unreadable
+    kept: bool = False  # from an earlier run: not in this run's input (or not chosen by --only)
+
+
+def _score(row: Row) -> Any:
+    """The row's automatic total: blank without a report (nothing readable handed in, or the
+    grader failed on them; an LMS then leaves their grade alone); a file that does not load has 0."""
+    return row.report.score if row.report else ""
+
+
+def _number(value: Any) -> str:
+    return value if value == "" else f"{value:g}"
+
+
+ABSOLUTE = re.compile(r"(?<![\w.~:/\\])(?:/|[A-Za-z]:\\)(?:[^\s/\\'\":;,()<>]+[/\\])+(?=[^\s/\\'\":;,()<>]+)")
+
+
+def strip_paths(text: str, roots: Sequence[str] = ()) -> str:
+    """``text`` without a path of this machine: ``roots`` (the class folder, the output folder)
+    taken off the front of the paths under them, and any other absolute path cut to its file
+    name (``/home/t/class/alice.py`` -> ``alice.py``): a message may reach a student."""
+    for base in sorted(roots, key=len, reverse=True):
+        text = text.replace(base.rstrip("/\\") + "/", "").replace(base, ".")
+    return ABSOLUTE.sub("", text)
+
+
+def check_label(check: CheckDigest) -> str:
+    """A check as a student knows it: its title, else its question and name (``I.2 glorot_sigma``)."""
+    question, _, name = check.id.partition("/")
+    return check.title or f"{question} {name}"
+
+
+def _as_handed_in(text: str, file: str) -> str:
+    """``text`` with the LMS's name of the file (``Eli Roe_12346_assignsubmission_file_td5.py``)
+    put back to the name the student gave it (``td5.py``)."""
+    from .discover import CANVAS, MOODLE_FILE
+
+    name = file.rsplit("/", 1)[-1]
+    match = MOODLE_FILE.match(name) or CANVAS.match(name)
+    return text.replace(name, match["rest"]) if match else text
+
+
+FEEDBACK = {
+    "en": {"nothing": "Nothing could be graded: {why}.",
+           "noload": "Your file did not load, so no check could run: {why}. Fix it, then run grade on it to check.",
+           "passed": "Automatic checks: passed {p} of {n} ({s} / {m} points).", "fix": " To fix: {checks}{more}.",
+           "more": " and {k} more", "hint": " Hint ({check}): {text}", "hand": " {k} more points are graded by hand."},
+    "fr": {"nothing": "Rien n'a pu être noté : {why}.",
+           "noload": "Votre fichier ne se charge pas, aucune vérification n'a donc pu être faite : {why}. Corrigez-le, "
+                     "puis lancez grade dessus pour vérifier.",
+           "passed": "Vérifications automatiques : {p} réussies sur {n} ({s} / {m} points).",
+           "fix": " À corriger : {checks}{more}.", "more": " et {k} de plus", "hint": " Indice ({check}) : {text}",
+           "hand": " {k} points de plus sont notés à la main."},
+}
+WHY_FR = ((r"^no \.py or \.ipynb file: the submission is empty$", "aucun fichier .py ou .ipynb : le rendu est vide"),
+          (r"^no \.py or \.ipynb file: handed in (.*)$", r"aucun fichier .py ou .ipynb : rendu \1"))
+
+
+def feedback(row: Row, limit: int = 5, lang: str = "en") -> str:
+    """A few sentences for the student (in ``lang``): what passed, what to fix and the first hint;
+    why nothing could be graded; never a path of the teacher's machine."""
+    return _as_handed_in(_feedback(row, limit, FEEDBACK.get(lang, FEEDBACK["en"]), lang), row.file)
+
+
+def _feedback(row: Row, limit: int, w: dict[str, str], lang: str) -> str:
+    r = row.report
+    if row.status == "unreadable":
+        why = strip_paths(row.message)
+        for pattern, french in WHY_FR if lang == "fr" else ():
+            why = re.sub(pattern, french, why)
+        return w["nothing"].format(why=why)
+    if row.status == "error" or r is None:
+        return ""
+    if not r.load_ok:
+        message = r.load_message or "it raised an error"
+        why = strip_paths(re.sub(r"^(the submission does not load|la soumission ne se charge pas)\s*:\s*", "", message))
+        return w["noload"].format(why=why)
+    auto = [c for c in r.checks if c.status != "manual"]
+    failed = [c for c in auto if c.status != "passed"]
+    text = w["passed"].format(p=len(auto) - len(failed), n=len(auto), s=f"{r.score:g}", m=f"{r.automatic_max:g}")
+    if failed:
+        more = w["more"].format(k=len(failed) - limit) if len(failed) > limit else ""
+        text += w["fix"].format(checks=", ".join(check_label(c) for c in failed[:limit]), more=more)
+        hint = next((c for c in failed if c.hints), None)
+        if hint is not None:
+            text += w["hint"].format(check=check_label(hint), text=hint.hints[0][1])
+            text += "" if text.endswith((".", "!", "?")) else "."
+    if r.manual_pending:
+        text += w["hand"].format(k=f"{r.manual_pending:g}")
+    return text
+
+
+def to_csv(rows: Sequence[Row], questions: Sequence[str]) -> str:
+    """One row per student: id, name, file, status, late, automatic score per question, totals
+    (automatic, and the points graded by hand apart), seed, worksheet version, message."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student_id", "name", "file", "status", "late", *questions, "total_automatic", "max_automatic",
+                     "percent_automatic", "manual_pending", "max_with_manual", "seed", "worksheet_version", "message"])
+    for row in rows:
+        r = row.report
+        by_id = {q.id: q.score for q in r.questions} if r else {}
+        writer.writerow([row.student_id, row.name, row.file, row.status, "late" if row.late else "",
+                         *[_number(by_id.get(q, "")) for q in questions], _number(_score(row)),
+                         _number(r.automatic_max) if r else "", r.percent if r else "",
+                         _number(r.manual_pending) if r else "", _number(r.max_score) if r else "",
+                         r.seed if r else "", r.worksheet_version if r else "", row.message])
+    return buffer.getvalue()
+
+
+def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
+              roster: Optional[CanvasRoster] = None) -> tuple[str, list[str]]:
+    """Canvas gradebook import, and notes for the teacher. With ``roster`` (the teacher's export):
+    its identity columns, its rows in its order (a student without a submission gets a blank
+    score), its ``Points Possible`` row, and ``assignment`` is one of its columns' headers
+    (``Name (id)``, so the upload fills that assignment). Without: ``ID`` is the Canvas user id of
+    the download's file names, and the other identity columns are blank."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    notes: list[str] = []
+    if roster is None:
+        writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment])
+        writer.writerow(["Points Possible", "", "", "", "", f"{maximum:g}"])
+        left_out = []
+        for row in rows:
+            if row.source != "canvas":
+                left_out.append(row.student_id)
+                continue
+            writer.writerow([row.name or row.student_id, row.student_id, "", "", "", _number(_score(row))])
+        if not re.search(r"\(\d+\)\s*$", assignment):
+            notes.append(f"gradebook-canvas.csv: the assignment column '{assignment}' has no Canvas id, so an upload "
+                         f"would make a new assignment: pass --roster with your exported gradebook "
+                         f"(or --assignment 'Name (id)')")
+        if left_out:
+            notes.append(f"gradebook-canvas.csv: {students(len(left_out))} not from a Canvas download, with no "
+                         f"Canvas ID ({few(left_out)}): left out (pass --roster to match them by SIS id)")
+        return buffer.getvalue(), notes
+    column = roster.header.index(assignment)
+    writer.writerow(roster.identity + [assignment])
+    if roster.points is not None:
+        writer.writerow([*roster.points.cells[:len(roster.identity)], roster.points.value(column)])
+        possible = roster.points.value(column)
+        try:
+            if possible and abs(float(possible) - maximum) > 1e-9:
+                notes.append(f"Canvas gives '{assignment}' {possible} points possible, the automatic maximum is "
+                             f"{maximum:g}: the scores uploaded are out of {maximum:g}")
+        except ValueError:
+            pass
+    matched = {}
+    for row in rows:
+        student = roster.find(row.student_id)
+        if student is not None:
+            matched[student.line] = row
+    for student in roster.students:
+        row = matched.get(student.line)
+        writer.writerow([*student.cells[:len(roster.identity)], _number(_score(row)) if row else ""])
+    replaced = [f"{s.student} ({s.value(column)} -> {_number(_score(matched[s.line]))})" for s in roster.students
+                if s.line in matched and s.value(column) and _score(matched[s.line]) != ""
+                and not _same(s.value(column), _score(matched[s.line]))]
+    if replaced:
+        notes.append(f"gradebook-canvas.csv: {students(len(replaced))} already had a score in Canvas, which an "
+                     f"upload replaces: {few(replaced)}")
+    missing = [s.student for s in roster.students if s.line not in matched]
+    if missing:
+        notes.append(f"gradebook-canvas.csv: {students(len(missing))} of the roster handed in nothing: a "
+                     f"blank score ({few(missing)})")
+    unmatched = [row.student_id for row in rows if roster.find(row.student_id) is None]
+    if unmatched:
+        notes.append(f"gradebook-canvas.csv: {students(len(unmatched))} not in {roster.path.name} "
+                     f"({few(unmatched)}): left out")
+    return buffer.getvalue(), notes
+
+
+def _same(text: str, value: float) -> bool:
+    try:
+        return abs(float(text.replace(",", ".")) - value) < 1e-9
+    except ValueError:
+        return False
+
+
+def _moodle_time(when: float) -> str:
+    """A time Moodle's importer reads (PHP's ``strtotime``): ISO 8601 with the offset."""
+    return datetime.fromtimestamp(when).astimezone().isoformat(timespec="seconds") if when else ""
+
+
+def _moodle_feedback(row: Row, lang: str) -> str:
+    return html.escape(feedback(row, lang=lang), quote=False)  # Moodle stores feedback comments as HTML
+
+
+def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster] = None,
+              lang: str = "en") -> tuple[str, list[str]]:
+    """Moodle's grading worksheet (Assignment > Submissions > Upload grading worksheet), and notes.
+    Without ``roster``: ``MOODLE_COLUMNS``, one row per student of the Moodle download who has a
+    grade or a feedback (a student the grader failed on is left out: their row would clear the
+    feedback a teacher wrote). With ``roster`` (the worksheet downloaded from the assignment): its
+    columns and rows, the grade, its time and the feedback filled for the students graded, the
+    other rows unchanged."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    notes: list[str] = []
+    if roster is None:
+        writer.writerow(MOODLE_COLUMNS)
+        left_out, failed = [], []
+        for row in rows:
+            if row.source != "moodle":
+                left_out.append(row.student_id)
+            elif row.status == "error":
+                failed.append(row.student_id)
+            else:
+                writer.writerow([f"{MOODLE_PARTICIPANT}{row.student_id}", row.name, _number(_score(row)),
+                                 f"{maximum:g}", _moodle_time(row.when), _moodle_feedback(row, lang)])
+        if left_out:
+            notes.append(f"gradebook-moodle.csv: {students(len(left_out))} not from a Moodle download, with no "
+                         f"participant number ({few(left_out)}): left out")
+        if failed:
+            notes.append(f"gradebook-moodle.csv: {students(len(failed))} not graded, left out ({few(failed)})")
+        return buffer.getvalue(), notes
+    writer.writerow(roster.header)
+    graded = {}
+    for row in rows:
+        found = roster.find(row.student_id) if row.status != "error" else None
+        if found is not None:
+            graded[found.line] = row
+    for student in roster.students:
+        cells = list(student.cells) + [""] * (len(roster.header) - len(student.cells))
+        row = graded.get(student.line)
+        if row is not None:
+            cells[roster.grade] = _number(_score(row))
+            cells[roster.modified] = _moodle_time(row.when)
+            if roster.feedback is not None:
+                cells[roster.feedback] = _moodle_feedback(row, lang)
+            if row.name and roster.name is not None and not cells[roster.name]:
+                cells[roster.name] = row.name
+        writer.writerow(cells)
+    replaced = [f"{s.student or s.id} ({s.value(roster.grade)} -> {_number(_score(graded[s.line]))})"
+                for s in roster.students if s.line in graded and s.value(roster.grade)
+                and _score(graded[s.line]) != "" and not _same(s.value(roster.grade), _score(graded[s.line]))]
+    if replaced:
+        notes.append(f"gradebook-moodle.csv: {students(len(replaced))} already had a grade in Moodle, which the upload "
+                     f"replaces: {few(replaced)}")
+    if roster.feedback is None:
+        notes.append(f"{roster.path.name} has no 'Feedback comments' column: grades only (enable feedback comments "
+                     f"in the assignment's settings and download the worksheet again)")
+    for value in {s.value(roster.maximum) for s in roster.students} if roster.maximum is not None else ():
+        try:
+            if value and abs(float(value.replace(",", ".")) - maximum) > 1e-9:
+                notes.append(f"Moodle's maximum grade for this assignment is {value}, the automatic maximum is "
+                             f"{maximum:g}: Moodle skips grades above its maximum, so set it to at least {maximum:g}")
+        except ValueError:
+            pass
+    return buffer.getvalue(), notes
+
+
+def students(count: int) -> str:
+    """``1 student``, ``3 students``."""
+    return "1 student" if count == 1 else f"{count} students"
+
+
+def few(ids: Sequence[str], count: int = 5) -> str:
+    """The first few of a list, and how many more."""
+    return ", ".join(ids[:count]) + (f" and {len(ids) - count} more" if len(ids) > count else "")

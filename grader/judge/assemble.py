@@ -1,0 +1,113 @@
+"""From a sandbox run to check results: what the child must not see, the load's outcome, the
+cells that explain a missing function, where free-text answers are, and the second pass (smaller
+failing inputs, gradient diagnoses) of failed checks. ``api.Grader`` calls these in order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from ..submission import freetext
+from . import gradcheck, shrink
+from .checks import FreeText
+from ..report.results import CellError, LoadResult
+from ..sandbox.box import Sandbox, SandboxResult
+from ..worksheet.models import ManualCheck, Worksheet
+from ..submission.files import Submission, defining_chunks, source_literals
+
+
+def load_result(result: SandboxResult, path: str) -> LoadResult:
+    errors = [
+        CellError(where=str(e.get("file") or Path(path).name), exception=str(e.get("exception", "Error")),
+                  message=str(e.get("message", "")), line=e.get("line") if isinstance(e.get("line"), int) else None,
+                  code=e.get("code") if isinstance(e.get("code"), str) else None,
+                  traceback=str(e.get("traceback", ""))[-4000:], interrupted=e.get("interrupted") is True)
+        for e in result.load_errors if isinstance(e, dict)
+    ]
+    if result.load_ok:
+        return LoadResult(ok=True, errors=errors)
+    if errors:
+        first = errors[-1]
+        where = f"{first.where}, line {first.line}" if first.line else first.where
+        message = f"the submission does not load: {first.exception}: {first.message} ({where})"
+    else:
+        message = f"the submission does not load: {result.load_message or 'the child never answered'}"
+    return LoadResult(ok=False, message=message, errors=errors)
+
+
+def second_pass(ws: Worksheet, plans: list, results: list, table: Any, box: Sandbox) -> list:
+    """For failed checks: smaller failing inputs and gradient diagnoses, in one more round of calls
+    (in the child of the first round when it is still there), from the answer table's candidates."""
+    failed = [i for i, r in enumerate(results) if r.status == "failed"]
+    shrinks = {i: shrink.candidates(plans[i], results[i], table.checks[plans[i].full_id].shrink) for i in failed}
+    shrinks = {i: c for i, c in shrinks.items() if c is not None}
+    probes = {i: gradcheck.probe(ws, plans[i], table.checks[plans[i].full_id].probe,
+                                 {p.name for p in results[i].parts if p.status == "failed"} if results[i].parts else None)
+              for i in failed}
+    probes = {i: p for i, p in probes.items() if p is not None}
+    jobs = [job for c in shrinks.values() for job in c.jobs] + [p.job for p in probes.values()]
+    if not jobs:
+        return results
+    second = box.run(jobs)
+    outcomes = second.outcomes if second.load_ok else [None] * len(jobs)
+    offset = 0
+    for i, found in shrinks.items():
+        results[i] = shrink.apply(ws, found, results[i], outcomes[offset:offset + len(found.jobs)])
+        offset += len(found.jobs)
+    for i, found in probes.items():
+        diagnosis = gradcheck.diagnose(found, outcomes[offset])
+        offset += 1
+        if diagnosis:
+            results[i] = results[i].model_copy(update={"diagnosis": diagnosis})
+    return results
+
+
+def free_text_of(ws: Worksheet, submission: Submission, load_ok: bool, plans: list, outcomes: list) -> dict[str, FreeText]:
+    """Per manual check, where else its answer may be: the notebook's markdown sections that
+    answer its question, and the literal assignment of its variable in the source (looked for,
+    by parsing the source, only when the child could not read the variable)."""
+    manual = [(q.id, c) for q in ws.questions for c in q.checks if isinstance(c, ManualCheck)]
+    if not manual:
+        return {}
+    sections = freetext.match(submission.sections, [q for q, _ in manual]) if submission.sections else {}
+    unread, offset = set(), 0
+    for plan in plans:
+        if isinstance(plan.check, ManualCheck):
+            outcome = outcomes[offset]
+            value = outcome.outputs[0][0] if outcome is not None and outcome.status == "ok" else None
+            if not (isinstance(value, str) and value.strip()):
+                unread.add(plan.check.answer)
+        offset += len(plan.jobs)
+    literals = source_literals(submission.chunks, unread) if unread else {}
+    out = {}
+    for qid, check in manual:
+        literal = literals.get(check.answer)
+        out[f"{qid}/{check.id}"] = FreeText(
+            tuple(sections.get(qid, ())), (literal[0], literal[1].filename, literal[2]) if literal else None, load_ok)
+    return out
+
+
+def explain_missing(outcomes: list, submission: Submission, result: SandboxResult) -> list:
+    """Outcomes of functions not defined because the cell that defines them raised or was
+    interrupted, saying so (the cell, what happened, its line), instead of only "not defined"."""
+    failed = {str(e.get("file")): e for e in result.load_errors if isinstance(e, dict) and e.get("file")}
+    if not failed or not any(o is not None and o.status == "missing" for o in outcomes):
+        return outcomes
+    defined_in = defining_chunks(submission.chunks)
+    explained = {}
+    for name, chunks in defined_in.items():
+        chunk = next((c for c in reversed(chunks) if c.filename in failed), None)
+        if chunk is None:
+            continue
+        error = failed[chunk.filename]
+        line = f" (line {error['line']})" if isinstance(error.get("line"), int) else ""
+        what = ("was interrupted (the cell time limit)" if error.get("interrupted") is True
+                else f"raised {str(error.get('exception', 'an error'))[:80]}{line}")
+        explained[name] = f"function {name}() is not defined: {chunk.filename} defines it, but {what} before the " \
+                          f"definition ran"
+    return [dataclasses.replace(o, message=explained[o.function])
+            if o is not None and o.status == "missing" and o.function in explained else o for o in outcomes]
+
+

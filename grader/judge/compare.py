@@ -1,0 +1,254 @@
+"""Compare a student's value with the expected one; return a verdict, never raise.
+
+The ladder: kind of value -> sequence length -> shape -> dtype kind -> NaN/inf -> allclose. A tuple
+and a list, a scalar and a 0-d array, an int and a float are interchangeable when the value is right.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import numpy as np
+
+from ..wire.codec import NoItem, RngSeed, SympyText, Unsupported
+from ..worksheet.models import Tolerance
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    message: str = ""
+    max_abs_error: Optional[float] = None
+    max_rel_error: Optional[float] = None
+    mismatched: Optional[int] = None
+
+
+_DIFFERS = Verdict(False, "the values differ")  # a brief verdict (see ``compare_numeric``)
+
+
+def describe(value: Any) -> str:
+    """A few words on what a value is, for messages: 'an array of shape (3, 4)', 'None', ..."""
+    if value is None:
+        return "None"
+    if isinstance(value, Unsupported):
+        return f"a {value.type_name} object"
+    if isinstance(value, NoItem):
+        return value.detail
+    if isinstance(value, SympyText):
+        return "a SymPy expression"
+    if isinstance(value, np.ndarray):
+        return "a 0-d array" if value.ndim == 0 else f"an array of shape {tuple(value.shape)}"
+    if isinstance(value, bool):
+        return "a bool"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, RngSeed):
+        return "a random Generator"
+    return f"a {type(value).__name__}"
+
+
+def _is_scalar(value: Any) -> bool:
+    return (isinstance(value, (int, float, np.number)) and not isinstance(value, bool)) or (
+        isinstance(value, np.ndarray) and value.ndim == 0)
+
+
+def as_array(value: Any) -> tuple[Optional[np.ndarray], str]:
+    """The value as a float/complex array, or None and the reason it is not numeric."""
+    if isinstance(value, bool) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
+        return None, "booleans, not numbers"
+    if isinstance(value, (int, float, np.number)):
+        return np.asarray(value), ""
+    if isinstance(value, np.ndarray):
+        return value, ""
+    if isinstance(value, (list, tuple)):
+        if not all(isinstance(v, (int, float, np.ndarray, list, tuple)) and not isinstance(v, bool)
+                   for v in value):
+            return None, f"{describe(value)} that are not all numbers"
+        try:
+            array = np.asarray(value, dtype=float)
+        except (ValueError, TypeError):
+            return None, f"{describe(value)} that do not form a rectangular array"
+        return array, ""
+    return None, describe(value)
+
+
+def _index(flat: int, shape: tuple[int, ...]) -> str:
+    if not shape:
+        return ""
+    return " at index " + str(tuple(int(i) for i in np.unravel_index(flat, shape)))
+
+
+def _fmt(x: Any) -> str:
+    return f"{x:.6g}" if isinstance(x, (float, np.floating)) else repr(x)
+
+
+def _real(value: Any) -> Optional[float]:
+    """A finite real number as a float, or None (for the general, numpy path)."""
+    if isinstance(value, np.ndarray):
+        if value.ndim or value.dtype.kind not in "iuf":
+            return None
+        value = value.item()
+    elif type(value) is bool or not isinstance(value, (int, float, np.integer, np.floating)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def compare_reals(expected: float, actual: float, tol: Tolerance, brief: bool = False) -> Verdict:
+    """Two finite numbers, in plain Python: the same verdict and message as ``compare_numeric``
+    at a fraction of its cost (most checks return single numbers, and there are thousands)."""
+    diff, scale = abs(actual - expected), abs(expected)
+    rel = diff / scale if scale > 0 else (math.inf if diff > 0 else 0.0)
+    if diff <= tol.atol + tol.rtol * scale:
+        return Verdict(True, "", diff, rel, 0)
+    if brief:
+        return _DIFFERS
+    return Verdict(False, f"the value differs beyond rtol={tol.rtol:g}, atol={tol.atol:g}; largest error {diff:.3g}: "
+                          f"got {_fmt(actual)}, expected {_fmt(expected)}", diff, rel, 1)
+
+
+def _compare_finite(e: np.ndarray, a: np.ndarray, tol: Tolerance) -> Optional[Verdict]:
+    """The common case, in fewer numpy calls: real arrays, all finite, all within tolerance.
+    None whenever the general path has more to say (a non-finite value, a mismatch)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        delta = a - e
+    if not np.isfinite(delta).all():  # a NaN or inf on either side (or an overflow)
+        return None
+    diff, scale = np.abs(delta), np.abs(e)
+    if not (diff <= tol.atol + tol.rtol * scale).all():
+        return None
+    nonzero = scale > 0
+    if nonzero.all():
+        max_rel = float((diff / scale).max())
+    else:
+        max_rel = float((diff[nonzero] / scale[nonzero]).max()) if nonzero.any() else 0.0
+        if (diff[~nonzero] > 0).any():
+            max_rel = math.inf
+    return Verdict(True, "", float(diff.max()), max_rel, 0)
+
+
+def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance, brief: bool = False) -> Verdict:
+    """Same-shape numeric arrays: NaN/inf first, then ``|a - e| <= atol + rtol |e|``. ``brief``:
+    only the verdict counts (no message, no error sizes when the values differ)."""
+    if actual.dtype.kind == "c" and expected.dtype.kind != "c":
+        if np.any(actual.imag != 0):
+            return Verdict(False, "got complex values where real ones are expected")
+        actual = actual.real
+    # asarray, not astype: no copy of what is float64 already (most values)
+    e = np.asarray(expected, dtype=complex if expected.dtype.kind == "c" else float)
+    a = np.asarray(actual, dtype=complex if actual.dtype.kind == "c" else float)
+    if a.size and e.dtype.kind == "f" and a.dtype.kind == "f":
+        fast = _compare_finite(e, a, tol)
+        if fast is not None:
+            return fast
+        if brief and np.isfinite(a).all() and np.isfinite(e).all():
+            return _DIFFERS  # all finite, and not all within tolerance: what the full path would find
+    bad = ~np.isfinite(a) & np.isfinite(e)
+    if bad.any():
+        if brief:
+            return _DIFFERS
+        first = int(np.flatnonzero(bad)[0])
+        kind = "NaN" if np.isnan(a.flat[first]) else "inf"
+        count = int(bad.sum())
+        if a.ndim == 0:
+            return Verdict(False, f"got {kind} where a finite value is expected", mismatched=1)
+        return Verdict(False, f"got {kind} where finite values are expected ({count} of {a.size} values; "
+                              f"first{_index(first, a.shape)})", mismatched=count)
+    same_special = (~np.isfinite(e)) & ((a == e) | (np.isnan(a) & np.isnan(e)))
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.where(same_special, 0.0, np.abs(a - e))
+        scale = np.abs(e)
+        allowed = tol.atol + tol.rtol * scale
+        rel = np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), np.where(diff > 0, np.inf, 0.0))
+    wrong = ~(diff <= allowed)
+    if brief and wrong.any():
+        return _DIFFERS
+    max_abs = float(diff.max()) if diff.size else 0.0
+    max_rel = float(rel.max()) if rel.size else 0.0
+    if not wrong.any():
+        return Verdict(True, "", max_abs, max_rel, 0)
+    worst = int(np.argmax(np.where(wrong, diff, -1.0)))
+    count = int(wrong.sum())
+    lead = f"{count} of {a.size} values differ" if a.ndim else "the value differs"
+    message = (f"{lead} beyond rtol={tol.rtol:g}, atol={tol.atol:g}; largest error {max_abs:.3g}"
+               f"{_index(worst, a.shape)}: got {_fmt(a.flat[worst])}, expected {_fmt(e.flat[worst])}")
+    return Verdict(False, message, max_abs, max_rel, count)
+
+
+def compare(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
+    """Compare ``actual`` (the student's) with ``expected`` (the reference's)."""
+    try:
+        return _compare(expected, actual, tol)
+    except Exception as exc:  # a comparator must never take the grading down
+        return Verdict(False, f"could not compare the values ({type(exc).__name__}: {exc})")
+
+
+def agrees(expected: Any, actual: Any, tol: Tolerance) -> bool:
+    """``compare(expected, actual, tol).ok``, without describing how values differ: for known
+    mistakes, each tried on every failing case, where only the verdict counts."""
+    try:
+        return _compare(expected, actual, tol, brief=True).ok
+    except Exception:
+        return False
+
+
+def _compare(expected: Any, actual: Any, tol: Tolerance, brief: bool = False) -> Verdict:
+    if isinstance(actual, NoItem):
+        return Verdict(False, actual.detail)
+    if isinstance(actual, Unsupported):
+        detail = f": {actual.text}" if actual.text else ""
+        return Verdict(False, f"returned a {actual.type_name}, which is not plain data{detail}")
+    if expected is None:
+        return Verdict(actual is None, "" if actual is None else f"expected None, got {describe(actual)}")
+    if isinstance(expected, str):
+        ok = isinstance(actual, str) and actual == expected
+        return Verdict(ok, "" if ok else f"expected the text {expected!r}, got {describe(actual)}")
+    if isinstance(expected, (tuple, list)):
+        return _compare_sequence(expected, actual, tol, brief)
+    if actual is None:
+        return Verdict(False, "returned None (is a return statement missing?)")
+    if _is_scalar(expected):
+        e, a = _real(expected), _real(actual)
+        if e is not None and a is not None:
+            return compare_reals(e, a, tol, brief)
+        if isinstance(actual, np.ndarray) and actual.ndim > 0:
+            return Verdict(False, f"got an array of shape {tuple(actual.shape)}, expected a single number")
+        if isinstance(actual, (tuple, list)):
+            return Verdict(False, f"got {describe(actual)}, expected a single number")
+        if isinstance(actual, complex):
+            actual = np.asarray(actual)
+        array, why = as_array(actual)
+        if array is None:
+            return Verdict(False, f"got {why}, expected a number")
+        return compare_numeric(np.asarray(expected), array, tol, brief)
+    expected_array = np.asarray(expected)
+    array, why = as_array(actual)
+    if array is None:
+        return Verdict(False, f"got {why}, expected an array of shape {tuple(expected_array.shape)}")
+    if array.shape != expected_array.shape:
+        hint = " (transposed?)" if array.ndim == 2 and array.shape == expected_array.shape[::-1] else ""
+        return Verdict(False, f"shape: got {tuple(array.shape)}, expected {tuple(expected_array.shape)}{hint}")
+    return compare_numeric(expected_array, array, tol, brief)
+
+
+def _compare_sequence(expected: Any, actual: Any, tol: Tolerance, brief: bool = False) -> Verdict:
+    if isinstance(actual, np.ndarray) and actual.ndim >= 1 and len(actual) == len(expected):
+        actual = list(actual)  # an array of the right length stands for a tuple of its rows
+    if not isinstance(actual, (tuple, list)):
+        return Verdict(False, f"expected a tuple of {len(expected)} items, got {describe(actual)}")
+    if len(actual) != len(expected):
+        return Verdict(False, f"expected a tuple of {len(expected)} items, got {describe(actual)}")
+    worst_abs, worst_rel = 0.0, 0.0
+    for i, (e, a) in enumerate(zip(expected, actual)):
+        verdict = _compare(e, a, tol, brief)
+        if not verdict.ok:
+            return Verdict(False, f"item [{i}]: {verdict.message}", verdict.max_abs_error,
+                           verdict.max_rel_error, verdict.mismatched)
+        worst_abs = max(worst_abs, verdict.max_abs_error or 0.0)
+        worst_rel = max(worst_rel, verdict.max_rel_error or 0.0)
+    return Verdict(True, "", worst_abs, worst_rel, 0)

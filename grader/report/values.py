@@ -1,0 +1,71 @@
+"""Values as a person reads them in a report: small arrays in full, big ones summarised."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..wire.codec import NoItem, RngSeed, SympyText, Unsupported
+from .results import Value
+
+FULL_ELEMENTS = 64
+TEXT_CHARS = 400
+
+
+def _json_number(x: Any) -> Any:
+    if isinstance(x, complex):
+        return [_json_number(x.real), _json_number(x.imag)]
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+def _array_text(a: np.ndarray) -> str:
+    if a.size <= FULL_ELEMENTS:
+        text = np.array2string(a, precision=6, separator=", ", max_line_width=76, threshold=FULL_ELEMENTS)
+    else:
+        finite = a[np.isfinite(a)] if a.dtype.kind in "fc" else a
+        stats = (f"min {finite.min():.4g}, max {finite.max():.4g}, mean {finite.mean():.4g}"
+                 if finite.size and a.dtype.kind != "c" else "")
+        head = np.array2string(a.ravel()[:6], precision=4, separator=", ")[:-1]
+        text = f"array of shape {tuple(a.shape)}: {head}, ...]  ({stats})"
+    return text[:TEXT_CHARS]
+
+
+def summarize(value: Any, depth: int = 0) -> Value:
+    """A ``Value`` for the report; never raises."""
+    if isinstance(value, np.ndarray):
+        full = None
+        if value.size <= FULL_ELEMENTS:
+            full = _nested(value.tolist())
+        return Value(type="ndarray", shape=list(value.shape), dtype=str(value.dtype), value=full,
+                     text=_array_text(value))
+    if isinstance(value, (tuple, list)):
+        items = [summarize(v, depth + 1) for v in value[:8]] if depth < 3 else None
+        text = "(" + ", ".join(i.text for i in items or [])[:TEXT_CHARS] + (", ...)" if len(value) > 8 else ")")
+        if isinstance(value, list):
+            text = "[" + text[1:-1] + "]"
+        return Value(type=type(value).__name__, value=None, text=text[:TEXT_CHARS], items=items)
+    if isinstance(value, Unsupported):
+        return Value(type=value.type_name, text=(value.text or f"<{value.type_name}>")[:TEXT_CHARS])
+    if isinstance(value, NoItem):
+        return Value(type="missing item", text=value.detail[:TEXT_CHARS])
+    if isinstance(value, RngSeed):
+        return Value(type="Generator", text=f"numpy.random.default_rng({value.entropy})")
+    if isinstance(value, SympyText):
+        return Value(type="sympy", text=value.srepr[:TEXT_CHARS])
+    if isinstance(value, dict):
+        return Value(type="dict", text=repr({k: summarize(v, depth + 1).text for k, v in list(value.items())[:8]})[:TEXT_CHARS])
+    if isinstance(value, float):
+        return Value(type="float", value=_json_number(value), text=f"{value:.10g}")
+    if isinstance(value, (bool, int, str, complex)) or value is None:
+        return Value(type=type(value).__name__, value=_json_number(value), text=repr(value)[:TEXT_CHARS])
+    return Value(type=type(value).__name__, text=repr(value)[:TEXT_CHARS])
+
+
+def _nested(x: Any) -> Any:
+    if isinstance(x, list):
+        return [_nested(v) for v in x]
+    return _json_number(x)
