@@ -16,7 +16,8 @@ from .judge import assemble, formulas
 from .sandbox.hiding import Hiding
 from .judge.checks import judge_check
 from .errors import SpecError, SubmissionError
-from .report.i18n import localize
+from .messages import msg, verbatim
+from .report.i18n import localized
 from .judge.plan import Plan, plan_of
 from .report.results import QuestionResult, Report, SubmissionInfo, WorksheetInfo
 from .wire.jobs import EncodedJobs
@@ -174,10 +175,9 @@ class Grader:
         by_question: dict[str, list] = {q.id: [] for q in ws.questions}
         for plan, check_result in zip(plans, results):
             by_question[plan.question.id].append(check_result)
-        warnings = list(submission.warnings) + [f"sandbox: {note}" for note in result.notes]
+        warnings = list(submission.warnings) + [msg("sandbox.note", note=verbatim(note)) for note in result.notes]
         if result.dropped:
-            warnings.append(f"{result.dropped} bytes of the submission's output were dropped (cap "
-                            f"{limits.output_kb} KiB per stream)")
+            warnings.append(msg("output.dropped", n=result.dropped, cap=limits.output_kb))
         report = Report(
             grader_version=self._version,
             worksheet=WorksheetInfo(id=ws.id, title=ws.title, version=ws.version, source=self.source),
@@ -189,10 +189,8 @@ class Grader:
             stdout=result.stdout, stderr=result.stderr, output_dropped=result.dropped,
             warnings=warnings, duration=round(time.monotonic() - started, 4),
         )
-        if lang != "en":
-            report = localize(report, lang, extra=table.translations.get(lang, ()),
-                              hints={m.id: dict(m.hint) for m in table.mistakes})
-        return report
+        return localized(report, lang, extra=dict(table.translations.get(lang, ())),
+                         hints={m.id: dict(m.hint) for m in table.mistakes})
 
 
 def grade_submission(

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Union
 
+from .messages import msg
 from .worksheet.models import Worksheet
 
 _DATE = (2020, 1, 1, 0, 0, 0)
@@ -122,7 +123,7 @@ def make_autograder(worksheet: Union[str, Path, Worksheet], out: Union[str, Path
     from .errors import SpecError
 
     if str(worksheet).endswith(".kit"):
-        raise SpecError(worksheet, "Gradescope grades with the worksheet and its reference, not a kit: give its folder")
+        raise SpecError(worksheet, msg("gradescope.kit"))
     ws = open_worksheet(worksheet)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,12 +10,9 @@
 
 from __future__ import annotations
 
-import argparse
 import math
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence
 
 import numpy as np
 
@@ -28,13 +25,14 @@ from .worksheet.reference import Reference, load_reference
 from .worksheet.models import StatisticalCheck, Worksheet
 from .worksheet.loading import load_worksheet, resolve_worksheet
 from .judge.stats import check_sample
+from .messages import Msg, joined, msg
 
 
 @dataclass
 class Finding:
-    what: str
+    what: Msg
     ok: bool
-    detail: str
+    detail: Msg
 
 
 @dataclass
@@ -45,7 +43,7 @@ class SelfCheck:
     def ok(self) -> bool:
         return all(f.ok for f in self.findings)
 
-    def add(self, what: str, ok: bool, detail: str) -> None:
+    def add(self, what: Msg, ok: bool, detail: Msg) -> None:
         self.findings.append(Finding(what, ok, detail))
 
 
@@ -57,14 +55,15 @@ def check_reference(ws: Worksheet, seeds: int, out: SelfCheck) -> None:
     """The reference, graded like a student's file, must lose no point on any seed."""
     from .api import grade_submission
 
-    lost: list[str] = []
+    lost: list[Msg] = []
     for seed in range(seeds):
         report = grade_submission(_reference_file(ws), ws, seed=seed)
         for c in report.checks():
             if c.status not in ("passed", "manual"):
-                lost.append(f"seed {seed}: {c.id} {c.status}: {c.message[:120]}")
-    out.add(f"reference on {seeds} seeds", not lost,
-            "full marks on every seed" if not lost else f"{len(lost)} lost checks; first: {lost[0]}")
+                lost.append(msg("spec.lost", seed=seed, check=c.id, status=msg(f"status.{c.status}"),
+                                message=(c.message.text if c.message else "")[:120]))
+    out.add(msg("spec.reference_seeds", n=seeds), not lost,
+            msg("spec.full_marks") if not lost else msg("spec.lost_checks", n=len(lost), first=lost[0]))
 
 
 def _variant_scores_full(ws: Worksheet, reference: Reference, mistake, seed: int) -> list[str]:
@@ -105,17 +104,17 @@ def _variant_scores_full(ws: Worksheet, reference: Reference, mistake, seed: int
 
 def check_mistakes(ws: Worksheet, reference: Reference, seeds: int, out: SelfCheck) -> None:
     if not reference.mistakes:
-        out.add("mistake catalogue", True, "no catalogue")
+        out.add(msg("spec.catalogue"), True, msg("spec.no_catalogue"))
         return
     problems = []
     for mistake in reference.mistakes:
         for seed in range(seeds):
             missed = _variant_scores_full(ws, reference, mistake, seed)
             if missed:
-                problems.append(f"{mistake.id} is not caught: full marks on {', '.join(missed)} (seed {seed})")
+                problems.append(msg("spec.not_caught", mistake=mistake.id, checks=joined(missed, "comma"), seed=seed))
                 break
-    out.add(f"{len(reference.mistakes)} known mistakes x {seeds} seeds", not problems,
-            "every mistake is caught" if not problems else "; ".join(problems[:5]))
+    out.add(msg("spec.mistakes_seeds", n=len(reference.mistakes), seeds=seeds), not problems,
+            msg("spec.all_caught") if not problems else joined(problems[:5]))
 
 
 def check_samplers(ws: Worksheet, reference: Reference, runs: int, out: SelfCheck) -> None:
@@ -132,8 +131,8 @@ def check_samplers(ws: Worksheet, reference: Reference, runs: int, out: SelfChec
                     if not check_sample(np.asarray(sample), check.law, case.scale, check.alpha / max(1, n_cases)).ok:
                         failures += 1
                         break
-            out.add(f"{q.id}/{check.id}: reference sampler x {runs}", failures == 0,
-                    f"{failures} false failures observed (bound per grading: {check.alpha:g})")
+            out.add(msg("spec.sampler_runs", check=f"{q.id}/{check.id}", n=runs), failures == 0,
+                    msg("spec.false_failures", n=failures, alpha=f"{check.alpha:g}"))
 
 
 def check_formulas(ws: Worksheet, reference: Reference, seeds: int, out: SelfCheck) -> None:
@@ -159,17 +158,17 @@ def check_formulas(ws: Worksheet, reference: Reference, seeds: int, out: SelfChe
                 try:
                     value = formulas.as_number(pick(reference.call(check.steps()[0].function, args), index))
                 except Exception as exc:
-                    problems.append(f"{formula.key}: the reference fails at {point} ({type(exc).__name__}: {exc})")
+                    problems.append(msg("spec.formula_reference_fails", key=formula.key, point=str(point),
+                                        exception=type(exc).__name__, text=str(exc)))
                     break
                 compared += 1
                 if math.isfinite(expected) and not symbolic.agree(expected, value):
                     shown = ", ".join(f"{k}={v:.4g}" for k, v in point.items() if k in case.names)
-                    problems.append(f"{formula.key}: {formula.expected!r} gives {expected:.6g} at {shown}, "
-                                    f"the reference {value:.6g}")
+                    problems.append(msg("spec.formula_disagrees", key=formula.key, formula=repr(formula.expected),
+                                        expected=f"{expected:.6g}", point=shown, value=f"{value:.6g}"))
                     break
-    out.add(f"{len(targets)} formula answers x {seeds} seeds", not problems,
-            f"the expected formulas agree with the reference at {compared} points" if not problems
-            else "; ".join(problems[:3]))
+    out.add(msg("spec.formulas_seeds", n=len(targets), seeds=seeds), not problems,
+            msg("spec.formulas_agree", n=compared) if not problems else joined(problems[:3]))
 
 
 def check_kit(ws: Worksheet, reference: Reference, out: SelfCheck) -> None:
@@ -182,14 +181,14 @@ def check_kit(ws: Worksheet, reference: Reference, out: SelfCheck) -> None:
     seed = ws.public_seed
     table = build_table(ws, reference, seed, public=True)
     report = Grader(ws, table=table).grade(_reference_file(ws), seed=seed)
-    lost = [f"{c.id} {c.status}" for c in report.checks() if c.status not in ("passed", "manual")]
+    lost = [msg("spec.check_status", check=c.id, status=msg(f"status.{c.status}"))
+            for c in report.checks() if c.status not in ("passed", "manual")]
     missed = [m.id for m in reference.mistakes if _variant_scores_full(ws, reference, m, seed)]
-    problems = ([f"the reference loses {', '.join(lost)}"] if lost else []) + \
-        ([f"the public cases do not catch {', '.join(missed)}"] if missed else [])
+    problems = ([msg("spec.kit_loses", checks=joined(lost, "comma"))] if lost else []) + \
+        ([msg("spec.kit_misses", mistakes=joined(missed, "comma"))] if missed else [])
     cases = sum(len(t.cases) for t in table.checks.values())
-    out.add(f"kit (public seed {seed}, {cases} cases)", not problems,
-            "the reference scores full marks and every mistake is caught on the public cases" if not problems
-            else "; ".join(problems))
+    out.add(msg("spec.kit", seed=seed, n=cases), not problems,
+            msg("spec.kit_sound") if not problems else joined(problems))
 
 
 def run_selfcheck(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sampler_runs: int = 300) -> SelfCheck:
@@ -197,46 +196,46 @@ def run_selfcheck(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sample
     try:
         ws = load_worksheet(resolve_worksheet(path))
     except SpecError as exc:
-        out.add("spec", False, str(exc))
+        out.add(msg("spec.spec"), False, exc.message)
         return out
-    out.add("spec", True, f"{ws.id} {ws.version}: {len(ws.questions)} questions, "
-                          f"{sum(len(q.checks) for q in ws.questions)} checks, {ws.max_points:g} points")
+    out.add(msg("spec.spec"), True, msg("spec.summary", id=ws.id, version=ws.version,
+                                         questions=msg("spec.questions", n=len(ws.questions)),
+                                         checks=msg("spec.checks", n=sum(len(q.checks) for q in ws.questions)),
+                                         points=msg("points.count", max=f"{ws.max_points:g}", n=ws.max_points)))
     try:
         reference = load_reference(ws)
     except SpecError as exc:
-        out.add("reference", False, str(exc))
+        out.add(msg("spec.reference"), False, exc.message)
         return out
-    for what, run in ((f"reference on {seeds} seeds", lambda: check_reference(ws, seeds, out)),
-                      ("known mistakes", lambda: check_mistakes(ws, reference, mistake_seeds, out)),
-                      ("formula answers", lambda: check_formulas(ws, reference, mistake_seeds, out)),
-                      ("kit", lambda: check_kit(ws, reference, out)),
-                      ("samplers", lambda: check_samplers(ws, reference, sampler_runs, out))):
+    for what, run in ((msg("spec.reference_seeds", n=seeds), lambda: check_reference(ws, seeds, out)),
+                      (msg("spec.catalogue"), lambda: check_mistakes(ws, reference, mistake_seeds, out)),
+                      (msg("spec.formulas"), lambda: check_formulas(ws, reference, mistake_seeds, out)),
+                      (msg("spec.kit_plain"), lambda: check_kit(ws, reference, out)),
+                      (msg("spec.samplers"), lambda: check_samplers(ws, reference, sampler_runs, out))):
         try:
             run()
         except InternalError as exc:  # the reference or a generator fails on a drawn case: a finding
-            out.add(what, False, str(exc))
+            out.add(what, False, exc.message)
     return out
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="grade check-spec", description="Prove a worksheet spec sound.")
-    parser.add_argument("worksheet", help="worksheet folder, spec file, or bundled name")
-    parser.add_argument("--seeds", type=int, default=100, help="seeds for the reference (default 100)")
-    parser.add_argument("--mistake-seeds", type=int, default=5)
-    parser.add_argument("--sampler-runs", type=int, default=300)
-    args = parser.parse_args(argv)
+def findings_text(result: SelfCheck, lang: str = "en", color: bool = False) -> str:
+    """The findings as a table, then the verdict, worded in ``lang``."""
+    import io
+
     from rich.console import Console
     from rich.table import Table
 
-    result = run_selfcheck(args.worksheet, seeds=args.seeds, mistake_seeds=args.mistake_seeds,
-                           sampler_runs=args.sampler_runs)
+    from .report.i18n import text
+
     table = Table(show_header=True, header_style="bold", box=None)
     table.add_column("")
-    table.add_column("check")
-    table.add_column("result", overflow="fold")
+    table.add_column(text(msg("spec.column_check"), lang))
+    table.add_column(text(msg("spec.column_result"), lang), overflow="fold")
     for f in result.findings:
-        table.add_row("✓" if f.ok else "✗", f.what, f.detail)
-    console = Console(width=100, no_color="NO_COLOR" in __import__("os").environ or not sys.stdout.isatty())
+        table.add_row("✓" if f.ok else "✗", text(f.what, lang), text(f.detail, lang))
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=100, no_color=not color, force_terminal=color)
     console.print(table)
-    console.print("spec is sound" if result.ok else "spec has problems")
-    return 0 if result.ok else 1
+    console.print(text(msg("spec.sound" if result.ok else "spec.problems"), lang))
+    return buffer.getvalue()

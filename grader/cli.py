@@ -1,17 +1,24 @@
-"""The ``grade`` command: arguments -> library call -> renderer -> exit code. The only module that prints."""
+"""The ``grade`` command: arguments -> library call -> renderer -> exit code. The only module that prints.
+
+Everything it says (its help, its errors, its last line) is a message of the catalogue, worded in
+the language of ``--lang`` or of the locale; argparse's own few words (``usage:``, ``error:``) are
+given in it too, the messages argparse makes itself stay as argparse writes them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from .errors import GraderError, OutputError, SpecError, SubmissionError
+from .messages import Msg, msg
 
-SUBCOMMANDS = ("schema", "check-spec", "bulk")
+FORMATS = ("terminal", "json", "gradescope", "junit")  # the renderers' names: report.render.RENDERERS
 
 
 class ExitCode(IntEnum):
@@ -21,32 +28,84 @@ class ExitCode(IntEnum):
     INTERNAL = 4
 
 
-COMMANDS = """commands:
-  grade FILE                   grade one submission (.py or .ipynb): this page
-  grade bulk FOLDER|ZIP        grade a class (a folder, or an LMS download: Moodle, Canvas, a zip):
-                               reports, gradebooks (CSV, Canvas, Moodle) and a summary with plots
-  grade check-spec WORKSHEET   prove a worksheet sound: the reference scores full marks, every
-                               known mistake is caught, the spec is valid
-  grade schema                 print the JSON Schema of a report
+def _say(lang: str, code: str, **params: Any) -> str:
+    from .report.i18n import text
 
-'grade COMMAND --help' tells more of each."""
+    return text(msg(code, **params), lang)
 
 
-def _grade_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="grade", usage="grade FILE [options]\n       grade {bulk,check-spec,schema} ... (see below)",
-        description="Grade a .py or .ipynb submission of a worksheet (default: TD 5).",
-        epilog=COMMANDS, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("file", help="the submission (.py or .ipynb)")
-    parser.add_argument("--worksheet", "-w", default="td5", help="bundled worksheet name or spec path (default: td5)")
-    parser.add_argument("--format", "-f", choices=("terminal", "json", "gradescope", "junit"), default="terminal")
-    parser.add_argument("--out", "-o", help="write the report to this file instead of the terminal")
-    parser.add_argument("--seed", type=int, help="seed of the hidden cases, with a worksheet folder (default: from "
-                        "the worksheet's files; a kit has its own)")
-    parser.add_argument("--lang", choices=("en", "fr"), default=None,
-                        help="language of the report (default: from the locale)")
-    parser.add_argument("--fail-under", type=float, metavar="PCT",
-                        help="exit with 1 when the automatic score is below PCT percent")
+def _print_error(lang: str, prog: str, message: Msg, code: str = "cli.error") -> None:
+    from .report.i18n import text
+
+    print(_say(lang, code, prog=prog, message=text(message, lang)), file=sys.stderr)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's layout, with ``usage:`` in the user's language."""
+
+    def __init__(self, prog: str, usage_prefix: str = "usage: ", **kwargs: Any) -> None:
+        super().__init__(prog, **kwargs)
+        self._usage_prefix = usage_prefix
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, self._usage_prefix if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that speaks ``lang``: its sections, ``--help`` and errors."""
+
+    def __init__(self, lang: str, prog: str, description: Msg, epilog: Optional[Msg] = None,
+                 usage: Optional[str] = None) -> None:
+        self.lang = lang
+        super().__init__(prog=prog, usage=usage, description=_text(description, lang),
+                         epilog=_text(epilog, lang) if epilog else None, add_help=False,
+                         formatter_class=functools.partial(_Formatter, usage_prefix=_say(lang, "cli.usage")))
+        self._inputs = self.add_argument_group(_say(lang, "cli.arguments"))
+        self._options = self.add_argument_group(_say(lang, "cli.options"))
+        self._options.add_argument("-h", "--help", action="help", help=_say(lang, "cli.help"))
+
+    def add(self, *names: str, help: Optional[Msg] = None, **kwargs: Any) -> None:
+        group = self._inputs if not names[0].startswith("-") else self._options
+        group.add_argument(*names, help=_text(help, self.lang) if help else None, **kwargs)
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(ExitCode.USAGE, _say(self.lang, "cli.error", prog=self.prog, message=message) + "\n")
+
+
+def _text(message: Optional[Msg], lang: str) -> str:
+    from .report.i18n import text
+
+    return text(message, lang)
+
+
+def _language(argv: Sequence[str]) -> str:
+    """The language asked for (``--lang fr``), else the locale's; English for one with no catalogue."""
+    from .report.i18n import default_language, languages
+
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg[7:] if arg.startswith("--lang=") else None
+        if value is not None:
+            return value if value in languages() else "en"
+    return default_language()
+
+
+def _lang_option(parser: _Parser) -> None:
+    from .report.i18n import languages
+
+    parser.add("--lang", choices=languages(), default=None, help=msg("cli.lang"))
+
+
+def _grade_parser(lang: str) -> _Parser:
+    parser = _Parser(lang, "grade", msg("cli.grade"), msg("cli.commands"),
+                     usage="grade FILE [options]\n       grade {bulk,check-spec,kit,schema} ...")
+    parser.add("file", help=msg("cli.file"))
+    parser.add("--worksheet", "-w", default="td5", help=msg("cli.worksheet"))
+    parser.add("--format", "-f", choices=FORMATS, default="terminal", help=msg("cli.format"))
+    parser.add("--out", "-o", help=msg("cli.out"))
+    parser.add("--seed", type=int, help=msg("cli.seed"))
+    _lang_option(parser)
+    parser.add("--fail-under", type=float, metavar="PCT", help=msg("cli.fail_under"))
     return parser
 
 
@@ -68,27 +127,25 @@ def _color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
-def _cmd_grade(argv: Sequence[str]) -> int:
-    args = _grade_parser().parse_args(argv)
+def _cmd_grade(argv: Sequence[str], lang: str) -> int:
+    args = _grade_parser(lang).parse_args(argv)
     from .sandbox.launch import EarlyLauncher
 
     early = EarlyLauncher()  # the sandboxed child starts now, beside the imports and the worksheet's reading
     try:
         from .api import grade_submission
-        from .report.i18n import default_language
 
-        report = grade_submission(args.file, args.worksheet, seed=args.seed, lang=args.lang or default_language(),
-                                  launcher=early)
+        report = grade_submission(args.file, args.worksheet, seed=args.seed, lang=lang, launcher=early)
     finally:
         early.close()
+    from .report.i18n import figure
     from .report.render import render
 
-    fmt = args.format
-    text = render(report, fmt, color=_color() and not args.out)
+    text = render(report, args.format, color=_color() and not args.out)
     _write(text, args.out)
     if args.out:
-        print(f"report written to {args.out}: {report.score:g} / {report.max_score - report.manual_pending:g}",
-              file=sys.stderr)
+        print(_say(lang, "cli.written", path=args.out, score=figure(report.score, lang),
+                   max=figure(report.max_score - report.manual_pending, lang)), file=sys.stderr)
     if not report.load.ok:
         return ExitCode.BELOW_THRESHOLD
     if args.fail_under is not None and report.percent < args.fail_under:
@@ -96,9 +153,10 @@ def _cmd_grade(argv: Sequence[str]) -> int:
     return ExitCode.OK
 
 
-def _cmd_schema(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="grade schema", description="Print the JSON Schema of a report.")
-    parser.add_argument("--out", "-o")
+def _cmd_schema(argv: Sequence[str], lang: str) -> int:
+    parser = _Parser(lang, "grade schema", msg("cli.schema"))
+    parser.add("--out", "-o", help=msg("cli.out"))
+    _lang_option(parser)
     args = parser.parse_args(argv)
     from .report.render import schema_json
 
@@ -106,51 +164,36 @@ def _cmd_schema(argv: Sequence[str]) -> int:
     return ExitCode.OK
 
 
-def _cmd_bulk(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="grade bulk", description="Grade a class: a folder (or zip) of submissions, Moodle and Canvas "
-                                       "downloads included; writes reports, gradebooks and a summary of every "
-                                       "student the output folder knows.")
-    parser.add_argument("folder", help="class folder or zip file")
-    parser.add_argument("--out", "-o", default="results", help="output folder (default: results)")
-    parser.add_argument("--worksheet", "-w", default="td5")
-    parser.add_argument("-j", "--jobs", type=int, default=None,
-                        help="parallel workers (default: the cores this process may use); "
-                             "spare ones grade while submissions wait out a time limit")
-    parser.add_argument("--seed", type=int, default=None,
-                        help="run seed of the hidden cases (default: from the worksheet's files, which students "
-                             "never have)")
-    parser.add_argument("--per-student-inputs", action="store_true",
-                        help="give each student their own cases (a seed from the run seed and their id) instead "
-                             "of one answer table for the class (slower: the reference runs for every student)")
-    parser.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
-    parser.add_argument("--only", nargs="+", metavar="ID", default=(),
-                        help="grade only these students of FOLDER (again, even if unchanged); every other "
-                             "student of the output folder is kept as it is")
-    parser.add_argument("--gradebook", action="append", choices=("canvas", "moodle", "default"), default=[],
-                        help="also write an LMS file: canvas (gradebook import), moodle (the assignment's "
-                             "grading worksheet); repeat it for both (gradebook.csv is always written)")
-    parser.add_argument("--roster", metavar="CSV",
-                        help="your LMS export: Canvas' gradebook export, or Moodle's grading worksheet "
-                             "downloaded from the assignment; its names, ids and columns fill that LMS's file")
-    parser.add_argument("--assignment", metavar="NAME",
-                        help="the Canvas assignment column to fill (its name or id; default: the one named "
-                             "after the worksheet)")
-    parser.add_argument("--format", choices=("json", "gradescope"), default="json",
-                        help="gradescope: also write <student>.gradescope.json")
-    parser.add_argument("--lang", choices=("en", "fr"), default=None)
-    parser.add_argument("--quiet", "-q", action="store_true")
-    args = parser.parse_args(argv)
+def _bulk_parser(lang: str) -> _Parser:
+    parser = _Parser(lang, "grade bulk", msg("cli.bulk"))
+    parser.add("folder", help=msg("cli.folder"))
+    parser.add("--out", "-o", default="results", help=msg("cli.bulk_out"))
+    parser.add("--worksheet", "-w", default="td5", help=msg("cli.bulk_worksheet"))
+    parser.add("-j", "--jobs", type=int, default=None, help=msg("cli.jobs"))
+    parser.add("--seed", type=int, default=None, help=msg("cli.bulk_seed"))
+    parser.add("--per-student-inputs", action="store_true", help=msg("cli.per_student"))
+    parser.add("--force", action="store_true", help=msg("cli.force"))
+    parser.add("--only", nargs="+", metavar="ID", default=(), help=msg("cli.only"))
+    parser.add("--gradebook", action="append", choices=("canvas", "moodle", "default"), default=[],
+               help=msg("cli.gradebook"))
+    parser.add("--roster", metavar="CSV", help=msg("cli.roster"))
+    parser.add("--assignment", metavar="NAME", help=msg("cli.assignment"))
+    parser.add("--format", choices=("json", "gradescope"), default="json", help=msg("cli.bulk_format"))
+    _lang_option(parser)
+    parser.add("--quiet", "-q", action="store_true", help=msg("cli.quiet"))
+    return parser
+
+
+def _cmd_bulk(argv: Sequence[str], lang: str) -> int:
+    args = _bulk_parser(lang).parse_args(argv)
     from .classroom.bulk import UsageError, grade_class
-    from .report.i18n import default_language
+    from .classroom.discover import ClassFolderError
     from .classroom.roster import RosterError
 
     root = Path(args.folder)
-    if not root.exists():
-        print(f"grade bulk: error: {root}: no such file or folder", file=sys.stderr)
-        return ExitCode.USAGE
-    if not (root.is_dir() or root.suffix.lower() == ".zip"):
-        print(f"grade bulk: error: {root}: not a folder or a zip file", file=sys.stderr)
+    if not root.exists() or not (root.is_dir() or root.suffix.lower() == ".zip"):
+        why = "discover.no_such" if not root.exists() else "discover.not_a_folder"
+        _print_error(lang, "grade bulk", msg(why, path=str(root)))
         return ExitCode.USAGE
     show = sys.stderr.isatty() and not args.quiet
     progress_bar = None
@@ -160,43 +203,52 @@ def _cmd_bulk(argv: Sequence[str]) -> int:
         progress_bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                                 TimeRemainingColumn(), transient=True)
         progress_bar.start()
-        task = progress_bar.add_task("grading", total=None)
+        task = progress_bar.add_task(_say(lang, "bulk.progress", student=""), total=None)
 
     def progress(done: int, total: int, student: str) -> None:
         if progress_bar is not None:
-            progress_bar.update(task, completed=done, total=total, description=f"grading {student}"[:40])
+            progress_bar.update(task, completed=done, total=total,
+                                description=_say(lang, "bulk.progress", student=student)[:40])
 
     try:
         result = grade_class(root, args.worksheet, args.out, jobs=args.jobs, seed=args.seed,
                              per_student_inputs=args.per_student_inputs, force=args.force,
-                             lang=args.lang or default_language(), gradebook=args.gradebook,
+                             lang=lang, gradebook=args.gradebook,
                              gradescope=args.format == "gradescope", progress=progress, only=args.only,
                              roster=args.roster, assignment=args.assignment)
-    except (NotADirectoryError, RosterError, UsageError) as exc:
-        print(f"grade bulk: error: {exc}", file=sys.stderr)
+    except (ClassFolderError, RosterError, UsageError) as exc:
+        _print_error(lang, "grade bulk", exc.message)
         return ExitCode.USAGE
     finally:
         if progress_bar is not None:
             progress_bar.stop()
-    print(bulk_line(result, args.out))
+    print(_text(bulk_line(result, args.out, lang), lang))
     for note in result.notes:
-        print(f"  note: {note}")
+        print("  " + _say(lang, "cli.note", note=_text(note, lang)))
     return ExitCode.INTERNAL if result.not_graded else ExitCode.OK
 
 
-def bulk_line(result, out: str) -> str:
+def bulk_line(result: Any, out: str, lang: str = "en") -> Msg:
     """The run in one line; its counts add up to the students of the gradebooks."""
+    from .report.i18n import figure
+
     s = result.summary
-    parts = [f"{result.graded} graded", f"{result.did_not_load} did not load", f"{result.unreadable} unreadable",
-             f"{result.not_graded} not graded", f"{result.cached} unchanged"]
+    parts = [msg("bulk.graded", n=result.graded), msg("bulk.did_not_load", n=result.did_not_load),
+             msg("bulk.unreadable", n=result.unreadable), msg("bulk.not_graded_count", n=result.not_graded),
+             msg("bulk.unchanged", n=result.cached)]
     if result.kept:
-        parts.append(f"{result.kept} kept from earlier runs")
+        parts.append(msg("bulk.kept", n=result.kept))
+    line: list[Any] = [msg("bulk.line", n=len(result.rows), parts=Msg("join.plus", {"items": parts}))]
+    if result.not_graded:
+        line.append(msg("bulk.failed_note"))
+    if result.problems:
+        line.append(msg("bulk.problems", n=len(result.problems)))
     mean = s.get("score", {}).get("mean")
-    tail = f"; mean {mean:.2f} / {s['max_score']:g} (automatic)" if mean is not None else ""
-    problems = f"; {len(result.problems)} input problems (see summary.md)" if result.problems else ""
-    failed = " (not graded: the worksheet or the grader failed, see summary.md)" if result.not_graded else ""
-    return (f"{len(result.rows)} students = {' + '.join(parts)}{failed}{problems}{tail}; "
-            f"{result.seconds:.1f} s -> {out}/")
+    if mean is not None:
+        line.append(msg("bulk.mean", mean=f"{mean:.2f}".replace(".", figure(0.5, lang)[1]),
+                        max=figure(s["max_score"], lang)))
+    line.append(msg("bulk.time", seconds=f"{result.seconds:.1f}".replace(".", figure(0.5, lang)[1]), out=out))
+    return Msg("join.none", {"items": line})
 
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -211,57 +263,65 @@ def _one_blas_thread() -> None:
         os.environ.setdefault(name, "1")
 
 
-def _cmd_kit(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="grade kit", description="Build the kit students grade themselves with (the public cases and the "
-                                      "reference's values on them, no reference code), and/or Gradescope's "
-                                      "autograder zip.")
-    parser.add_argument("worksheet", help="the worksheet's folder or spec file (with its reference)")
-    parser.add_argument("--out", "-o", help="folder (or .kit file) for the kit (default: the current folder)")
-    parser.add_argument("--gradescope", metavar="ZIP", help="also write Gradescope's autograder zip here")
+def _cmd_kit(argv: Sequence[str], lang: str) -> int:
+    parser = _Parser(lang, "grade kit", msg("cli.kit"))
+    parser.add("worksheet", help=msg("cli.kit_worksheet"))
+    parser.add("--out", "-o", help=msg("cli.kit_out"))
+    parser.add("--gradescope", metavar="ZIP", help=msg("cli.kit_gradescope"))
+    _lang_option(parser)
     args = parser.parse_args(argv)
     from .worksheet.kit import make_kit
 
     if args.out or not args.gradescope:
         path = make_kit(args.worksheet, args.out or ".")
-        print(f"kit written to {path} ({path.stat().st_size / 2**10:.0f} KiB): students run "
-              f"grade FILE -w {path.name}")
+        print(_say(lang, "cli.kit_written", path=str(path), size=f"{path.stat().st_size / 2**10:.0f}", name=path.name))
     if args.gradescope:
         from .autograder import make_autograder
 
         zipped = make_autograder(args.worksheet, args.gradescope)
-        print(f"Gradescope autograder written to {zipped}: upload it as the assignment's autograder (zip file)")
+        print(_say(lang, "cli.gradescope_written", path=str(zipped)))
     return ExitCode.OK
+
+
+def _cmd_check_spec(argv: Sequence[str], lang: str) -> int:
+    parser = _Parser(lang, "grade check-spec", msg("cli.check_spec"))
+    parser.add("worksheet", help=msg("cli.check_spec_worksheet"))
+    parser.add("--seeds", type=int, default=100, help=msg("cli.seeds"))
+    parser.add("--mistake-seeds", type=int, default=5, help=msg("cli.mistake_seeds"))
+    parser.add("--sampler-runs", type=int, default=300, help=msg("cli.sampler_runs"))
+    _lang_option(parser)
+    args = parser.parse_args(argv)
+    from .checkspec import findings_text, run_selfcheck
+
+    result = run_selfcheck(args.worksheet, seeds=args.seeds, mistake_seeds=args.mistake_seeds,
+                           sampler_runs=args.sampler_runs)
+    sys.stdout.write(findings_text(result, lang, color=_color()))
+    return ExitCode.OK if result.ok else ExitCode.BELOW_THRESHOLD
+
+
+COMMANDS = {"schema": _cmd_schema, "bulk": _cmd_bulk, "check-spec": _cmd_check_spec, "kit": _cmd_kit}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     _one_blas_thread()
     argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language(argv)
     try:
-        if argv and argv[0] == "schema":
-            return _cmd_schema(argv[1:])
-        if argv and argv[0] == "bulk":
-            return _cmd_bulk(argv[1:])
-        if argv and argv[0] == "check-spec":
-            from .checkspec import main as check_spec_main
-
-            return check_spec_main(argv[1:])
-        if argv and argv[0] == "kit":
-            return _cmd_kit(argv[1:])
-        archive = _grade_parser().parse_known_args(argv)[0].file
+        if argv and argv[0] in COMMANDS:
+            return COMMANDS[argv[0]](argv[1:], lang)
+        archive = _grade_parser(lang).parse_known_args(argv)[0].file
         if archive.lower().endswith(".zip"):
-            print(f"grade: error: {archive}: a zip file, not a submission; to grade a class (an LMS download), "
-                  f"run: grade bulk {archive} --out results", file=sys.stderr)
+            _print_error(lang, "grade", msg("cli.zip", path=archive))
             return ExitCode.USAGE
-        return _cmd_grade(argv)
+        return _cmd_grade(argv, lang)
     except (SubmissionError, SpecError, OutputError) as exc:
-        print(f"grade: error: {exc}", file=sys.stderr)
+        _print_error(lang, "grade", exc.message)
         return ExitCode.USAGE
     except GraderError as exc:
-        print(f"grade: internal error: {exc}", file=sys.stderr)
+        _print_error(lang, "grade", exc.message, "cli.internal")
         return ExitCode.INTERNAL
     except KeyboardInterrupt:
-        print("grade: interrupted", file=sys.stderr)
+        print(_say(lang, "cli.interrupted"), file=sys.stderr)
         return 130
 
 

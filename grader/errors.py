@@ -13,37 +13,47 @@ exception past the sandbox. The tree::
 
 from __future__ import annotations
 
+from typing import Union
+
+from .messages import Msg, english, joined, msg, verbatim
+
 
 class GraderError(Exception):
-    """Base class of every error the grader raises on purpose."""
+    """Base class of every error the grader raises on purpose. Its ``message`` is a message of the
+    catalogue (``str()`` words it in English; the command words it in the user's language)."""
+
+    def __init__(self, message: Union[Msg, str]) -> None:
+        self.message = message if isinstance(message, Msg) else verbatim(str(message))
+        super().__init__(english(self.message))
 
 
 class SpecError(GraderError, ValueError):
     """An invalid worksheet spec: the message names the file, the key path and the reason."""
 
-    def __init__(self, path: object, problems: list[str] | str) -> None:
+    def __init__(self, path: object, problems: Union[list[Union[str, Msg]], str, Msg]) -> None:
         self.path = str(path)
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"invalid worksheet spec {self.path}:\n{lines}")
+        items = [problems] if isinstance(problems, (str, Msg)) else list(problems)
+        self.problems = [p if isinstance(p, Msg) else verbatim(str(p)) for p in items]
+        super().__init__(msg("error.spec", path=self.path, problems=joined(self.problems, "bullet")))
 
 
 class SubmissionError(GraderError, ValueError):
     """A submission that cannot be read at all (as opposed to one whose code fails)."""
 
-    def __init__(self, path: object, reason: str) -> None:
+    def __init__(self, path: object, reason: Union[Msg, str]) -> None:
         self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        self.reason = reason if isinstance(reason, Msg) else verbatim(reason)
+        super().__init__(msg("error.submission", path=self.path, reason=self.reason))
 
 
 class OutputError(GraderError, OSError):
     """Where the user asked for the output (a report file, a results folder) cannot be written."""
 
-    def __init__(self, path: object, reason: OSError | str) -> None:
+    def __init__(self, path: object, reason: Union[OSError, str, Msg]) -> None:
         self.path = str(path)
-        why = reason if isinstance(reason, str) else reason.strerror or str(reason)
-        super().__init__(f"{self.path}: cannot write there: {why}")
+        why = reason if isinstance(reason, Msg) else verbatim(reason if isinstance(reason, str)
+                                                            else reason.strerror or str(reason))
+        super().__init__(msg("error.output", path=self.path, reason=why))
 
 
 class SandboxError(GraderError, RuntimeError):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from .errors import GraderError
+from .messages import Msg, joined, msg
 
 MAGIC_MARKERS = ("%grade", "grader.check(", "%load_ext grader", "run_line_magic('grade'", "import grader")
 
@@ -39,10 +40,8 @@ def notebook_path(namespace: dict[str, Any], cwd: Optional[Path] = None) -> Path
         for candidate in (path, cwd / path, cwd / path.name):
             if candidate.is_file():
                 return candidate.resolve()
-        raise NotebookNotFound(f"this kernel runs {value}, which is not on disk where the kernel can see it: "
-                               f"name the file, e.g. %grade answers.ipynb")
-    raise NotebookNotFound("cannot tell which notebook this kernel runs (no __session__ or __vsc_ipynb_file__ "
-                           "variable): name the file, e.g. %grade answers.ipynb, or grader.check(path='answers.ipynb')")
+        raise NotebookNotFound(msg("jupyter.gone", path=value))
+    raise NotebookNotFound(msg("jupyter.unknown"))
 
 
 def unsaved_changes(path: Path, history: Sequence[str]) -> list[str]:
@@ -68,23 +67,23 @@ def grade_notebook(path: Optional[str], questions: Sequence[str], *, worksheet: 
     """Grade the saved notebook and return the displayable result (HTML in a notebook, text in a
     terminal): the report of ``questions`` only when given."""
     from .api import Grader
-    from .report.i18n import default_language
+    from .report.i18n import default_language, text
 
     namespace = shell.user_ns if shell is not None else {}
     target = Path(path).resolve() if path else notebook_path(namespace)
-    notes = []
+    lang = lang or default_language()
+    notes: list[Msg] = []
     history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None) or namespace.get("In", [])
     changed = unsaved_changes(target, history) if shell is not None else []
     if changed:
-        notes.append(f"{target.name} has unsaved changes this grade cannot see ({len(changed)} cell"
-                     f"{'s' if len(changed) > 1 else ''} run in this kernel differ from the saved file): save "
-                     f"the notebook, then grade again")
-    report = Grader(worksheet).grade(target, lang=lang or default_language())
+        notes.append(msg("jupyter.unsaved", file=target.name, n=len(changed)))
+    report = Grader(worksheet).grade(target, lang=lang)
     known = {q.id for q in report.questions}
     unknown = [q for q in questions if q not in known]
     if unknown:
-        notes.append(f"no question {', '.join(unknown)} in this worksheet (its questions: {', '.join(sorted(known))})")
-    return Result(report, [q for q in questions if q in known], notes)
+        notes.append(msg("jupyter.no_question", n=len(unknown), ids=joined(unknown, "comma"),
+                         known=joined(sorted(known), "comma")))
+    return Result(report, [q for q in questions if q in known], [text(n, lang) for n in notes])
 
 
 class Result:
@@ -101,14 +100,19 @@ class Result:
     def __repr__(self) -> str:
         from .report.terminal import to_text
 
-        return "\n".join([*(f"warning: {n}" for n in self.notes), to_text(self.report)])
+        from .report.i18n import titled
+
+        warning = titled(self.report.language, "warning")
+        return "\n".join([*(f"{warning} {n}" for n in self.notes), to_text(self.report)])
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .report.i18n import languages
+
     parser = argparse.ArgumentParser(prog="%grade", description="Grade this notebook as saved on disk.")
     parser.add_argument("targets", nargs="*", help="questions (II.2) and/or the notebook's path")
     parser.add_argument("-w", "--worksheet", default="td5", help="a kit or worksheet (default: the bundled td5)")
-    parser.add_argument("--lang", choices=("en", "fr"))
+    parser.add_argument("--lang", choices=languages())
     return parser
 
 
@@ -124,7 +128,9 @@ def grade_magic(shell: Any, line: str) -> Any:
         return grade_notebook(paths[0] if paths else None, questions, worksheet=args.worksheet, lang=args.lang,
                               shell=shell)
     except GraderError as exc:  # a missing notebook, a bad kit: said, not a traceback
-        print(f"%grade: {exc}")
+        from .report.i18n import default_language, text
+
+        print(f"%grade: {text(exc.message, args.lang or default_language())}")
         return None
 
 

@@ -27,18 +27,20 @@ from typing import Any, Callable, Optional, Sequence, Union
 
 from ..api import Grader, grader_version, hidden_seed, open_worksheet
 from .classroll import CACHE, Outputs, Roll, roll, scan, write_record
-from .discover import Discovery, Entry, discover
+from .discover import ArchiveError, ClassFolderError, Discovery, Entry, discover
 from ..errors import GraderError, InternalError, OutputError, SandboxError, SpecError, SubmissionError
-from .gradebook import Digest, Row, few, strip_paths, students, to_canvas, to_csv, to_moodle
+from .gradebook import Digest, Row, strip_message_paths, to_canvas, to_csv, to_moodle
+from ..messages import Msg, joined, listed, msg, students
+from ..report.i18n import as_json, localized
 from ..sandbox.launch import ForkServer
 from .pools import Pools
 from ..worksheet.reference import load_reference
 from ..report.render import to_gradescope
-from ..report.results import Report
+from ..report.results import Message, Report
 from .roster import CanvasRoster, MoodleRoster, RosterError, read_roster, unmatched
 from ..worksheet.models import SPEC_FILENAME, Worksheet
 from ..worksheet.loading import spec_digest
-from .summary import PLOTS_MISSING, preload_plotting, summarize, to_markdown, write_plots
+from .summary import preload_plotting, summarize, to_markdown, write_plots
 from ..worksheet.table import build_table
 
 GRADEBOOKS = ("canvas", "moodle")
@@ -83,7 +85,7 @@ class BatchResult:
     run's input, or not chosen by ``only``: their rows are as an earlier run left them)."""
 
     rows: list[Row] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Msg] = field(default_factory=list)
     graded: int = 0  # graded now, and loaded
     did_not_load: int = 0  # graded now: a graded zero
     unreadable: int = 0
@@ -92,7 +94,7 @@ class BatchResult:
     kept: int = 0
     seconds: float = 0.0
     summary: dict = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # for the teacher: gradebooks, plots, older reports
+    notes: list[Msg] = field(default_factory=list)  # for the teacher: gradebooks, plots, older reports
     spare: int = 0  # graded by spare workers while others waited out a time limit (``pools.py``)
 
 
@@ -143,7 +145,7 @@ def _init_worker(worksheet: str, table: Any = None) -> None:
 
 
 def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
-               gradescope: bool, inputs: str = "class") -> tuple[Optional[Digest], str, str]:
+               gradescope: bool, inputs: str = "class") -> tuple[Optional[Digest], str, Optional[Msg]]:
     """In a worker: grade one student and write their report(s); return the small digest, or no
     digest, the row's status (``unreadable``: the file; ``error``: the worksheet or the grader)
     and why (with no path of this machine: it may reach a student through a gradebook).
@@ -154,10 +156,11 @@ def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
     except SubmissionError as exc:
         return None, "unreadable", exc.reason
     except GraderError as exc:  # e.g. the reference fails on this student's inputs: their row says so
-        return None, "error", strip_paths(f"not graded: {exc}", hide)
+        return None, "error", strip_message_paths(msg("bulk.not_graded", reason=exc.message), hide)
     warnings = list(report.warnings)
     if entry.others:
-        warnings.append(f"{entry.path.name} chosen over {', '.join(Path(o).name for o in entry.others)}")
+        chosen = msg("bulk.chosen_over", file=entry.path.name, others=joined([Path(o).name for o in entry.others], "comma"))
+        warnings.append(Message(**as_json(chosen, lang)))
     report = report.model_copy(update={
         "submission": report.submission.model_copy(update={"student_id": entry.student_id,
                                                            "student_name": entry.name or None}),
@@ -167,12 +170,13 @@ def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
         if gradescope:
             write_atomic(Path(out) / f"{entry.student_id}.gradescope.json", to_gradescope(report))
     except OSError as exc:  # the disk is full, say: this row says so, the others go on
-        return None, "error", f"graded, but the report could not be written: {exc.strerror or exc}"
-    return Digest.of(report), "", ""
+        return None, "error", msg("bulk.unwritable", error=exc.strerror or str(exc))
+    return Digest.of(report), "", None
 
 
-def _key(entry: Entry, content: bytes, spec: str, seed: int, lang: str, version: str) -> str:
-    text = json.dumps([hashlib.sha256(content).hexdigest(), spec, seed, version, lang, entry.student_id])
+def _key(entry: Entry, content: bytes, spec: str, seed: int, version: str) -> str:
+    """What a report depends on (not its language: a cached report is worded again in another)."""
+    text = json.dumps([hashlib.sha256(content).hexdigest(), spec, seed, version, entry.student_id])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -182,7 +186,7 @@ def _books(gradebook: Union[str, Sequence[str], None]) -> list[str]:
     books = []
     for name in names:
         if name not in (*GRADEBOOKS, "default"):
-            raise UsageError(f"unknown gradebook {name!r} (choose among {', '.join(GRADEBOOKS)})")
+            raise UsageError(msg("bulk.unknown_gradebook", name=name, known=joined(list(GRADEBOOKS), "comma")))
         if name != "default" and name not in books:
             books.append(name)
     return books
@@ -201,16 +205,14 @@ def class_worksheet(worksheet: Union[str, Path, Worksheet]) -> Union[str, Path, 
         return worksheet
     text = str(worksheet)
     if text.endswith(".kit"):
-        raise SpecError(text, "a kit is what students grade with (its public seed only): grade a class with the "
-                              "worksheet's folder, e.g. -w exercises/td5")
+        raise SpecError(text, msg("bulk.kit"))
     if Path(text).exists() or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", text):
         return worksheet
     for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
         folder = base / "exercises" / text
         if (folder / SPEC_FILENAME).is_file():
             return folder
-    raise SpecError(text, f"no worksheet folder exercises/{text} here nor beside the grader: give its folder "
-                          f"with -w (the one with worksheet.toml and its reference)")
+    raise SpecError(text, msg("bulk.no_worksheet", name=text))
 
 
 def maxima(ws: Worksheet) -> tuple[float, float, dict[str, tuple[float, float]]]:
@@ -249,7 +251,7 @@ def grade_class(
     from the run seed and their id (the workers then load the reference).
 
     Raises:
-        NotADirectoryError: ``root`` is neither a folder nor a zip file, or holds no submission.
+        ClassFolderError: ``root`` is neither a folder nor a zip file, or holds no submission.
         SpecError: the worksheet is invalid, or its reference does not import.
         RosterError: the roster cannot be read, has no ID column or the assignment's, or lacks a
             student of the class.
@@ -272,7 +274,7 @@ def grade_class(
         else (assignment or ws.title)
     spec_path = str(spec_file(ws))
     if out.exists() and not out.is_dir():
-        raise OutputError(out, "a file of that name is in the way (the results go in a folder)")
+        raise OutputError(out, msg("bulk.in_the_way"))
     try:
         out.mkdir(parents=True, exist_ok=True)
         (out / CACHE).mkdir(exist_ok=True)
@@ -280,11 +282,11 @@ def grade_class(
         raise OutputError(out, exc) from None
     try:
         found: Discovery = discover(root, ws.id, work=out / CACHE / "extracted", exclude=(out,))
-    except ValueError as exc:
-        raise NotADirectoryError(f"{root}: {exc}") from None
+    except ArchiveError as exc:
+        raise ClassFolderError(msg("discover.in", file=str(root), problem=exc.message)) from None
     if not found.entries:
-        raise NotADirectoryError(f"{root}: no .py or .ipynb submission found"
-                                 + (f" ({'; '.join(found.problems[:3])})" if found.problems else ""))
+        raise ClassFolderError(msg("discover.none_found_because", path=str(root), problems=joined(found.problems[:3]))
+                               if found.problems else msg("discover.none_found", path=str(root)))
     known = scan(out)
     entries = _chosen(found.entries, only, root)
     _check_folder(out, ws, entries, known)
@@ -300,8 +302,7 @@ def grade_class(
         try:
             write_record(out, row, ws.id, ws.version, spec, write_atomic)
         except OSError as exc:  # the disk is full, say: this run's gradebooks still have the row
-            result.problems.append(f"{row.student_id}: its record could not be written ({exc.strerror or exc}); "
-                                   f"a later run that does not grade them again may not know them")
+            result.problems.append(msg("bulk.record_unwritable", student=row.student_id, error=exc.strerror or str(exc)))
 
     todo: list[tuple[Entry, int, str]] = []
     for entry in entries:
@@ -312,15 +313,19 @@ def grade_class(
         try:
             content = entry.path.read_bytes()
         except OSError as exc:
-            record(_problem_row(entry, f"cannot read {entry.shown}: {exc.strerror or exc}"))
+            record(_problem_row(entry, msg("bulk.cannot_read", file=entry.shown, error=exc.strerror or str(exc))))
             result.unreadable += 1
             continue
         seed_i = student_seed(run_seed, entry.student_id) if per_student_inputs else run_seed
-        key = _key(entry, content, spec, seed_i, lang, version)
+        key = _key(entry, content, spec, seed_i, version)
         report_path, key_path = out / f"{entry.student_id}.json", out / CACHE / f"{entry.student_id}.key"
         if not force and not only and report_path.is_file() and key_path.is_file() and key_path.read_text() == key:
             try:
                 report = Report.model_validate_json(report_path.read_text())
+                if report.language != lang:  # the same verdicts, worded in this run's language
+                    report = localized(report, lang, extra=dict(reference.translations.get(lang, ())),
+                                       hints=reference.hint_texts())
+                    write_atomic(report_path, report.model_dump_json(indent=2))
                 record(_row(entry, Digest.of(report), report_path.stat().st_mtime))
                 result.cached += 1
                 continue
@@ -345,7 +350,7 @@ def grade_class(
             table = build_table(ws, reference, run_seed, public=run_seed == ws.public_seed)
         except InternalError as exc:  # the reference fails on a case every student shares: nobody is graded
             for entry, _, _ in todo:
-                record(_problem_row(entry, strip_paths(f"not graded: {exc}", hide), "error"))
+                record(_problem_row(entry, strip_message_paths(msg("bulk.not_graded", reason=exc.message), hide), "error"))
             result.not_graded += len(todo)
             todo = []
     queue = list(todo)
@@ -383,8 +388,7 @@ def grade_class(
                     progress(done, total, entry.student_id)
             if broken is not None:  # raised in the pools' block, so that they stop every worker at once
                 graded = result.graded + result.did_not_load
-                raise InternalError(f"the grading workers stopped ({broken}); the {graded} reports written "
-                                    f"so far are kept, and running the same command again grades the rest")
+                raise InternalError(msg("bulk.workers_stopped", error=str(broken), n=graded))
         result.spare = pools.spare_used
     rolled = roll(known, rows, ws.id, ws.version, spec)
     result.rows = rolled.rows
@@ -405,8 +409,8 @@ def _chosen(entries: list[Entry], only: Sequence[str], root: Path) -> list[Entry
     ids = {e.student_id for e in entries}
     missing = [sid for sid in only if sid not in ids]
     if missing:
-        raise UsageError(f"--only: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not among the students "
-                         f"of {root} ({few(sorted(ids), 8)})")
+        raise UsageError(msg("bulk.only_unknown", ids=joined(missing, "comma"), n=len(missing), folder=str(root),
+                             known=listed(sorted(ids), 8)))
     return [e for e in entries if e.student_id in set(only)]
 
 
@@ -416,9 +420,8 @@ def _check_folder(out: Path, ws: Worksheet, entries: list[Entry], known: dict) -
     clash = [(e.student_id, known[e.student_id].worksheet()) for e in entries if e.student_id in known]
     clash = [(sid, other) for sid, other in clash if other and other != ws.id]
     if clash:
-        names = few([f"{sid}.json" for sid, _ in clash])
-        raise OutputError(out, f"it holds reports of the worksheet '{clash[0][1]}' ({names}), which grading "
-                               f"'{ws.id}' there would overwrite: grade this class into another folder (--out)")
+        raise OutputError(out, msg("bulk.other_worksheet", worksheet=clash[0][1], this=ws.id,
+                                   reports=listed([f"{sid}.json" for sid, _ in clash])))
 
 
 def _check_roster(the_roster: Union[CanvasRoster, MoodleRoster], path: Path, entries: list[Entry],
@@ -430,19 +433,18 @@ def _check_roster(the_roster: Union[CanvasRoster, MoodleRoster], path: Path, ent
             who.append((sid, str(k.record.get("source", "")), str(k.record.get("file", sid))))
     problems = unmatched(the_roster, who)
     if problems:
-        raise RosterError(path, f"{students(len(problems))} of the class {'is' if len(problems) == 1 else 'are'} "
-                                f"not in it: {few(problems, 4)} (export it "
-                                f"again from the LMS, after they enrolled)")
+        raise RosterError(path, msg("bulk.not_in_roster", students=students(len(problems)), n=len(problems),
+                                    who=listed(problems, 4)))
 
 
-def _problem_row(entry: Entry, message: str, status: str = "unreadable") -> Row:
+def _problem_row(entry: Entry, message: Msg, status: str = "unreadable") -> Row:
     return Row(entry.student_id, entry.name, entry.shown, status, None, message, entry.late, entry.source, time.time())
 
 
 def _row(entry: Entry, digest: Digest, when: float) -> Row:
     status = "graded" if digest.load_ok else "load_error"
     return Row(entry.student_id, entry.name, entry.shown, status, digest,
-               "" if digest.load_ok else strip_paths(digest.load_message), entry.late, entry.source, when)
+               None if digest.load_ok else strip_message_paths(digest.load_message), entry.late, entry.source, when)
 
 
 def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, books: list[str], lang: str,
@@ -454,9 +456,9 @@ def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, 
         rows = [replace(r, name=s.student) if (s := the_roster.find(r.student_id)) is not None and s.student else r
                 for r in rows]
         result.rows = rows
-    notes: list[str] = []
+    notes: list[Msg] = []
     written = Outputs(out, notes, write_atomic)
-    written.write("gradebook.csv", to_csv(rows, [q.id for q in ws.questions]))
+    written.write("gradebook.csv", to_csv(rows, [q.id for q in ws.questions], lang))
     if "canvas" in books:
         text, more = to_canvas(rows, column, automatic, the_roster if isinstance(the_roster, CanvasRoster) else None)
         written.write("gradebook-canvas.csv", text)
@@ -466,17 +468,17 @@ def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, 
         written.write("gradebook-moodle.csv", text)
         notes += more
     summary = summarize(rows, result.problems, maximum=automatic, manual=manual, questions=questions,
-                        older=rolled.older, foreign=rolled.foreign, notes=notes, regrade=regrade)
-    plots = write_plots(summary, out, preloaded)
+                        older=rolled.older, foreign=rolled.foreign, notes=notes, regrade=regrade, lang=lang)
+    plots = write_plots(summary, out, preloaded, lang)
     summary["plots"] = plots
     if not plots:
-        summary["plots_missing"] = PLOTS_MISSING
-        notes.append(f"no plots: {PLOTS_MISSING}")
+        missing = msg("bulk.plots_missing")
+        summary["plots_missing"] = as_json(missing, lang)
+        notes.append(msg("bulk.no_plots", why=missing))
     if rolled.older:
-        notes.append(f"{students(len(rolled.older))} graded with an older version of the worksheet "
-                     f"(see summary.md): {regrade}")
+        notes.append(msg("bulk.older", students=students(len(rolled.older)), command=regrade))
     for other, ids in rolled.foreign.items():
-        notes.append(f"{len(ids)} report(s) of the worksheet '{other}' in {out} left out of the gradebooks")
+        notes.append(msg("bulk.foreign", n=len(ids), worksheet=other, out=str(out)))
     written.write("summary.json", json.dumps(summary, indent=2))
     written.write("summary.md", to_markdown(summary, plots, ws.title, lang))
     written.save()

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from ..messages import Msg, from_json, msg
+from ..report.results import Report, plain_params
 from .gradebook import Digest, Row
-from ..report.results import Report
 
 CACHE = ".grader-cache"
 RECORDS = "students"
@@ -35,7 +36,8 @@ def record_path(out: Path, student_id: str) -> Path:
 
 def record_of(row: Row, worksheet_id: str, version: str, spec: str) -> str:
     return json.dumps({"student_id": row.student_id, "name": row.name, "file": row.file, "source": row.source,
-                       "late": row.late, "status": row.status, "message": row.message, "when": row.when or time.time(),
+                       "late": row.late, "status": row.status,
+                       "message": None if row.message is None else plain_params(row.message), "when": row.when or time.time(),
                        "worksheet": worksheet_id, "worksheet_version": version, "spec": spec}, indent=1)
 
 
@@ -109,9 +111,9 @@ def kept_row(known: Known, spec: str) -> tuple[Optional[Row], bool]:
     late, when = bool(record.get("late", False)), float(record.get("when", 0) or 0)
     status = str(record.get("status", ""))
     if record and status in ("unreadable", "error") and (report is None or when >= _mtime(report)):
-        return Row(sid, name, file, status, None, str(record.get("message", "")), late, source, when, True), False
+        return Row(sid, name, file, status, None, _message(record.get("message")), late, source, when, True), False
     if report is None:
-        return Row(sid, name, file, "error", None, f"its report {sid}.json is missing: regrade it with --only {sid}",
+        return Row(sid, name, file, "error", None, msg("bulk.report_missing", student=sid),
                    late, source, when, True), False
     try:
         parsed = Report.model_validate_json(report.read_text(encoding="utf-8"))
@@ -119,16 +121,26 @@ def kept_row(known: Known, spec: str) -> tuple[Optional[Row], bool]:
         if not record:
             return None, False
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return Row(sid, name, file, "error", None, f"its report {sid}.json cannot be read ({first}): regrade it "
-                                                   f"with --only {sid}", late, source, when, True), False
+        return Row(sid, name, file, "error", None, msg("bulk.report_unreadable", student=sid, error=first),
+                   late, source, when, True), False
     if not record and parsed.submission.student_id != sid:
         return None, False
     digest = Digest.of(parsed)
     name = name or parsed.submission.student_name or ""
     file = file or Path(parsed.submission.path).name
     row = Row(sid, name, file, "graded" if digest.load_ok else "load_error", digest,
-              "" if digest.load_ok else digest.load_message, late, source, _mtime(report), True)
+              None if digest.load_ok else _message(digest.load_message), late, source, _mtime(report), True)
     return row, bool(record) and record.get("spec", spec) != spec
+
+
+def _message(value: object) -> Optional[Msg]:
+    """A row's message from a record or a report (its JSON form), or None."""
+    if value is None or value == "":
+        return None
+    if hasattr(value, "code") and hasattr(value, "params"):  # a report's Message
+        return Msg(value.code, dict(value.params))  # type: ignore[attr-defined]
+    found = from_json(value)
+    return found if isinstance(found, Msg) else None
 
 
 def roll(known: dict[str, Known], current: dict[str, Row], worksheet_id: str, version: str, spec: str) -> Roll:
@@ -170,7 +182,7 @@ class Outputs:
     """The folder's gradebooks and summary, written whole each run; one the teacher edited since
     (grades typed into gradebook.csv, say) is kept beside it under another name, and said so."""
 
-    def __init__(self, out: Path, notes: list[str], write_file: Callable[[Path, str], None]) -> None:
+    def __init__(self, out: Path, notes: list[Msg], write_file: Callable[[Path, str], None]) -> None:
         self.out, self.notes, self.index, self.write_file = out, notes, out / CACHE / "outputs.json", write_file
         try:
             self.hashes: dict[str, str] = json.loads(self.index.read_text())
@@ -190,7 +202,7 @@ class Outputs:
                 while kept.exists():  # never over an earlier one
                     kept, n = path.with_name(f"{path.stem}.edited-{stamp}-{n}{path.suffix}"), n + 1
                 os.replace(path, kept)
-                self.notes.append(f"{name} was edited since it was written: kept as {kept.name}")
+                self.notes.append(msg("bulk.edited", file=name, kept=kept.name))
         self.write_file(path, text)
         self.hashes[name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Optional
 
+from ..errors import GraderError
+from ..messages import Msg, listed, msg
+
 SUFFIXES = (".py", ".ipynb")
 IGNORED = ("__pycache__", ".ipynb_checkpoints", "__MACOSX", ".git")
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?$")  # a folder
@@ -42,6 +45,18 @@ MAX_ZIP_BYTES = 512 * 2**20
 MAX_ZIP_RATIO = 200
 
 
+class ArchiveError(ValueError):
+    """A zip file that cannot be used whole (unreadable, too many entries, too large): why, as a message."""
+
+    def __init__(self, message: Msg) -> None:
+        self.message = message
+        super().__init__(message.code)
+
+
+class ClassFolderError(GraderError, NotADirectoryError):
+    """The class to grade is no folder nor zip file, or holds no submission."""
+
+
 @dataclass(frozen=True)
 class Entry:
     """One student's submission file, with where its id came from."""
@@ -51,7 +66,7 @@ class Entry:
     name: str = ""
     source: str = "file"  # file | folder | moodle | canvas
     others: tuple[str, ...] = ()  # candidate files left aside
-    problem: str = ""  # a known student with nothing to grade (a PDF, an empty folder): why; ``path`` is what they gave
+    problem: Optional[Msg] = None  # a known student with nothing to grade (a PDF, an empty folder): why; ``path`` is what they gave
     late: bool = False  # Canvas marked the file late
     shown: str = ""  # ``path`` as the teacher knows it: relative to the class folder (or zip), never absolute
 
@@ -59,7 +74,7 @@ class Entry:
 @dataclass
 class Discovery:
     entries: list[Entry] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # unreadable or refused entries, with the reason
+    problems: list[Msg] = field(default_factory=list)  # unreadable or refused entries, with the reason
     labels: list[tuple[Path, str]] = field(default_factory=list)  # extracted or class folder -> how to show it
 
     def show(self, path: Path) -> str:
@@ -158,7 +173,7 @@ class _Scan:
     def class_folder(self, root: Path, depth: int = 0) -> None:
         for child in _visible(root, self.skip):
             if child.is_symlink():
-                self.out.problems.append(f"{self.out.show(child)}: symbolic link, ignored")
+                self.out.problems.append(msg("discover.symlink", file=self.out.show(child)))
             elif child.is_file():
                 self.file(child, depth)
             elif child.is_dir():
@@ -181,7 +196,7 @@ class _Scan:
         elif suffix in SUFFIXES:
             self.by_student.setdefault(_safe_id(child.stem), []).append((child, "", "file", False))
         else:
-            self.out.problems.append(f"{self.out.show(child)}: not a .py or .ipynb file, ignored")
+            self.out.problems.append(msg("discover.not_source", file=self.out.show(child)))
 
     def folder(self, child: Path, depth: int) -> None:
         moodle = MOODLE.match(child.name)
@@ -206,18 +221,18 @@ class _Scan:
         shown = self.out.show(archive)
         if self.work is None:
             self.elsewhere.setdefault(sid, (name, source, []))[2].append(archive)
-            self.out.problems.append(f"{shown}: a student's zip file, opened only when grading into --out")
+            self.out.problems.append(msg("discover.student_zip", file=shown))
             return
         target = _fresh(self.work / "students" / f"{sid}-{_key(archive)}")
         inner = Discovery()
         try:
             extract_zip(archive, target, inner)
-        except ValueError as exc:
+        except ArchiveError as exc:
             self.elsewhere.setdefault(sid, (name, source, []))[2].append(archive)
-            self.out.problems.append(f"{shown}: {exc}")
+            self.out.problems.append(_within(shown, exc.message))
             return
         self.out.labels.append((target, shown))
-        self.out.problems += [f"{shown}: {p}" for p in inner.problems]
+        self.out.problems += [_within(shown, p) for p in inner.problems]
         files = _candidates(target)
         if files:
             self.by_student.setdefault(sid, []).extend((f, name, source, late) for f in files)
@@ -227,13 +242,13 @@ class _Scan:
     def nested_zip(self, child: Path, depth: int) -> None:
         shown = self.out.show(child)
         if self.work is None:
-            self.out.problems.append(f"{shown}: zip file inside the class folder needs --out")
+            self.out.problems.append(msg("discover.nested_zip", file=shown))
             return
         target = _fresh(self.work / "nested" / f"{_safe_id(child.stem)}-{_key(child)}")
         try:
             extract_zip(child, target, self.out, shown)
-        except ValueError as exc:
-            self.out.problems.append(f"{shown}: {exc}")
+        except ArchiveError as exc:
+            self.out.problems.append(_within(shown, exc.message))
             return
         self.out.labels.append((target, shown))
         if depth < MAX_DEPTH:
@@ -268,9 +283,9 @@ def discover(root: Path, worksheet_id: str, *, work: Optional[Path] = None,
         out.labels.append((target, root.name))
         root = target
     elif not root.exists():
-        raise NotADirectoryError(f"{root}: no such file or folder")
+        raise ClassFolderError(msg("discover.no_such", path=str(root)))
     elif not root.is_dir():
-        raise NotADirectoryError(f"{root}: not a folder or a zip file")
+        raise ClassFolderError(msg("discover.not_a_folder", path=str(root)))
     else:
         out.labels.append((root, ""))
     scan = _Scan(worksheet_id, work, {p.resolve() for p in exclude}, out)
@@ -279,13 +294,17 @@ def discover(root: Path, worksheet_id: str, *, work: Optional[Path] = None,
     return out
 
 
-def _nothing_to_grade(given: list[Path]) -> str:
+def _nothing_to_grade(given: list[Path]) -> Msg:
     """Why a student's files cannot be graded, naming a few of them."""
     files = [f for g in given for f in ([g] if g.is_file() else sorted(p for p in g.rglob("*") if p.is_file()))]
     if not files:
-        return "no .py or .ipynb file: the submission is empty"
-    shown = ", ".join(f.name for f in files[:4]) + (f" and {len(files) - 4} more" if len(files) > 4 else "")
-    return f"no .py or .ipynb file: handed in {shown}"
+        return msg("discover.empty")
+    return msg("discover.handed_in", files=listed([f.name for f in files], 4))
+
+
+def _within(shown: str, problem: Msg) -> Msg:
+    """``problem`` of an entry of the archive ``shown`` (as the teacher knows it)."""
+    return msg("discover.in", file=shown, problem=problem) if shown else problem
 
 
 def _entry_name(info: zipfile.ZipInfo) -> str:
@@ -304,18 +323,17 @@ def extract_zip(archive: Path, target: Path, out: Discovery, shown: str = "") ->
     """Extract ``archive`` into ``target``, refusing links, escaping paths and bombs. Folders are
     made even when empty (a Moodle student's empty folder is a student). Refused entries are
     listed in ``out.problems`` (prefixed with ``shown``, the archive as the teacher knows it)."""
-    prefix = f"{shown}: " if shown else ""
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ValueError(f"not a readable zip file ({exc})") from None
+        raise ArchiveError(msg("zip.unreadable", error=str(exc))) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
-            raise ValueError(f"too many entries ({len(infos)}; the limit is {MAX_ZIP_ENTRIES})")
+            raise ArchiveError(msg("zip.too_many", n=len(infos), limit=MAX_ZIP_ENTRIES))
         declared = sum(i.file_size for i in infos)
         if declared > MAX_ZIP_BYTES:
-            raise ValueError(f"expands to {declared / 2**20:.0f} MiB (the limit is {MAX_ZIP_BYTES // 2**20} MiB)")
+            raise ArchiveError(msg("zip.too_large", size=f"{declared / 2**20:.0f}", limit=MAX_ZIP_BYTES // 2**20))
         target.mkdir(parents=True, exist_ok=True)
         base = target.resolve()
         written = 0
@@ -324,22 +342,22 @@ def extract_zip(archive: Path, target: Path, out: Discovery, shown: str = "") ->
             parts = PurePosixPath(name.replace("\\", "/")).parts
             mode = info.external_attr >> 16
             if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-                out.problems.append(f"{prefix}{name}: refused (points outside the archive)")
+                out.problems.append(_within(shown, msg("zip.outside", entry=name)))
                 continue
             if stat.S_ISLNK(mode):
-                out.problems.append(f"{prefix}{name}: refused (symbolic link)")
+                out.problems.append(_within(shown, msg("zip.symlink", entry=name)))
                 continue
             if not parts:
                 continue
             destination = (target / Path(*parts)).resolve()
             if base not in destination.parents:
-                out.problems.append(f"{prefix}{name}: refused (points outside the archive)")
+                out.problems.append(_within(shown, msg("zip.outside", entry=name)))
                 continue
             if info.is_dir():
                 destination.mkdir(parents=True, exist_ok=True)
                 continue
             if info.compress_size and info.file_size / max(info.compress_size, 1) > MAX_ZIP_RATIO:
-                out.problems.append(f"{prefix}{name}: refused (compression ratio over {MAX_ZIP_RATIO}: a zip bomb?)")
+                out.problems.append(_within(shown, msg("zip.bomb", entry=name, limit=MAX_ZIP_RATIO)))
                 continue
             destination.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -350,7 +368,7 @@ def extract_zip(archive: Path, target: Path, out: Discovery, shown: str = "") ->
                             break
                         written += len(chunk)
                         if written > MAX_ZIP_BYTES:
-                            raise ValueError("the archive expands beyond its declared size")
+                            raise ArchiveError(msg("zip.beyond"))
                         dst.write(chunk)
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-                out.problems.append(f"{prefix}{name}: unreadable ({exc})")
+                out.problems.append(_within(shown, msg("zip.entry_unreadable", entry=name, error=str(exc))))

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Optional, Sequence
 
-from ..report.results import Report
+from ..messages import Msg, joined, listed, map_strings, msg, students
+from ..report.i18n import figure, points_of, text
+from ..report.results import Message, Report
 from .roster import CanvasRoster, MoodleRoster
 
 MOODLE_COLUMNS = ("Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)", "Feedback comments")
@@ -45,7 +47,7 @@ class CheckDigest:
     status: str
     hints: tuple[tuple[str, str], ...]  # (mistake id, hint text)
     title: str = ""
-    message: str = ""
+    message: Optional[Message] = None
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Digest:
     percent: float
     seed: int
     load_ok: bool
-    load_message: str
+    load_message: Optional[Message]
     worksheet_id: str = ""
     worksheet_version: str = ""
 
@@ -88,7 +90,7 @@ class Row:
     file: str  # as the teacher knows it, relative to the class folder or zip
     status: str  # graded | load_error | unreadable | error (not graded: the worksheet or the grader failed)
     report: Optional[Digest]
-    message: str = ""
+    message: Optional[Msg] = None  # why it has no report, or why its file did not load
     late: bool = False
     source: str = "file"  # file | folder | moodle | canvas
     when: float = 0.0  # when it was graded (its report written), or found unreadable
@@ -133,57 +135,45 @@ def _as_handed_in(text: str, file: str) -> str:
     return text.replace(name, match["rest"]) if match else text
 
 
-FEEDBACK = {
-    "en": {"nothing": "Nothing could be graded: {why}.",
-           "noload": "Your file did not load, so no check could run: {why}. Fix it, then run grade on it to check.",
-           "passed": "Automatic checks: passed {p} of {n} ({s} / {m} points).", "fix": " To fix: {checks}{more}.",
-           "more": " and {k} more", "hint": " Hint ({check}): {text}", "hand": " {k} more points are graded by hand."},
-    "fr": {"nothing": "Rien n'a pu être noté : {why}.",
-           "noload": "Votre fichier ne se charge pas, aucune vérification n'a donc pu être faite : {why}. Corrigez-le, "
-                     "puis lancez grade dessus pour vérifier.",
-           "passed": "Vérifications automatiques : {p} réussies sur {n} ({s} / {m} points).",
-           "fix": " À corriger : {checks}{more}.", "more": " et {k} de plus", "hint": " Indice ({check}) : {text}",
-           "hand": " {k} points de plus sont notés à la main."},
-}
-WHY_FR = ((r"^no \.py or \.ipynb file: the submission is empty$", "aucun fichier .py ou .ipynb : le rendu est vide"),
-          (r"^no \.py or \.ipynb file: handed in (.*)$", r"aucun fichier .py ou .ipynb : rendu \1"))
+def strip_message_paths(message: Any, roots: Sequence[str] = ()) -> Any:
+    """``message`` with every path of this machine taken out of what it shows (``strip_paths``)."""
+    return None if message is None else map_strings(message, lambda t: strip_paths(t, roots))
 
 
 def feedback(row: Row, limit: int = 5, lang: str = "en") -> str:
     """A few sentences for the student (in ``lang``): what passed, what to fix and the first hint;
     why nothing could be graded; never a path of the teacher's machine."""
-    return _as_handed_in(_feedback(row, limit, FEEDBACK.get(lang, FEEDBACK["en"]), lang), row.file)
+    message = feedback_message(row, limit, lang)
+    return "" if message is None else _as_handed_in(strip_paths(text(message, lang)), row.file)
 
 
-def _feedback(row: Row, limit: int, w: dict[str, str], lang: str) -> str:
+def feedback_message(row: Row, limit: int = 5, lang: str = "en") -> Optional[Msg]:
+    """The feedback as a message (``lang``: the language its numbers are written in)."""
     r = row.report
     if row.status == "unreadable":
-        why = strip_paths(row.message)
-        for pattern, french in WHY_FR if lang == "fr" else ():
-            why = re.sub(pattern, french, why)
-        return w["nothing"].format(why=why)
+        return msg("feedback.nothing", why=row.message or "")
     if row.status == "error" or r is None:
-        return ""
+        return None
     if not r.load_ok:
-        message = r.load_message or "it raised an error"
-        why = strip_paths(re.sub(r"^(the submission does not load|la soumission ne se charge pas)\s*:\s*", "", message))
-        return w["noload"].format(why=why)
+        reason = (r.load_message.params.get("reason") if r.load_message is not None else None) or r.load_message
+        return msg("feedback.no_load", why=reason if reason is not None else msg("crash.never_answered"))
     auto = [c for c in r.checks if c.status != "manual"]
     failed = [c for c in auto if c.status != "passed"]
-    text = w["passed"].format(p=len(auto) - len(failed), n=len(auto), s=f"{r.score:g}", m=f"{r.automatic_max:g}")
+    sentences: list[Any] = [msg("feedback.passed", n=len(auto) - len(failed), total=len(auto),
+                                points=points_of(lang, r.score, r.automatic_max))]
     if failed:
-        more = w["more"].format(k=len(failed) - limit) if len(failed) > limit else ""
-        text += w["fix"].format(checks=", ".join(check_label(c) for c in failed[:limit]), more=more)
+        sentences.append(msg("feedback.fix", checks=listed([check_label(c) for c in failed], limit)))
         hint = next((c for c in failed if c.hints), None)
         if hint is not None:
-            text += w["hint"].format(check=check_label(hint), text=hint.hints[0][1])
-            text += "" if text.endswith((".", "!", "?")) else "."
+            words = hint.hints[0][1]
+            sentences.append(msg("feedback.hint", check=check_label(hint),
+                                 text=words if words.endswith((".", "!", "?")) else words + "."))
     if r.manual_pending:
-        text += w["hand"].format(k=f"{r.manual_pending:g}")
-    return text
+        sentences.append(msg("feedback.by_hand", k=figure(r.manual_pending, lang), n=r.manual_pending))
+    return joined(sentences, "space")
 
 
-def to_csv(rows: Sequence[Row], questions: Sequence[str]) -> str:
+def to_csv(rows: Sequence[Row], questions: Sequence[str], lang: str = "en") -> str:
     """One row per student: id, name, file, status, late, automatic score per question, totals
     (automatic, and the points graded by hand apart), seed, worksheet version, message."""
     buffer = io.StringIO()
@@ -197,12 +187,12 @@ def to_csv(rows: Sequence[Row], questions: Sequence[str]) -> str:
                          *[_number(by_id.get(q, "")) for q in questions], _number(_score(row)),
                          _number(r.automatic_max) if r else "", r.percent if r else "",
                          _number(r.manual_pending) if r else "", _number(r.max_score) if r else "",
-                         r.seed if r else "", r.worksheet_version if r else "", row.message])
+                         r.seed if r else "", r.worksheet_version if r else "", text(row.message, lang)])
     return buffer.getvalue()
 
 
 def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
-              roster: Optional[CanvasRoster] = None) -> tuple[str, list[str]]:
+              roster: Optional[CanvasRoster] = None) -> tuple[str, list[Msg]]:
     """Canvas gradebook import, and notes for the teacher. With ``roster`` (the teacher's export):
     its identity columns, its rows in its order (a student without a submission gets a blank
     score), its ``Points Possible`` row, and ``assignment`` is one of its columns' headers
@@ -210,7 +200,7 @@ def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
     the download's file names, and the other identity columns are blank."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    notes: list[str] = []
+    notes: list[Msg] = []
     if roster is None:
         writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment])
         writer.writerow(["Points Possible", "", "", "", "", f"{maximum:g}"])
@@ -221,12 +211,9 @@ def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
                 continue
             writer.writerow([row.name or row.student_id, row.student_id, "", "", "", _number(_score(row))])
         if not re.search(r"\(\d+\)\s*$", assignment):
-            notes.append(f"gradebook-canvas.csv: the assignment column '{assignment}' has no Canvas id, so an upload "
-                         f"would make a new assignment: pass --roster with your exported gradebook "
-                         f"(or --assignment 'Name (id)')")
+            notes.append(msg("gradebook.canvas_no_id", column=assignment))
         if left_out:
-            notes.append(f"gradebook-canvas.csv: {students(len(left_out))} not from a Canvas download, with no "
-                         f"Canvas ID ({few(left_out)}): left out (pass --roster to match them by SIS id)")
+            notes.append(msg("gradebook.canvas_left_out", students=students(len(left_out)), who=listed(left_out)))
         return buffer.getvalue(), notes
     column = roster.header.index(assignment)
     writer.writerow(roster.identity + [assignment])
@@ -235,8 +222,7 @@ def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
         possible = roster.points.value(column)
         try:
             if possible and abs(float(possible) - maximum) > 1e-9:
-                notes.append(f"Canvas gives '{assignment}' {possible} points possible, the automatic maximum is "
-                             f"{maximum:g}: the scores uploaded are out of {maximum:g}")
+                notes.append(msg("gradebook.canvas_points", column=assignment, possible=possible, max=f"{maximum:g}"))
         except ValueError:
             pass
     matched = {}
@@ -247,20 +233,19 @@ def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
     for student in roster.students:
         row = matched.get(student.line)
         writer.writerow([*student.cells[:len(roster.identity)], _number(_score(row)) if row else ""])
-    replaced = [f"{s.student} ({s.value(column)} -> {_number(_score(matched[s.line]))})" for s in roster.students
+    replaced = [msg("gradebook.replaced", student=s.student, before=s.value(column),
+                    after=_number(_score(matched[s.line]))) for s in roster.students
                 if s.line in matched and s.value(column) and _score(matched[s.line]) != ""
                 and not _same(s.value(column), _score(matched[s.line]))]
     if replaced:
-        notes.append(f"gradebook-canvas.csv: {students(len(replaced))} already had a score in Canvas, which an "
-                     f"upload replaces: {few(replaced)}")
+        notes.append(msg("gradebook.canvas_replaced", students=students(len(replaced)), who=listed(replaced)))
     missing = [s.student for s in roster.students if s.line not in matched]
     if missing:
-        notes.append(f"gradebook-canvas.csv: {students(len(missing))} of the roster handed in nothing: a "
-                     f"blank score ({few(missing)})")
+        notes.append(msg("gradebook.canvas_missing", students=students(len(missing)), who=listed(missing)))
     unmatched = [row.student_id for row in rows if roster.find(row.student_id) is None]
     if unmatched:
-        notes.append(f"gradebook-canvas.csv: {students(len(unmatched))} not in {roster.path.name} "
-                     f"({few(unmatched)}): left out")
+        notes.append(msg("gradebook.canvas_unmatched", students=students(len(unmatched)), roster=roster.path.name,
+                         who=listed(unmatched)))
     return buffer.getvalue(), notes
 
 
@@ -281,7 +266,7 @@ def _moodle_feedback(row: Row, lang: str) -> str:
 
 
 def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster] = None,
-              lang: str = "en") -> tuple[str, list[str]]:
+              lang: str = "en") -> tuple[str, list[Msg]]:
     """Moodle's grading worksheet (Assignment > Submissions > Upload grading worksheet), and notes.
     Without ``roster``: ``MOODLE_COLUMNS``, one row per student of the Moodle download who has a
     grade or a feedback (a student the grader failed on is left out: their row would clear the
@@ -290,7 +275,7 @@ def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster
     other rows unchanged."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    notes: list[str] = []
+    notes: list[Msg] = []
     if roster is None:
         writer.writerow(MOODLE_COLUMNS)
         left_out, failed = [], []
@@ -303,10 +288,9 @@ def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster
                 writer.writerow([f"{MOODLE_PARTICIPANT}{row.student_id}", row.name, _number(_score(row)),
                                  f"{maximum:g}", _moodle_time(row.when), _moodle_feedback(row, lang)])
         if left_out:
-            notes.append(f"gradebook-moodle.csv: {students(len(left_out))} not from a Moodle download, with no "
-                         f"participant number ({few(left_out)}): left out")
+            notes.append(msg("gradebook.moodle_left_out", students=students(len(left_out)), who=listed(left_out)))
         if failed:
-            notes.append(f"gradebook-moodle.csv: {students(len(failed))} not graded, left out ({few(failed)})")
+            notes.append(msg("gradebook.moodle_failed", students=students(len(failed)), who=listed(failed)))
         return buffer.getvalue(), notes
     writer.writerow(roster.header)
     graded = {}
@@ -325,30 +309,18 @@ def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster
             if row.name and roster.name is not None and not cells[roster.name]:
                 cells[roster.name] = row.name
         writer.writerow(cells)
-    replaced = [f"{s.student or s.id} ({s.value(roster.grade)} -> {_number(_score(graded[s.line]))})"
+    replaced = [msg("gradebook.replaced", student=s.student or s.id, before=s.value(roster.grade),
+                    after=_number(_score(graded[s.line])))
                 for s in roster.students if s.line in graded and s.value(roster.grade)
                 and _score(graded[s.line]) != "" and not _same(s.value(roster.grade), _score(graded[s.line]))]
     if replaced:
-        notes.append(f"gradebook-moodle.csv: {students(len(replaced))} already had a grade in Moodle, which the upload "
-                     f"replaces: {few(replaced)}")
+        notes.append(msg("gradebook.moodle_replaced", students=students(len(replaced)), who=listed(replaced)))
     if roster.feedback is None:
-        notes.append(f"{roster.path.name} has no 'Feedback comments' column: grades only (enable feedback comments "
-                     f"in the assignment's settings and download the worksheet again)")
+        notes.append(msg("gradebook.moodle_no_feedback", roster=roster.path.name))
     for value in {s.value(roster.maximum) for s in roster.students} if roster.maximum is not None else ():
         try:
             if value and abs(float(value.replace(",", ".")) - maximum) > 1e-9:
-                notes.append(f"Moodle's maximum grade for this assignment is {value}, the automatic maximum is "
-                             f"{maximum:g}: Moodle skips grades above its maximum, so set it to at least {maximum:g}")
+                notes.append(msg("gradebook.moodle_maximum", value=value, max=f"{maximum:g}"))
         except ValueError:
             pass
     return buffer.getvalue(), notes
-
-
-def students(count: int) -> str:
-    """``1 student``, ``3 students``."""
-    return "1 student" if count == 1 else f"{count} students"
-
-
-def few(ids: Sequence[str], count: int = 5) -> str:
-    """The first few of a list, and how many more."""
-    return ", ".join(ids[:count]) + (f" and {len(ids) - count} more" if len(ids) > count else "")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..errors import GraderError
+from ..messages import Msg, joined, msg
 
 CANVAS_IDENTITY = ("Student", "ID", "SIS User ID", "SIS Login ID", "Integration ID", "Section")
 ASSIGNMENT = re.compile(r"^(?P<name>.*\S)\s*\((?P<id>\d+)\)$")
@@ -35,9 +36,10 @@ MAX_BYTES = 32 * 2**20
 class RosterError(GraderError, ValueError):
     """A roster that cannot be used: names the file, the line and the problem."""
 
-    def __init__(self, path: object, problem: str, line: Optional[int] = None) -> None:
-        where = f"{path}: line {line}" if line else f"{path}"
-        super().__init__(f"{where}: {problem}")
+    def __init__(self, path: object, problem: Msg, line: Optional[int] = None) -> None:
+        self.path, self.problem, self.line = str(path), problem, line
+        super().__init__(msg("roster.error_line", path=self.path, line=line, problem=problem) if line
+                         else msg("roster.error", path=self.path, problem=problem))
 
 
 @dataclass(frozen=True)
@@ -73,26 +75,24 @@ class CanvasRoster:
         header), else the one whose name is the worksheet's title or id."""
         columns = self.assignments
         if not columns:
-            raise RosterError(self.path, "no assignment column (headers like 'TD 5 (1234)'): export the "
-                                         "gradebook with the assignment in it", 1)
+            raise RosterError(self.path, msg("roster.no_assignment"), 1)
         if wanted:
             keys = {_plain(wanted)}
             found = [c for c in columns if keys & {_plain(c), _plain(ASSIGNMENT.match(c)["name"]),
                                                    ASSIGNMENT.match(c)["id"]}]
-            why = f"no assignment column matches --assignment {wanted!r}"
+            why = msg("roster.no_match", wanted=wanted)
         else:
             keys = {_plain(title), _plain(worksheet_id)}
             found = [c for c in columns if _plain(ASSIGNMENT.match(c)["name"]) in keys]
             if not found:  # 'TD 5 - initialisation' for a worksheet 'td5'
                 found = [c for c in columns if any(k and _plain(ASSIGNMENT.match(c)["name"]).startswith(k)
                                                    for k in keys)]
-            why = f"no assignment column is named after the worksheet ({title!r} or {worksheet_id!r})"
+            why = msg("roster.no_title", title=title, id=worksheet_id)
         if len(found) == 1:
             return found[0]
         if found:
-            why = f"several assignment columns match ({'; '.join(found)})"
-        raise RosterError(self.path, f"{why}: choose one with --assignment NAME; its assignment columns are: "
-                                     f"{'; '.join(columns)}", 1)
+            why = msg("roster.several", found=joined(found))
+        raise RosterError(self.path, msg("roster.choose", why=why, columns=joined(columns)), 1)
 
 
 @dataclass
@@ -117,24 +117,24 @@ def _plain(text: str) -> str:
 def _read(path: Path) -> list[list[str]]:
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise RosterError(path, f"too large for a roster ({path.stat().st_size / 2**20:.0f} MiB)")
+            raise RosterError(path, msg("roster.too_large", size=f"{path.stat().st_size / 2**20:.0f}"))
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise RosterError(path, "no such file") from None
+        raise RosterError(path, msg("roster.missing")) from None
     except IsADirectoryError:
-        raise RosterError(path, "a folder, not a CSV file") from None
+        raise RosterError(path, msg("roster.folder")) from None
     except OSError as exc:
-        raise RosterError(path, f"cannot read it: {exc.strerror or exc}") from None
+        raise RosterError(path, msg("roster.unreadable", error=exc.strerror or str(exc))) from None
     except UnicodeDecodeError as exc:
-        raise RosterError(path, f"not a CSV file: not UTF-8 text (byte {exc.start}); export it again as CSV") from None
+        raise RosterError(path, msg("roster.not_utf8", byte=exc.start)) from None
     if "\x00" in text:
-        raise RosterError(path, "not a CSV file (it holds NUL bytes: a spreadsheet?); export it again as CSV")
+        raise RosterError(path, msg("roster.nul"))
     try:
         rows = list(csv.reader(text.splitlines()))
     except csv.Error as exc:
-        raise RosterError(path, f"not a CSV file ({exc})") from None
+        raise RosterError(path, msg("roster.not_csv", error=str(exc))) from None
     if not rows or not any(rows[0]):
-        raise RosterError(path, "empty: no header row", 1)
+        raise RosterError(path, msg("roster.empty"), 1)
     return [[cell.strip() for cell in row] for row in rows]
 
 
@@ -148,16 +148,13 @@ def read_roster(path: Path | str) -> CanvasRoster | MoodleRoster:
         return _moodle(path, rows)
     if "Student" in header or "ID" in header:
         return _canvas(path, rows)
-    raise RosterError(path, f"no ID column: neither a Canvas gradebook export (Student, ID, SIS User ID, ...) nor a "
-                            f"Moodle grading worksheet (Identifier, Full name, Grade, ...); its header is: "
-                            f"{', '.join(header[:8])}", 1)
+    raise RosterError(path, msg("roster.no_id", header=", ".join(header[:8])), 1)
 
 
 def _canvas(path: Path, rows: list[list[str]]) -> CanvasRoster:
     header = rows[0]
     if "ID" not in header:
-        raise RosterError(path, f"no ID column (Canvas' export has Student, ID, SIS User ID, SIS Login ID, Section); "
-                                f"its header is: {', '.join(header[:8])}", 1)
+        raise RosterError(path, msg("roster.canvas_no_id", header=", ".join(header[:8])), 1)
     identity = 0
     while identity < len(header) and header[identity] in CANVAS_IDENTITY:
         identity += 1
@@ -174,9 +171,9 @@ def _canvas(path: Path, rows: list[list[str]]) -> CanvasRoster:
                 roster.points = Student(line, tuple(cells), "")
             continue  # a posting policy ('Manual Posting', 'Muted') or another row of the export's own
         if not value.isdigit():
-            raise RosterError(path, f"the ID {value!r} is not a Canvas user id (a number)", line)
+            raise RosterError(path, msg("roster.canvas_bad_id", value=value), line)
         if value in seen:
-            raise RosterError(path, f"the ID {value} is already on line {seen[value]}", line)
+            raise RosterError(path, msg("roster.canvas_repeat", value=value, line=seen[value]), line)
         seen[value] = line
         roster.students.append(Student(line, tuple(cells), value, cells[0],
                                        tuple(cells[i] for i in sis if i < len(cells) and cells[i])))
@@ -189,8 +186,7 @@ def _moodle(path: Path, rows: list[list[str]]) -> MoodleRoster:
     def find(names: Sequence[str], required: bool) -> Optional[int]:
         index = next((i for i, h in enumerate(header) if h in names), None)
         if index is None and required:
-            raise RosterError(path, f"no {names[0]!r} column, which Moodle's upload needs (download the grading "
-                                    f"worksheet from the assignment again); its header is: {', '.join(header)}", 1)
+            raise RosterError(path, msg("roster.moodle_column", column=names[0], header=", ".join(header)), 1)
         return index
 
     ident = find(MOODLE_ID, False)
@@ -204,20 +200,20 @@ def _moodle(path: Path, rows: list[list[str]]) -> MoodleRoster:
         value = cells[ident] if ident < len(cells) else ""
         match = PARTICIPANT.match(value)
         if not match:
-            raise RosterError(path, f"the identifier {value!r} is not a Moodle participant ('Participant 12345')", line)
+            raise RosterError(path, msg("roster.moodle_bad_id", value=value), line)
         number = match["id"]
         if number in seen:
-            raise RosterError(path, f"the participant {number} is already on line {seen[number]}", line)
+            raise RosterError(path, msg("roster.moodle_repeat", value=number, line=seen[number]), line)
         seen[number] = line
         roster.students.append(Student(line, tuple(cells), number,
                                        cells[roster.name] if roster.name is not None and roster.name < len(cells) else ""))
     return roster
 
 
-def unmatched(roster: CanvasRoster | MoodleRoster, students: Sequence[tuple[str, str, str]]) -> list[str]:
+def unmatched(roster: CanvasRoster | MoodleRoster, students: Sequence[tuple[str, str, str]]) -> list[Msg]:
     """The students of an LMS download (id, source, file) whom the roster does not know, as
-    sentences; a student from another layout is matched only if the roster knows their id."""
+    messages; a student from another layout is matched only if the roster knows their id."""
     kind = "canvas" if isinstance(roster, CanvasRoster) else "moodle"
-    what = "Canvas ID" if kind == "canvas" else "participant number"
-    return [f"{file}: {what} {sid} is not in {roster.path.name}" for sid, source, file in students
+    what = msg("roster.what_canvas" if kind == "canvas" else "roster.what_moodle")
+    return [msg("roster.not_in", file=file, what=what, id=sid, roster=roster.path.name) for sid, source, file in students
             if source == kind and roster.find(sid) is None]

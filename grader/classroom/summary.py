@@ -17,9 +17,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+from ..messages import Msg, joined, msg, students
+from ..report.i18n import as_json, figure, text
 from .gradebook import Row
 
-PLOTS_MISSING = "matplotlib is not installed: pip install 'grader[plots]' to draw them"
 MAX_BINS = 200
 
 
@@ -38,14 +39,15 @@ def histogram(scores: Sequence[float], maximum: float) -> dict[str, Any]:
     return {"width": width, "bins": [round(k * width, 4) for k in range(count + 1)], "counts": counts}
 
 
-def summarize(rows: Sequence[Row], problems: Sequence[str], *, maximum: Optional[float] = None, manual: float = 0.0,
+def summarize(rows: Sequence[Row], problems: Sequence[Msg], *, maximum: Optional[float] = None, manual: float = 0.0,
               questions: Optional[dict[str, tuple[float, float]]] = None, older: Sequence[str] = (),
-              foreign: Optional[dict[str, list[str]]] = None, notes: Sequence[str] = (),
-              regrade: str = "") -> dict[str, Any]:
+              foreign: Optional[dict[str, list[str]]] = None, notes: Sequence[Msg] = (),
+              regrade: str = "", lang: str = "en") -> dict[str, Any]:
     """The class's summary. ``maximum``: the automatic maximum and ``manual`` the points graded by
     hand (of the worksheet; else from the first report); ``questions``: each question's automatic
     maximum and points by hand; ``older``: students graded with an older version of the worksheet,
-    ``regrade`` the command that regrades them; ``foreign``: reports of other worksheets left out."""
+    ``regrade`` the command that regrades them; ``foreign``: reports of other worksheets left out.
+    Its messages are as a report holds them (code, parameters, and the text in ``lang``)."""
     reports = [r.report for r in rows if r.report is not None]
     scores = [r.score for r in reports]
     if maximum is None:
@@ -69,11 +71,11 @@ def summarize(rows: Sequence[Row], problems: Sequence[str], *, maximum: Optional
             entry["statuses"][c.status] += 1
             if c.status != "passed":
                 failing[c.id] += 1
-            for hint_id, text in c.hints:
-                made.setdefault(hint_id, text)
-        for hint_id, text in made.items():
+            for hint_id, words in c.hints:
+                made.setdefault(hint_id, words)
+        for hint_id, words in made.items():
             mistakes[hint_id] += 1
-            mistake_text[hint_id] = text
+            mistake_text[hint_id] = words
     if questions is None:
         questions = {q.id: (q.max_score - q.manual, q.manual) for q in (reports[0].questions if reports else ())}
     counts = {"graded": sum(r.status == "graded" for r in rows), "did_not_load": sum(r.status == "load_error" for r in rows),
@@ -83,10 +85,12 @@ def summarize(rows: Sequence[Row], problems: Sequence[str], *, maximum: Optional
         "counts": counts,  # a partition of the students
         "graded": counts["graded"],
         "did_not_load": counts["did_not_load"],
-        "unreadable": [{"student_id": r.student_id, "message": r.message} for r in rows if r.status == "unreadable"],
-        "not_graded": [{"student_id": r.student_id, "message": r.message} for r in rows if r.status == "error"],
+        "unreadable": [{"student_id": r.student_id, "message": as_json(r.message, lang)}
+                       for r in rows if r.status == "unreadable"],
+        "not_graded": [{"student_id": r.student_id, "message": as_json(r.message, lang)}
+                       for r in rows if r.status == "error"],
         "late": [r.student_id for r in rows if r.late],
-        "discovery_problems": list(problems),
+        "discovery_problems": [as_json(p, lang) for p in problems],
         "max_score": maximum,  # automatic
         "manual_max": manual,
         "max_with_manual": round(maximum + manual, 6),
@@ -109,7 +113,7 @@ def summarize(rows: Sequence[Row], problems: Sequence[str], *, maximum: Optional
                                for mid, n in mistakes.most_common(10)],
         "older_version": {"students": list(older), "regrade": regrade} if older else None,
         "other_worksheets": dict(foreign or {}),
-        "notes": list(notes),
+        "notes": [as_json(n, lang) for n in notes],
         "plots": [],
         "plots_missing": None,
     }
@@ -135,7 +139,7 @@ def preload_plotting() -> threading.Thread:
     return thread
 
 
-def score_figure(summary: dict[str, Any], Figure: Any) -> Any:
+def score_figure(summary: dict[str, Any], Figure: Any, lang: str = "en") -> Any:
     """The score distribution: a bar per point (or half point), each labelled with its count."""
     hist = summary["score"]["histogram"]
     width, counts = hist["width"], hist["counts"]
@@ -144,16 +148,16 @@ def score_figure(summary: dict[str, Any], Figure: Any) -> Any:
     centres = [hist["bins"][k] + (width / 2 if width > 1 else 0) for k in range(len(counts))]  # a bar on its score
     bars = ax.bar(centres, counts, width=0.85 * width, edgecolor="black")
     ax.bar_label(bars, labels=[str(c) if c else "" for c in counts], padding=1, fontsize=8)
-    ax.set_xlabel(f"automatic score, out of {summary['max_score']:g}")
-    ax.set_ylabel("students")
+    ax.set_xlabel(text(msg("plot.scores_x", max=figure(summary["max_score"], lang)), lang))
+    ax.set_ylabel(text(msg("plot.students"), lang))
     ax.yaxis.get_major_locator().set_params(integer=True)  # whole students, no 0.5 ticks
     ax.set_ylim(0, max(counts + [1]) * 1.15)
-    ax.set_title("Score distribution")
+    ax.set_title(text(msg("plot.scores"), lang))
     fig.tight_layout()
     return fig
 
 
-def pass_rate_figure(summary: dict[str, Any], Figure: Any) -> Any:
+def pass_rate_figure(summary: dict[str, Any], Figure: Any, lang: str = "en") -> Any:
     """The pass rate of every automatic check, each bar labelled with its percentage."""
     checks = summary["checks"]
     names = list(checks)[::-1]
@@ -161,125 +165,95 @@ def pass_rate_figure(summary: dict[str, Any], Figure: Any) -> Any:
     fig = Figure(figsize=(6.5, 0.3 * len(names) + 1))
     ax = fig.subplots()
     bars = ax.barh(names, rates, color="tab:green")
-    ax.bar_label(bars, labels=[f"{r:.0f}%" for r in rates], padding=2, fontsize=8)
+    ax.bar_label(bars, labels=[_percent(r, lang) for r in rates], padding=2, fontsize=8)
     ax.set_xlim(0, 112)
-    ax.set_xlabel(f"% of the {summary['score']['students']} students with a score who pass it")
-    ax.set_title("Pass rate per check")
+    ax.set_xlabel(text(msg("plot.rates_x", n=summary["score"]["students"]), lang))
+    ax.set_title(text(msg("plot.rates"), lang))
     fig.tight_layout()
     return fig
 
 
-def write_plots(summary: dict[str, Any], folder: Path, preloaded: Optional[threading.Thread] = None) -> list[str]:
-    """PNG plots of the summary; none (and no error) when matplotlib is not installed: the caller
-    says so (``PLOTS_MISSING``)."""
+def write_plots(summary: dict[str, Any], folder: Path, preloaded: Optional[threading.Thread] = None,
+                lang: str = "en") -> list[str]:
+    """PNG plots of the summary, titled in ``lang``; none (and no error) when matplotlib is not
+    installed: the caller says so (``bulk.plots_missing``)."""
     if preloaded is not None:
         preloaded.join()
     Figure = _figure_class()
     if Figure is None:
         return []
-    score_figure(summary, Figure).savefig(folder / "scores.png", dpi=100)
+    score_figure(summary, Figure, lang).savefig(folder / "scores.png", dpi=100)
     written = ["scores.png"]
     if summary["checks"]:
-        pass_rate_figure(summary, Figure).savefig(folder / "pass_rates.png", dpi=100)
+        pass_rate_figure(summary, Figure, lang).savefig(folder / "pass_rates.png", dpi=100)
         written.append("pass_rates.png")
     return written
 
 
-WORDS = {
-    "en": {"summary": "class summary",
-           "counts": "{n} students: {g} graded, {d} did not load (scored 0), {u} unreadable (no score), {e} not graded "
-                     "(no score); each student is in one of these.",
-           "late": "Handed in late: {ids}.",
-           "score": "Automatic score of the {s} students with one, out of {m}{hand}: mean {mean}, median {median}, "
-                    "min {lo}, max {hi}.",
-           "hand": " ({h} more points are graded by hand, {t} in all)",
-           "noplots": "Plots not drawn: {why}.",
-           "questions": "Questions (automatic points; the points graded by hand are apart)",
-           "qhead": "| question | automatic max | mean | median | graded by hand |",
-           "rates": "Pass rate per check (automatic checks)", "rhead": "| check | pass rate | students passing |",
-           "mistakes": "Commonest known mistakes (each student counted once per mistake)",
-           "mhead": "| mistake | students | hint |", "inputs": "Inputs that could not be used",
-           "errors": "Not graded: the worksheet or the grader failed",
-           "older": "Graded with an older version of the worksheet",
-           "oldertext": "{k} graded with an older version of the worksheet or its reference, and kept as they "
-                        "were: {ids}. To regrade them: `{cmd}`.",
-           "foreign": "Left out: reports of another worksheet",
-           "foreigntext": "{k} reports in this folder were graded with the worksheet '{w}' and are not in this "
-                          "summary nor in the gradebooks: {ids}.",
-           "notes": "Gradebooks"},
-    "fr": {"summary": "bilan de la classe",
-           "counts": "{n} élèves : {g} notés, {d} ne se chargent pas (note 0), {u} illisibles (sans note), "
-                     "{e} non notés (sans note) ; chaque élève est dans un seul de ces cas.",
-           "late": "Rendus en retard : {ids}.",
-           "score": "Note automatique des {s} élèves qui en ont une, sur {m}{hand} : moyenne {mean}, médiane "
-                    "{median}, min {lo}, max {hi}.",
-           "hand": " ({h} points de plus sont notés à la main, {t} en tout)",
-           "noplots": "Graphiques non tracés : {why}.",
-           "questions": "Questions (points automatiques ; les points notés à la main à part)",
-           "qhead": "| question | max automatique | moyenne | médiane | notés à la main |",
-           "rates": "Taux de réussite par vérification (vérifications automatiques)",
-           "rhead": "| vérification | taux de réussite | élèves qui la passent |",
-           "mistakes": "Erreurs connues les plus fréquentes (chaque élève compté une fois par erreur)",
-           "mhead": "| erreur | élèves | indice |", "inputs": "Entrées inutilisables",
-           "errors": "Non notées : la fiche ou le correcteur a échoué",
-           "older": "Notés avec une version antérieure de la fiche",
-           "oldertext": "Élèves notés avec une version antérieure de la fiche ou de sa référence ({n}), gardés tels "
-                        "quels : {ids}. Pour les renoter : `{cmd}`.",
-           "foreign": "Laissés de côté : comptes rendus d'une autre fiche",
-           "foreigntext": "{k} comptes rendus de ce dossier ont été notés avec la fiche « {w} » et ne sont ni dans "
-                          "ce bilan ni dans les carnets de notes : {ids}.",
-           "notes": "Carnets de notes"},
-}
+def _value(x: Optional[float], lang: str, digits: Optional[int] = None) -> str:
+    if x is None:
+        return ""
+    return figure(round(x, digits), lang) if digits is None else f"{x:.{digits}f}".replace(".", _decimal(lang))
 
 
-def _value(x: Optional[float], fmt: str = "g") -> str:
-    return "" if x is None else format(x, fmt)
+def _decimal(lang: str) -> str:
+    return figure(0.5, lang)[1]
+
+
+def _percent(value: float, lang: str) -> str:
+    return text(msg("summary.percent", value=f"{value:.0f}"), lang)
 
 
 def to_markdown(summary: dict[str, Any], plots: list[str], title: str, lang: str = "en") -> str:
-    w = WORDS.get(lang, WORDS["en"])
+    """summary.md: the summary for the teacher, in ``lang``."""
+    def say(code: str, **params: Any) -> str:
+        return text(msg(code, **params), lang)
+
     score, counts = summary["score"], summary.get("counts", {})
-    lines = [f"# {title}: {w['summary']}", "",
-             w["counts"].format(n=summary["students"], g=counts.get("graded", summary["graded"]),
-                                d=summary["did_not_load"], u=len(summary["unreadable"]), e=len(summary["not_graded"])), ""]
+    lines = [f"# {say('summary.title', title=title)}", "",
+             say("summary.counts", n=summary["students"], graded=counts.get("graded", summary["graded"]),
+                 did_not_load=summary["did_not_load"], unreadable=len(summary["unreadable"]),
+                 not_graded=len(summary["not_graded"])), ""]
     if summary.get("late"):
-        lines += [w["late"].format(ids=", ".join(summary["late"])), ""]
+        lines += [say("summary.late", ids=joined(summary["late"], "comma")), ""]
     if score["mean"] is not None:
-        hand = w["hand"].format(h=f"{summary['manual_max']:g}", t=f"{summary['max_with_manual']:g}") \
+        hand = say("summary.hand", n=summary["manual_max"], total=figure(summary["max_with_manual"], lang)) \
             if summary.get("manual_max") else ""
-        lines += [w["score"].format(s=score.get("students", ""), m=f"{summary['max_score']:g}", hand=hand,
-                                    mean=f"{score['mean']:.2f}", median=f"{score['median']:g}", lo=f"{score['min']:g}",
-                                    hi=f"{score['max']:g}"), ""]
+        lines += [say("summary.score", n=score.get("students", 0), max=figure(summary["max_score"], lang), hand=hand,
+                      mean=_value(score["mean"], lang, 2), median=_value(score["median"], lang),
+                      min=_value(score["min"], lang), top=_value(score["max"], lang)), ""]
     lines += [f"![{p}]({p})" for p in plots]
     if summary.get("plots_missing"):
-        lines += [w["noplots"].format(why=summary["plots_missing"])]
-    lines += ["", f"## {w['questions']}", "", w["qhead"], "|---|---|---|---|---|"]
-    lines += [f"| {q} | {v['automatic_max']:g} | {_value(v['mean'], '.2f')} | {_value(v['median'])} | "
-              f"{v['by_hand']:g} |" for q, v in summary["questions"].items()]
-    lines += ["", f"## {w['rates']}", "", w["rhead"], "|---|---|---|"]
-    lines += [f"| {c} | {100 * v['pass_rate']:.0f}% | {v.get('passed', '')} / {v.get('students', '')} |"
+        lines += [say("summary.no_plots", why=summary["plots_missing"])]
+    lines += ["", f"## {say('summary.questions')}", "", say("summary.questions_head"), "|---|---|---|---|---|"]
+    lines += [f"| {q} | {figure(v['automatic_max'], lang)} | {_value(v['mean'], lang, 2)} | "
+              f"{_value(v['median'], lang)} | {figure(v['by_hand'], lang)} |" for q, v in summary["questions"].items()]
+    lines += ["", f"## {say('summary.rates')}", "", say("summary.rates_head"), "|---|---|---|"]
+    lines += [f"| {c} | {_percent(100 * v['pass_rate'], lang)} | {v.get('passed', '')} / {v.get('students', '')} |"
               for c, v in summary["checks"].items()]
     if summary["commonest_mistakes"]:
-        lines += ["", f"## {w['mistakes']}", "", w["mhead"], "|---|---|---|"]
+        lines += ["", f"## {say('summary.mistakes')}", "", say("summary.mistakes_head"), "|---|---|---|"]
         lines += [f"| {m['mistake']} | {m['students']} | {m['hint']} |" for m in summary["commonest_mistakes"]]
     if summary.get("older_version"):
         older = summary["older_version"]
-        count = len(older["students"])
-        lines += ["", f"## {w['older']}", "", w["oldertext"].format(k="1 student" if count == 1 else f"{count} students",
-                                                                    n=count,
-                                                                    ids=", ".join(older["students"]),
-                                                                    cmd=older["regrade"])]
+        lines += ["", f"## {say('summary.older')}", "",
+                  say("summary.older_text", students=students(len(older["students"])),
+                      ids=joined(older["students"], "comma"), command=older["regrade"])]
     if summary.get("other_worksheets"):
-        lines += ["", f"## {w['foreign']}", ""]
-        lines += [w["foreigntext"].format(k=len(ids), w=other, ids=", ".join(ids))
+        lines += ["", f"## {say('summary.foreign')}", ""]
+        lines += [say("summary.foreign_text", n=len(ids), worksheet=other, ids=joined(ids, "comma"))
                   for other, ids in summary["other_worksheets"].items()]
     if summary.get("notes"):
-        lines += ["", f"## {w['notes']}", ""] + [f"- {n}" for n in summary["notes"]]
+        lines += ["", f"## {say('summary.notes')}", ""] + [f"- {text(n, lang)}" for n in summary["notes"]]
     if summary["discovery_problems"] or summary["unreadable"]:
-        lines += ["", f"## {w['inputs']}", ""]
-        lines += [f"- {p}" for p in summary["discovery_problems"]]
-        lines += [f"- {u['student_id']}: {u['message']}" for u in summary["unreadable"]]
+        lines += ["", f"## {say('summary.inputs')}", ""]
+        lines += [f"- {text(p, lang)}" for p in summary["discovery_problems"]]
+        lines += [f"- {u['student_id']}{_colon(lang)} {text(u['message'], lang)}" for u in summary["unreadable"]]
     if summary["not_graded"]:
-        lines += ["", f"## {w['errors']}", ""]
-        lines += [f"- {u['student_id']}: {u['message']}" for u in summary["not_graded"]]
+        lines += ["", f"## {say('summary.errors')}", ""]
+        lines += [f"- {u['student_id']}{_colon(lang)} {text(u['message'], lang)}" for u in summary["not_graded"]]
     return "\n".join(lines) + "\n"
+
+
+def _colon(lang: str) -> str:
+    return text(Msg("label.colon", {}), lang)

@@ -12,16 +12,30 @@ from typing import Any
 from ..submission import freetext
 from . import gradcheck, shrink
 from .checks import FreeText
-from ..report.results import CellError, LoadResult
+from ..messages import msg, verbatim
+from ..report.results import CellError, LoadResult, as_message
 from ..sandbox.box import Sandbox, SandboxResult
 from ..worksheet.models import ManualCheck, Worksheet
 from ..submission.files import Submission, defining_chunks, source_literals
+from ..submission.notebook import place
+
+
+def _cell_message(e: dict) -> Any:
+    """What went wrong in a cell or the module: the student's own exception text, or (an interrupted
+    cell) how long it ran and where it was when stopped."""
+    if e.get("interrupted") is not True:
+        return verbatim(str(e.get("message", "")))
+    seconds = f"{float(e['seconds']):g}" if isinstance(e.get("seconds"), (int, float)) else "?"
+    if isinstance(e.get("within"), str) and isinstance(e.get("within_line"), int):
+        return msg("cell.interrupted_within", seconds=seconds, function=e["within"][:200],
+                   cell=place(str(e.get("within_file", ""))[:300]), line=e["within_line"])
+    return msg("cell.interrupted", seconds=seconds)
 
 
 def load_result(result: SandboxResult, path: str) -> LoadResult:
     errors = [
         CellError(where=str(e.get("file") or Path(path).name), exception=str(e.get("exception", "Error")),
-                  message=str(e.get("message", "")), line=e.get("line") if isinstance(e.get("line"), int) else None,
+                  message=_cell_message(e), line=e.get("line") if isinstance(e.get("line"), int) else None,
                   code=e.get("code") if isinstance(e.get("code"), str) else None,
                   traceback=str(e.get("traceback", ""))[-4000:], interrupted=e.get("interrupted") is True)
         for e in result.load_errors if isinstance(e, dict)
@@ -30,10 +44,11 @@ def load_result(result: SandboxResult, path: str) -> LoadResult:
         return LoadResult(ok=True, errors=errors)
     if errors:
         first = errors[-1]
-        where = f"{first.where}, line {first.line}" if first.line else first.where
-        message = f"the submission does not load: {first.exception}: {first.message} ({where})"
+        shown = dict(exception=first.exception, text=first.message.data(), where=place(first.where))
+        reason = msg("load.raised_line", line=first.line, **shown) if first.line else msg("load.raised", **shown)
     else:
-        message = f"the submission does not load: {result.load_message or 'the child never answered'}"
+        reason = result.load_message or msg("crash.never_answered")
+    message = msg("load.failed", reason=reason)
     return LoadResult(ok=False, message=message, errors=errors)
 
 
@@ -60,7 +75,7 @@ def second_pass(ws: Worksheet, plans: list, results: list, table: Any, box: Sand
         diagnosis = gradcheck.diagnose(found, outcomes[offset])
         offset += 1
         if diagnosis:
-            results[i] = results[i].model_copy(update={"diagnosis": diagnosis})
+            results[i] = results[i].model_copy(update={"diagnosis": as_message(diagnosis)})
     return results
 
 
@@ -102,11 +117,14 @@ def explain_missing(outcomes: list, submission: Submission, result: SandboxResul
         if chunk is None:
             continue
         error = failed[chunk.filename]
-        line = f" (line {error['line']})" if isinstance(error.get("line"), int) else ""
-        what = ("was interrupted (the cell time limit)" if error.get("interrupted") is True
-                else f"raised {str(error.get('exception', 'an error'))[:80]}{line}")
-        explained[name] = f"function {name}() is not defined: {chunk.filename} defines it, but {what} before the " \
-                          f"definition ran"
+        shown = dict(function=name, cell=place(chunk.filename))
+        if error.get("interrupted") is True:
+            explained[name] = msg("outcome.undefined_cell_interrupted", **shown)
+        elif isinstance(error.get("line"), int):
+            explained[name] = msg("outcome.undefined_cell_raised_line", exception=str(error.get("exception"))[:80],
+                                  line=error["line"], **shown)
+        else:
+            explained[name] = msg("outcome.undefined_cell_raised", exception=str(error.get("exception"))[:80], **shown)
     return [dataclasses.replace(o, message=explained[o.function])
             if o is not None and o.status == "missing" and o.function in explained else o for o in outcomes]
 

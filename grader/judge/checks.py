@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from ..messages import Msg, joined, msg, verbatim
 from ..wire.codec import NoItem
 from .compare import Verdict, as_array, compare
 from ..report.values import summarize
@@ -34,24 +35,26 @@ def _call_text(plan: Plan) -> str:
     return "; ".join(calls)
 
 
-def _outcome_status(outcome: Optional[JobOutcome]) -> tuple[Status, str]:
+def _outcome_status(outcome: Optional[JobOutcome]) -> tuple[Status, Msg]:
     if outcome is None:
-        return "error", "not run: the submission did not load"
+        return "error", msg("outcome.not_loaded")
+    detail = outcome.message or msg("outcome.unreadable")
     if outcome.status == "missing":
-        return "missing", outcome.message
+        return "missing", detail
     if outcome.status == "timeout":
-        where = f" in {outcome.function}()" if outcome.function else ""
-        return "timeout", f"time limit exceeded{where}: {outcome.message}"
+        return "timeout", msg("outcome.timeout_in", function=outcome.function, detail=detail) if outcome.function \
+            else msg("outcome.timeout", detail=detail)
     if outcome.status == "raised":
-        line = f" (line {outcome.line})" if outcome.line else ""
-        return "error", f"{outcome.function}() raised {outcome.exception}: {outcome.message}{line}"
+        shown = dict(function=outcome.function or "?", exception=outcome.exception or "Exception", text=detail)
+        return "error", msg("outcome.raised_line", line=outcome.line, **shown) if outcome.line \
+            else msg("outcome.raised", **shown)
     if outcome.status == "crashed":
-        where = f" in {outcome.function}()" if outcome.function else ""
-        return "error", f"crashed{where}: {outcome.message}"
-    return "error", outcome.message or "the result could not be read"
+        return "error", msg("outcome.crashed_in", function=outcome.function, detail=detail) if outcome.function \
+            else msg("outcome.crashed", detail=detail)
+    return "error", detail
 
 
-def make_failure(plan: Plan, case: Case, message: str, *, expected: Any = None, actual: Any = None,
+def make_failure(plan: Plan, case: Case, message: Msg, *, expected: Any = None, actual: Any = None,
              verdict: Optional[Verdict] = None, outcome: Optional[JobOutcome] = None,
              has_expected: bool = True) -> Failure:
     hidden = plan.check.hidden
@@ -81,15 +84,15 @@ def _judge_output(plan: Plan, case: Case, part_index: int, actual: Any, ws: Work
 def _judge_sample(check: StatisticalCheck, case: Case, actual: Any) -> Verdict:
     array, why = as_array(actual)
     if array is None:
-        return Verdict(False, f"got {why}, expected an array of shape {case.shape}")
+        return Verdict(False, msg("compare.not_an_array", what=why, shape=str(case.shape)))
     actual = array
     if actual.shape != case.shape:
-        return Verdict(False, f"shape: got {tuple(actual.shape)}, expected {case.shape}")
+        return Verdict(False, msg("compare.shape", got=str(tuple(actual.shape)), expected=str(case.shape)))
     if actual.dtype.kind not in "iuf":
-        return Verdict(False, f"got values of dtype {actual.dtype}, expected real numbers")
+        return Verdict(False, msg("sample.dtype", dtype=str(actual.dtype)))
     n_cases = check.cases + len(check.edge_cases)
     result = check_sample(actual, check.law, float(case.scale or 0.0), check.alpha / n_cases)
-    return Verdict(result.ok, "; ".join(result.problems))
+    return Verdict(result.ok, joined(result.problems) if result.problems else None)
 
 
 def _judge_property(check: PropertyCheck, case: Case, actual: Any, plan: Plan) -> Verdict:
@@ -97,8 +100,16 @@ def _judge_property(check: PropertyCheck, case: Case, actual: Any, plan: Plan) -
     try:
         problems = list(predicate(actual, dict(case.inputs)))
     except Exception as exc:  # a predicate bug must not crash the grading
-        return Verdict(False, f"the answer could not be checked ({type(exc).__name__}: {exc})")
-    return Verdict(not problems, "; ".join(str(p) for p in problems))
+        return Verdict(False, msg("property.failed", error=f"{type(exc).__name__}: {exc}"))
+    # the worksheet's own words (translated by its catalogue of texts, if it has one)
+    return Verdict(not problems, joined([_problem(p) for p in problems]) if problems else None)
+
+
+def _problem(problem: Any) -> Msg:
+    """A predicate's problem: a text, or its texts by language (``{"en": ..., "fr": ...}``)."""
+    if isinstance(problem, dict) and isinstance(problem.get("en"), str):
+        return verbatim(problem["en"], **{k: str(v) for k, v in problem.items() if k != "en" and isinstance(k, str)})
+    return verbatim(str(problem))
 
 
 def _hints(ws: Worksheet, plan: Plan, part_index: int, failing: list[tuple[Case, Any]],
@@ -118,7 +129,7 @@ def _hints(ws: Worksheet, plan: Plan, part_index: int, failing: list[tuple[Case,
 
 
 def judge_case_part(ws: Worksheet, plan: Plan, case: Case, job: Job, outcome: Optional[JobOutcome],
-                    p: int) -> tuple[Status, str, Optional[Verdict], Any]:
+                    p: int) -> tuple[Status, Optional[Msg], Optional[Verdict], Any]:
     """Status, message, verdict and the student's value for one part on one case."""
     if outcome is None or outcome.status != "ok":
         status, message = _outcome_status(outcome)
@@ -129,9 +140,9 @@ def judge_case_part(ws: Worksheet, plan: Plan, case: Case, job: Job, outcome: Op
         slot = plan.part_slots[p] if plan.part_slots else job.steps[step]["send"].index(list(part.index))
         actual = outcome.outputs[step][slot]
     except (IndexError, TypeError, ValueError):
-        actual = NoItem("the child sent back an incomplete result")
+        actual = NoItem("noitem.incomplete")
     verdict = _judge_output(plan, case, p, actual, ws)
-    return ("passed", "", verdict, actual) if verdict.ok else ("failed", verdict.message, verdict, actual)
+    return ("passed", None, verdict, actual) if verdict.ok else ("failed", verdict.message, verdict, actual)
 
 
 def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]], *,
@@ -145,7 +156,7 @@ def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]],
         return _judge_manual(plan, outcomes[0], free_text or FreeText())
     part_status: list[Status] = ["passed"] * len(plan.parts)
     part_failure: list[Optional[Failure]] = [None] * len(plan.parts)
-    part_message = [""] * len(plan.parts)
+    part_message: list[Optional[Msg]] = [None] * len(plan.parts)
     worst_abs: list[Optional[float]] = [None] * len(plan.parts)
     worst_rel: list[Optional[float]] = [None] * len(plan.parts)
     passed_cases, duration = 0, 0.0
@@ -197,20 +208,18 @@ def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]],
     )
 
 
-def _mutations(plan: Plan, outcomes: list[Optional[JobOutcome]]) -> list[str]:
+def _mutations(plan: Plan, outcomes: list[Optional[JobOutcome]]) -> list[Msg]:
     """One message per argument a call changed in place, naming the first case where it did."""
     template = plan.template or template_of(plan.check)
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], Msg] = {}
     for case, outcome in zip(plan.cases, outcomes):
         for step, arg in outcome.mutated if outcome is not None else ():
             if step >= len(template) or arg >= len(template[step][1]) or type(template[step][1][arg]) is not str:
                 continue  # not one of the grader's inputs (the child may say anything)
             function, name = template[step][0], template[step][1][arg]
-            seen.setdefault((function, name), (
-                f"{function}() changed its argument {name} in place ({'edge' if case.edge else 'random'} case "
-                f"#{case.index}): the caller's array is modified, which breaks code that uses it again (a "
-                f"training loop); assign a new array ({name} = {name} - ..., not {name} -= ...) or start from "
-                f"{name}.copy()"))
+            seen.setdefault((function, name), msg(
+                "mutation.changed", function=function, argument=name, index=case.index,
+                case=msg("case.edge" if case.edge else "case.random")))
     return list(seen.values())
 
 
@@ -234,28 +243,25 @@ def _judge_manual(plan: Plan, outcome: Optional[JobOutcome], found: FreeText) ->
         from_code = value.strip() if isinstance(value, str) and value.strip() else None
     tagged = [s for s in found.sections if s.tag is not None]
     markdown = (tagged or list(found.sections))[-1 if not tagged else 0] if found.sections else None
-    message = "graded by hand"
+    message = msg("manual.by_hand")
     if from_code and markdown is not None:
         answer = from_code
-        message = (f"graded by hand; the answer is {name}: the markdown under '{markdown.heading[:60]}' "
-                   f"(cell {markdown.cell}) also answers {qid} and is not used")
+        message = msg("manual.code_over_markdown", variable=name, heading=markdown.heading[:60], cell=markdown.cell,
+                      question=qid)
     elif from_code:
         answer = from_code
     elif markdown is not None:
         answer = markdown.body
         if len(found.sections) > 1:
-            cells = ", ".join(str(s.cell) for s in found.sections)
-            message = f"graded by hand; markdown cells {cells} all answer {qid}: the answer is cell {markdown.cell}"
+            message = msg("manual.several_cells", cells=joined([s.cell for s in found.sections], "comma"),
+                          question=qid, cell=markdown.cell)
     elif found.literal is not None:
         answer, where, line = found.literal
-        message = (f"graded by hand; {name} read from the source ({where}, line {line}): the code stopped before "
-                   f"running that line")
+        message = msg("manual.from_source", variable=name, where=where, line=line)
     else:
         answer = None
-        message = (f"graded by hand; no answer found: the submission did not load, so {name} could not be read"
-                   if not found.load_ok else
-                   f"graded by hand; no answer found (define {name} = \"...\", or in a notebook a markdown cell "
-                   f"headed '## {qid}')")
+        message = msg("manual.none_not_loaded", variable=name) if not found.load_ok else \
+            msg("manual.none", variable=name, question=qid)
     return CheckResult(id=plan.full_id, kind="manual", title=check.title, functions=[],
                        status="manual", points=0.0, max_points=check.max_points, message=message,
                        answer=answer, cases_run=0, cases_passed=0)

@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..messages import Msg, msg
 from ..wire.codec import NoItem, RngSeed, SympyText, Unsupported
 from ..worksheet.models import Tolerance
 
@@ -19,34 +20,39 @@ from ..worksheet.models import Tolerance
 @dataclass(frozen=True)
 class Verdict:
     ok: bool
-    message: str = ""
+    message: Optional[Msg] = None
     max_abs_error: Optional[float] = None
     max_rel_error: Optional[float] = None
     mismatched: Optional[int] = None
 
 
-_DIFFERS = Verdict(False, "the values differ")  # a brief verdict (see ``compare_numeric``)
+_DIFFERS = Verdict(False, msg("compare.differs"))  # a brief verdict (see ``compare_numeric``)
 
 
-def describe(value: Any) -> str:
+def describe(value: Any) -> Msg:
     """A few words on what a value is, for messages: 'an array of shape (3, 4)', 'None', ..."""
     if value is None:
-        return "None"
+        return msg("value.none")
     if isinstance(value, Unsupported):
-        return f"a {value.type_name} object"
+        return msg("value.object", type=value.type_name)
     if isinstance(value, NoItem):
-        return value.detail
+        return no_item(value)
     if isinstance(value, SympyText):
-        return "a SymPy expression"
+        return msg("value.sympy")
     if isinstance(value, np.ndarray):
-        return "a 0-d array" if value.ndim == 0 else f"an array of shape {tuple(value.shape)}"
+        return msg("value.scalar_array") if value.ndim == 0 else msg("value.array", shape=str(tuple(value.shape)))
     if isinstance(value, bool):
-        return "a bool"
+        return msg("value.bool")
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)} items"
+        return msg("value.sequence", type=type(value).__name__, n=len(value))
     if isinstance(value, RngSeed):
-        return "a random Generator"
-    return f"a {type(value).__name__}"
+        return msg("value.generator")
+    return msg("value.other", type=type(value).__name__)
+
+
+def no_item(value: NoItem) -> Msg:
+    """Why an output has no item where a check reads one, as the child said it (its code checked)."""
+    return Msg(value.code, dict(value.params))
 
 
 def _is_scalar(value: Any) -> bool:
@@ -54,30 +60,30 @@ def _is_scalar(value: Any) -> bool:
         isinstance(value, np.ndarray) and value.ndim == 0)
 
 
-def as_array(value: Any) -> tuple[Optional[np.ndarray], str]:
+def as_array(value: Any) -> tuple[Optional[np.ndarray], Optional[Msg]]:
     """The value as a float/complex array, or None and the reason it is not numeric."""
     if isinstance(value, bool) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
-        return None, "booleans, not numbers"
+        return None, msg("value.booleans")
     if isinstance(value, (int, float, np.number)):
-        return np.asarray(value), ""
+        return np.asarray(value), None
     if isinstance(value, np.ndarray):
-        return value, ""
+        return value, None
     if isinstance(value, (list, tuple)):
         if not all(isinstance(v, (int, float, np.ndarray, list, tuple)) and not isinstance(v, bool)
                    for v in value):
-            return None, f"{describe(value)} that are not all numbers"
+            return None, msg("value.not_all_numbers", what=describe(value))
         try:
             array = np.asarray(value, dtype=float)
         except (ValueError, TypeError):
-            return None, f"{describe(value)} that do not form a rectangular array"
-        return array, ""
+            return None, msg("value.not_rectangular", what=describe(value))
+        return array, None
     return None, describe(value)
 
 
-def _index(flat: int, shape: tuple[int, ...]) -> str:
+def _index(flat: int, shape: tuple[int, ...]) -> Optional[str]:
     if not shape:
-        return ""
-    return " at index " + str(tuple(int(i) for i in np.unravel_index(flat, shape)))
+        return None
+    return str(tuple(int(i) for i in np.unravel_index(flat, shape)))
 
 
 def _fmt(x: Any) -> str:
@@ -105,11 +111,11 @@ def compare_reals(expected: float, actual: float, tol: Tolerance, brief: bool = 
     diff, scale = abs(actual - expected), abs(expected)
     rel = diff / scale if scale > 0 else (math.inf if diff > 0 else 0.0)
     if diff <= tol.atol + tol.rtol * scale:
-        return Verdict(True, "", diff, rel, 0)
+        return Verdict(True, None, diff, rel, 0)
     if brief:
         return _DIFFERS
-    return Verdict(False, f"the value differs beyond rtol={tol.rtol:g}, atol={tol.atol:g}; largest error {diff:.3g}: "
-                          f"got {_fmt(actual)}, expected {_fmt(expected)}", diff, rel, 1)
+    return Verdict(False, msg("compare.value_differs", rtol=f"{tol.rtol:g}", atol=f"{tol.atol:g}", error=f"{diff:.3g}",
+                              got=_fmt(actual), expected=_fmt(expected)), diff, rel, 1)
 
 
 def _compare_finite(e: np.ndarray, a: np.ndarray, tol: Tolerance) -> Optional[Verdict]:
@@ -129,7 +135,7 @@ def _compare_finite(e: np.ndarray, a: np.ndarray, tol: Tolerance) -> Optional[Ve
         max_rel = float((diff[nonzero] / scale[nonzero]).max()) if nonzero.any() else 0.0
         if (diff[~nonzero] > 0).any():
             max_rel = math.inf
-    return Verdict(True, "", float(diff.max()), max_rel, 0)
+    return Verdict(True, None, float(diff.max()), max_rel, 0)
 
 
 def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance, brief: bool = False) -> Verdict:
@@ -137,7 +143,7 @@ def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance, br
     only the verdict counts (no message, no error sizes when the values differ)."""
     if actual.dtype.kind == "c" and expected.dtype.kind != "c":
         if np.any(actual.imag != 0):
-            return Verdict(False, "got complex values where real ones are expected")
+            return Verdict(False, msg("compare.complex"))
         actual = actual.real
     # asarray, not astype: no copy of what is float64 already (most values)
     e = np.asarray(expected, dtype=complex if expected.dtype.kind == "c" else float)
@@ -156,9 +162,9 @@ def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance, br
         kind = "NaN" if np.isnan(a.flat[first]) else "inf"
         count = int(bad.sum())
         if a.ndim == 0:
-            return Verdict(False, f"got {kind} where a finite value is expected", mismatched=1)
-        return Verdict(False, f"got {kind} where finite values are expected ({count} of {a.size} values; "
-                              f"first{_index(first, a.shape)})", mismatched=count)
+            return Verdict(False, msg("compare.nonfinite_value", kind=kind), mismatched=1)
+        return Verdict(False, msg("compare.nonfinite_values", kind=kind, n=count, size=a.size,
+                                  index=_index(first, a.shape)), mismatched=count)
     same_special = (~np.isfinite(e)) & ((a == e) | (np.isnan(a) & np.isnan(e)))
     with np.errstate(invalid="ignore", over="ignore"):
         diff = np.where(same_special, 0.0, np.abs(a - e))
@@ -171,12 +177,13 @@ def compare_numeric(expected: np.ndarray, actual: np.ndarray, tol: Tolerance, br
     max_abs = float(diff.max()) if diff.size else 0.0
     max_rel = float(rel.max()) if rel.size else 0.0
     if not wrong.any():
-        return Verdict(True, "", max_abs, max_rel, 0)
+        return Verdict(True, None, max_abs, max_rel, 0)
     worst = int(np.argmax(np.where(wrong, diff, -1.0)))
     count = int(wrong.sum())
-    lead = f"{count} of {a.size} values differ" if a.ndim else "the value differs"
-    message = (f"{lead} beyond rtol={tol.rtol:g}, atol={tol.atol:g}; largest error {max_abs:.3g}"
-               f"{_index(worst, a.shape)}: got {_fmt(a.flat[worst])}, expected {_fmt(e.flat[worst])}")
+    shown = dict(rtol=f"{tol.rtol:g}", atol=f"{tol.atol:g}", error=f"{max_abs:.3g}", got=_fmt(a.flat[worst]),
+                 expected=_fmt(e.flat[worst]))
+    message = msg("compare.values_differ", n=count, size=a.size, index=_index(worst, a.shape), **shown) if a.ndim \
+        else msg("compare.value_differs", **shown)
     return Verdict(False, message, max_abs, max_rel, count)
 
 
@@ -185,7 +192,7 @@ def compare(expected: Any, actual: Any, tol: Tolerance) -> Verdict:
     try:
         return _compare(expected, actual, tol)
     except Exception as exc:  # a comparator must never take the grading down
-        return Verdict(False, f"could not compare the values ({type(exc).__name__}: {exc})")
+        return Verdict(False, msg("compare.failed", error=f"{type(exc).__name__}: {exc}"))
 
 
 def agrees(expected: Any, actual: Any, tol: Tolerance) -> bool:
@@ -199,40 +206,42 @@ def agrees(expected: Any, actual: Any, tol: Tolerance) -> bool:
 
 def _compare(expected: Any, actual: Any, tol: Tolerance, brief: bool = False) -> Verdict:
     if isinstance(actual, NoItem):
-        return Verdict(False, actual.detail)
+        return Verdict(False, no_item(actual))
     if isinstance(actual, Unsupported):
-        detail = f": {actual.text}" if actual.text else ""
-        return Verdict(False, f"returned a {actual.type_name}, which is not plain data{detail}")
+        if actual.text:
+            return Verdict(False, msg("compare.not_plain_data_detail", type=actual.type_name, detail=actual.text))
+        return Verdict(False, msg("compare.not_plain_data", type=actual.type_name))
     if expected is None:
-        return Verdict(actual is None, "" if actual is None else f"expected None, got {describe(actual)}")
+        return Verdict(actual is None, None if actual is None else msg("compare.expected_none", what=describe(actual)))
     if isinstance(expected, str):
         ok = isinstance(actual, str) and actual == expected
-        return Verdict(ok, "" if ok else f"expected the text {expected!r}, got {describe(actual)}")
+        return Verdict(ok, None if ok else msg("compare.expected_text", text=repr(expected), what=describe(actual)))
     if isinstance(expected, (tuple, list)):
         return _compare_sequence(expected, actual, tol, brief)
     if actual is None:
-        return Verdict(False, "returned None (is a return statement missing?)")
+        return Verdict(False, msg("compare.returned_none"))
     if _is_scalar(expected):
         e, a = _real(expected), _real(actual)
         if e is not None and a is not None:
             return compare_reals(e, a, tol, brief)
         if isinstance(actual, np.ndarray) and actual.ndim > 0:
-            return Verdict(False, f"got an array of shape {tuple(actual.shape)}, expected a single number")
+            return Verdict(False, msg("compare.array_for_number", shape=str(tuple(actual.shape))))
         if isinstance(actual, (tuple, list)):
-            return Verdict(False, f"got {describe(actual)}, expected a single number")
+            return Verdict(False, msg("compare.not_single_number", what=describe(actual)))
         if isinstance(actual, complex):
             actual = np.asarray(actual)
         array, why = as_array(actual)
         if array is None:
-            return Verdict(False, f"got {why}, expected a number")
+            return Verdict(False, msg("compare.not_a_number", what=why))
         return compare_numeric(np.asarray(expected), array, tol, brief)
     expected_array = np.asarray(expected)
     array, why = as_array(actual)
     if array is None:
-        return Verdict(False, f"got {why}, expected an array of shape {tuple(expected_array.shape)}")
+        return Verdict(False, msg("compare.not_an_array", what=why, shape=str(tuple(expected_array.shape))))
     if array.shape != expected_array.shape:
-        hint = " (transposed?)" if array.ndim == 2 and array.shape == expected_array.shape[::-1] else ""
-        return Verdict(False, f"shape: got {tuple(array.shape)}, expected {tuple(expected_array.shape)}{hint}")
+        transposed = array.ndim == 2 and array.shape == expected_array.shape[::-1]
+        return Verdict(False, msg("compare.shape_transposed" if transposed else "compare.shape",
+                                  got=str(tuple(array.shape)), expected=str(tuple(expected_array.shape))))
     return compare_numeric(expected_array, array, tol, brief)
 
 
@@ -240,15 +249,15 @@ def _compare_sequence(expected: Any, actual: Any, tol: Tolerance, brief: bool = 
     if isinstance(actual, np.ndarray) and actual.ndim >= 1 and len(actual) == len(expected):
         actual = list(actual)  # an array of the right length stands for a tuple of its rows
     if not isinstance(actual, (tuple, list)):
-        return Verdict(False, f"expected a tuple of {len(expected)} items, got {describe(actual)}")
+        return Verdict(False, msg("compare.tuple_length", n=len(expected), what=describe(actual)))
     if len(actual) != len(expected):
-        return Verdict(False, f"expected a tuple of {len(expected)} items, got {describe(actual)}")
+        return Verdict(False, msg("compare.tuple_length", n=len(expected), what=describe(actual)))
     worst_abs, worst_rel = 0.0, 0.0
     for i, (e, a) in enumerate(zip(expected, actual)):
         verdict = _compare(e, a, tol, brief)
         if not verdict.ok:
-            return Verdict(False, f"item [{i}]: {verdict.message}", verdict.max_abs_error,
+            return Verdict(False, msg("compare.item", index=i, inner=verdict.message), verdict.max_abs_error,
                            verdict.max_rel_error, verdict.mismatched)
         worst_abs = max(worst_abs, verdict.max_abs_error or 0.0)
         worst_rel = max(worst_rel, verdict.max_rel_error or 0.0)
-    return Verdict(True, "", worst_abs, worst_rel, 0)
+    return Verdict(True, None, worst_abs, worst_rel, 0)

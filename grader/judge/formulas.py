@@ -18,8 +18,9 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..messages import Msg, joined, msg
+from ..report.results import CheckResult, Hint, as_message, join_part_messages
 from ..wire.codec import SympyText
-from ..report.results import CheckResult, Hint, join_part_messages
 from ..worksheet.formula_table import FormulaCase, FormulaTable, build_table, formula_of
 from ..worksheet.models import Worksheet
 
@@ -41,11 +42,10 @@ def read_answer(ws: Worksheet, value: Any) -> Any:
         value = value.item()  # a numpy number travels as a 0-d array
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return symbolic.compile_formula(value, names)
-    raise symbolic.FormulaError(f"a formula answer must be a string, a number or a SymPy expression, "
-                                f"not {type(value).__name__}")
+    raise symbolic.FormulaError(msg("formula.answer_type", type=type(value).__name__))
 
 
-def judge_answer(case: FormulaCase, answer: Any) -> tuple[bool, str, list[Hint]]:
+def judge_answer(case: FormulaCase, answer: Any) -> tuple[bool, Msg, list[Hint]]:
     """Whether a compiled answer has the right values at the case's points, why not, and the
     hints of the mistakes whose values it has instead."""
     from ..worksheet import symbolic
@@ -53,14 +53,14 @@ def judge_answer(case: FormulaCase, answer: Any) -> tuple[bool, str, list[Hint]]
     got = [answer(p) for p in case.points]
     usable = [i for i, e in enumerate(case.expected) if math.isfinite(e)]
     if not usable:
-        return False, "could not be checked (the right formula has no value at the sample points)", []
+        return False, msg("formula.unchecked"), []
     wrong = next((i for i in usable if not symbolic.agree(case.expected[i], got[i])), None)
     if wrong is None:
-        return True, "equivalent (checked numerically)", []
+        return True, msg("formula.equivalent"), []
     point = case.points[wrong]
     shown = sorted(set(case.names) | set(answer.names)) or sorted(point)
-    where = ", ".join(f"{k}={point[k]:.4g}" for k in shown if k in point)
-    why = f"differs at {where}: gives {got[wrong]:.6g} instead of {case.expected[wrong]:.6g}"
+    where = joined([msg("formula.point", name=k, value=f"{point[k]:.4g}") for k in shown if k in point], "comma")
+    why = msg("formula.differs", where=where, got=f"{got[wrong]:.6g}", expected=f"{case.expected[wrong]:.6g}")
     hints = [case.hints[m] for m, values in case.mistakes.items()
              if all(symbolic.agree(values[i], got[i]) for i in usable if math.isfinite(values[i]))
              and any(math.isfinite(values[i]) for i in usable)]
@@ -91,14 +91,15 @@ def apply(ws: Worksheet, checks: list[Any], results: list[CheckResult], answers:
         try:
             ok, why, hints = judge_answer(table[formula.key], read_answer(ws, raw))  # type: ignore[union-attr]
         except symbolic.FormulaError as exc:
-            ok, why = False, f"refused: {exc}"
-        message = f"formula answer {shown}: {why}"
+            ok, why = False, msg("formula.refused", reason=exc.message)
+        message = msg("formula.answer", answer=shown, verdict=why)
         out[i] = _with_formula(out[i], p, ok, message, hints)
     return out
 
 
-def _with_formula(result: CheckResult, p: int, ok: bool, message: str, hints: list[Hint]) -> CheckResult:
+def _with_formula(result: CheckResult, p: int, ok: bool, words: Msg, hints: list[Hint]) -> CheckResult:
     status = "passed" if ok else "failed"
+    message = as_message(words)
     if not result.parts:
         return result.model_copy(update={"status": status, "message": message, "failure": None, "hints": hints,
                                           "points": result.max_points if ok else 0.0})
@@ -110,5 +111,5 @@ def _with_formula(result: CheckResult, p: int, ok: bool, message: str, hints: li
         s for s in ("missing", "timeout", "error", "failed") if s in statuses)
     all_hints = list({h.id: h for x in parts for h in x.hints}.values())
     return result.model_copy(update={"parts": parts, "points": sum(x.points for x in parts), "status": overall,
-                                     "message": join_part_messages(parts), "hints": all_hints,
+                                     "message": as_message(join_part_messages(parts)), "hints": all_hints,
                                      "failure": None if overall == "passed" else result.failure})

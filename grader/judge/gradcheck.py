@@ -13,6 +13,8 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..messages import Msg, msg
+
 from .plan import Plan
 from ..wire.jobs import Job, JobOutcome
 from ..worksheet.models import GradientCheck, Worksheet
@@ -78,7 +80,7 @@ def probe(ws: Worksheet, plan: Plan, case: Any, failed_parts: Optional[set[str]]
     return Probe(plan, spec, inputs, reference_output, Job(steps=wire, timeout=timeout))
 
 
-def diagnose(found: Probe, outcome: Optional[JobOutcome]) -> Optional[str]:
+def diagnose(found: Probe, outcome: Optional[JobOutcome]) -> Optional[Msg]:
     """One sentence saying which pass is wrong, or None when the probe could not run."""
     if outcome is None or outcome.status != "ok":
         return None
@@ -100,10 +102,9 @@ def diagnose(found: Probe, outcome: Optional[JobOutcome]) -> Optional[str]:
     forward_ok = y.shape == reference.shape and bool(np.allclose(y, reference, rtol=1e-6, atol=1e-9))
     f, b = found.spec.forward, found.spec.backward
     if forward_ok and not backward_ok:
-        return f"{f} is right but {b} is wrong: its gradient differs from finite differences of your {f}"
+        return msg("diagnosis.backward_wrong", forward=f, backward=b)
     if not forward_ok and backward_ok:
-        return (f"{f} is wrong, and {b} is consistent with it (it matches finite differences of your {f}): "
-                f"fix {f} first")
+        return msg("diagnosis.forward_wrong", forward=f, backward=b)
     if not forward_ok and not backward_ok:
-        return f"both are wrong: {f} differs from the reference, and {b} is not the gradient of your {f}"
-    return f"{f} is right and {b} is its gradient (finite differences agree)"
+        return msg("diagnosis.both_wrong", forward=f, backward=b)
+    return msg("diagnosis.both_right", forward=f, backward=b)

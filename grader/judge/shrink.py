@@ -15,7 +15,7 @@ from typing import Any, Optional
 from .checks import judge_case_part, make_failure
 from ..worksheet.cases import Case
 from .plan import Plan, job_for
-from ..report.results import CheckResult, join_part_messages
+from ..report.results import CheckResult, as_message, join_part_messages
 from ..wire.jobs import Job, JobOutcome
 from ..worksheet.models import Worksheet
 
@@ -68,7 +68,7 @@ def apply(ws: Worksheet, found: Candidates, result: CheckResult, outcomes: list[
                                    outcome=outcome).model_copy(update={"shrunk_from": current.case,
                                                                       "shrunk_from_edge": current.edge_case})
             if parts:
-                parts[p] = parts[p].model_copy(update={"failure": smaller, "message": message})
+                parts[p] = parts[p].model_copy(update={"failure": smaller, "message": as_message(message)})
                 if failure is not None and failure.case == current.case and result.failure == current:
                     failure = smaller
             else:
@@ -80,7 +80,7 @@ def apply(ws: Worksheet, found: Candidates, result: CheckResult, outcomes: list[
     update: dict[str, Any] = {"failure": failure}
     if parts:
         update["parts"] = parts
-        update["message"] = join_part_messages(parts)
+        update["message"] = as_message(join_part_messages(parts))
     elif failure is not None:
         update["message"] = failure.message
     return result.model_copy(update=update)

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..messages import Msg, msg
+
 TESTS_PER_SAMPLE = 3
 
 
 @dataclass(frozen=True)
 class SampleVerdict:
     ok: bool
-    problems: list[str]
+    problems: list[Msg]
     mean: float
     std: float
     expected_std: float
@@ -80,40 +82,40 @@ def check_sample(sample: np.ndarray, law: str, scale: float, alpha: float, *,
     n = x.size
     a = alpha / TESTS_PER_SAMPLE
     log_term = math.log(2.0 / a)
-    problems: list[str] = []
+    problems: list[Msg] = []
     expected_std = scale if law == "normal" else scale / math.sqrt(3.0)
     if n == 0:
-        return SampleVerdict(False, ["the sample is empty"], 0.0, 0.0, expected_std, 1.0)
+        return SampleVerdict(False, [msg("sample.empty")], 0.0, 0.0, expected_std, 1.0)
     if not np.isfinite(x).all():
-        return SampleVerdict(False, ["the sample contains NaN or inf"], math.nan, math.nan, expected_std, 1.0)
+        return SampleVerdict(False, [msg("sample.nonfinite")], math.nan, math.nan, expected_std, 1.0)
     # the sum of squares, once for both spread tests (not ``np.dot``: BLAS would start threads that
     # spin on the other core for a while after each call, taking it from the other worker)
     squares = float(np.square(x).sum())
     mean, std = float(x.mean()), math.sqrt(squares / n)
     if law == "normal":
         if abs(mean) > _two_sided_z(a) * scale / math.sqrt(n):
-            problems.append(f"the sample mean {mean:.4g} is too far from 0 for {n} draws")
+            problems.append(msg("sample.mean", mean=f"{mean:.4g}", n=n))
         chi = squares / scale**2
         if chi - n > 2 * math.sqrt(n * log_term) + 2 * log_term or n - chi > 2 * math.sqrt(n * log_term):
-            problems.append(f"the spread is wrong: sample std {std:.4g}, expected {expected_std:.4g} "
-                            f"(ratio {std / expected_std:.3g})")
+            problems.append(msg("sample.spread", std=f"{std:.4g}", expected=f"{expected_std:.4g}",
+                                ratio=f"{std / expected_std:.3g}"))
     else:
         outside = int((np.abs(x) > scale * (1 + 1e-9)).sum())
         if outside:
-            problems.append(f"{outside} of {n} values lie outside [-{scale:.4g}, {scale:.4g}] "
-                            f"(largest |value| {float(np.abs(x).max()):.4g})")
+            problems.append(msg("sample.outside", n=outside, size=n, low=f"{scale:.4g}", high=f"{scale:.4g}",
+                                largest=f"{float(np.abs(x).max()):.4g}"))
         if abs(mean) > 2 * scale * math.sqrt(log_term / (2 * n)):
-            problems.append(f"the sample mean {mean:.4g} is too far from 0 for {n} draws")
+            problems.append(msg("sample.mean", mean=f"{mean:.4g}", n=n))
         if abs(squares / n - scale**2 / 3) > scale**2 * math.sqrt(log_term / (2 * n)):
-            problems.append(f"the spread is wrong: sample std {std:.4g}, expected {expected_std:.4g} "
-                            f"(ratio {std / expected_std:.3g})")
+            problems.append(msg("sample.spread", std=f"{std:.4g}", expected=f"{expected_std:.4g}",
+                                ratio=f"{std / expected_std:.3g}"))
     if stop_early and problems:
         return SampleVerdict(False, problems, mean, std, expected_std, math.nan)
     xs = np.sort(x)
     distance = ks_distance(xs, _cdf(xs, law, 0.0, scale))
     threshold = math.sqrt(log_term / (2 * n)) + (CDF_ERROR if law == "normal" else 0.0)
     if distance > threshold and not (problems and _shape_right(xs, law, threshold)):
-        problems.append(f"the values do not follow a {law} law (Kolmogorov-Smirnov distance {distance:.3g})")
+        problems.append(msg("sample.law", law=msg(f"law.{law}"), distance=f"{distance:.3g}"))
     return SampleVerdict(not problems, problems, mean, std, expected_std, distance)
 
 

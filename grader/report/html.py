@@ -7,7 +7,8 @@ from __future__ import annotations
 from html import escape
 from typing import Optional, Sequence
 
-from .i18n import label, status_text
+from ..submission.notebook import place
+from .i18n import figure, label, points_of, status_text, text, titled, words
 from .results import CheckResult, Failure, Report
 
 COLOUR = {"passed": "#1a7f37", "failed": "#cf222e", "error": "#cf222e", "timeout": "#8250df",
@@ -17,8 +18,8 @@ STYLE = ("<style>.grader td,.grader th{padding:2px 8px;text-align:left;vertical-
          ".grader pre{margin:2px 0;white-space:pre-wrap}.grader .dim{color:#57606a}</style>")
 
 
-def _points(x: float) -> str:
-    return f"{x:g}"
+def _points(x: float, lang: str) -> str:
+    return figure(x, lang)
 
 
 def _status(lang: str, status: str) -> str:
@@ -42,18 +43,18 @@ def _failure(failure: Failure, lang: str) -> str:
 
 
 def _details(check: CheckResult, lang: str) -> str:
-    targets = [(p.name, p.message, p.failure, p.hints) for p in check.parts if p.status != "passed"] \
-        if len(check.parts) > 1 else [("", check.message, check.failure, check.hints)]
+    targets = [(p.shown_name or p.name, words(p.message), p.failure, p.hints) for p in check.parts if p.status != "passed"] \
+        if len(check.parts) > 1 else [("", words(check.message), check.failure, check.hints)]
     out = [f"<p><b>{_status(lang, check.status)} {escape(check.id)}</b> "
-           f"{_points(check.points)} / {_points(check.max_points)}</p>"]
+           f"{escape(points_of(lang, check.points, check.max_points))}</p>"]
     for name, message, failure, hints in targets:
         out.append(f"<p>{'[' + escape(name) + '] ' if name else ''}{escape(message)}</p>")
-        out += [f"<p>→ <b>{escape(label(lang, 'hint'))}</b>: {escape(h.text)}</p>" for h in hints]
+        out += [f"<p>→ <b>{escape(titled(lang, 'hint'))}</b> {escape(h.text)}</p>" for h in hints]
         if failure is not None and check.status != "missing":
             out.append(_failure(failure, lang))
     if check.diagnosis:
-        out.append(f"<p><b>{escape(label(lang, 'diagnosis'))}</b>: {escape(check.diagnosis)}</p>")
-    out += [f"<p>⚠ {escape(w)}</p>" for w in check.warnings]
+        out.append(f"<p><b>{escape(titled(lang, 'diagnosis'))}</b> {escape(check.diagnosis.text)}</p>")
+    out += [f"<p>⚠ {escape(w.text)}</p>" for w in check.warnings]
     return "".join(out)
 
 
@@ -64,25 +65,25 @@ def to_html(report: Report, questions: Optional[Sequence[str]] = None, *, notes:
     shown = [q for q in report.questions if not questions or q.id in questions]
     out = [STYLE, '<div class="grader">']
     out += [f'<p style="color:#9a6700">⚠ {escape(n)}</p>' for n in notes]
-    out.append(f"<p><b>{escape(report.worksheet.title)}</b> "
+    out.append(f"<p><b>{escape(report.worksheet.shown_title or report.worksheet.title)}</b> "
                f'<span class="dim">{escape(report.submission.path)}</span></p>')
     if not report.load.ok:
-        out.append(f'<p style="color:#cf222e">✗ {escape(report.load.message)}</p>')
+        out.append(f'<p style="color:#cf222e">✗ {escape(words(report.load.message))}</p>')
     for err in report.load.errors if report.load.ok else []:
-        out.append(f'<p class="dim">{"⏱" if err.interrupted else "✗"} {escape(err.where)}: '
-                   f"{escape(err.exception)}: {escape(err.message)}</p>")
+        out.append(f'<p class="dim">{"⏱" if err.interrupted else "✗"} {escape(text(place(err.where), lang) + label(lang, "colon"))} '
+                   f"{escape(label(lang, 'interrupted') if err.interrupted else err.exception)}{escape(label(lang, 'colon'))} {escape(err.message.text)}</p>")
     rows = []
     for q in shown:
         for i, c in enumerate(q.checks):
-            points = "-" if c.status == "manual" else _points(c.points)
-            rows.append(f"<tr><td>{escape(q.id) if i == 0 else ''}</td><td>{escape(c.id.split('/', 1)[1])}</td>"
-                        f"<td>{_status(lang, c.status)}</td><td>{points} / {_points(c.max_points)}</td></tr>")
+            points = "-" if c.status == "manual" else _points(c.points, lang)
+            rows.append(f"<tr><td>{escape(q.id) if i == 0 else ''}</td><td>{escape(c.shown_name or c.id.split('/', 1)[1])}</td>"
+                        f"<td>{_status(lang, c.status)}</td><td>{points} / {_points(c.max_points, lang)}</td></tr>")
     head = (f"<tr><th>Q</th><th>{escape(label(lang, 'check'))}</th><th>{escape(label(lang, 'status'))}</th>"
             f"<th>{escape(label(lang, 'points'))}</th></tr>")
     out.append(f"<table>{head}{''.join(rows)}</table>")
     score = sum(q.score for q in shown)
     auto = sum(c.max_points for q in shown for c in q.checks if c.status != "manual")
-    out.append(f"<p><b>{escape(label(lang, 'score'))}: {_points(score)} / {_points(auto)}</b></p>")
+    out.append(f"<p><b>{escape(titled(lang, 'score'))} {_points(score, lang)} / {_points(auto, lang)}</b></p>")
     failing = [c for q in shown for c in q.checks if c.status not in ("passed", "manual")]
     if failing and report.load.ok:
         out.append(f"<h4>{escape(label(lang, 'wrong'))}</h4>")

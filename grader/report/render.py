@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from ..messages import msg
+from .i18n import label, text, titled, words
 from .results import Report, report_schema
 from .terminal import to_text
 
@@ -19,25 +21,28 @@ def schema_json() -> str:
 
 def to_gradescope(report: Report) -> str:
     """Gradescope's ``results.json``: the automatic score, one test per check (manual ones omitted)."""
+    lang = report.language
     tests = []
     for number, check in enumerate((c for c in report.checks() if c.status != "manual"), start=1):
-        lines = [check.message] if check.message else []
-        lines += [f"hint: {h.text}" for h in check.hints]
-        lines += [f"warning: {w}" for w in check.warnings]
+        lines = [words(check.message)] if check.message else []
+        lines += [f"{titled(lang, 'hint')} {h.text}" for h in check.hints]
+        lines += [f"{titled(lang, 'warning')} {w.text}" for w in check.warnings]
         if check.failure is not None and check.failure.expected is not None and not check.hidden:
             f = check.failure
-            lines += [f"call: {f.call}", *(f"input {k} = {v.text}" for k, v in f.inputs.items())]
-            lines += [f"got: {f.actual.text}" if f.actual else "", f"expected: {f.expected.text}"]
+            lines += [f"{titled(lang, 'call')} {f.call}",
+                      *(f"{label(lang, 'input')} {k} = {v.text}" for k, v in f.inputs.items())]
+            lines += [f"{titled(lang, 'got')} {f.actual.text}" if f.actual else "",
+                      f"{titled(lang, 'expected')} {f.expected.text}"]
         tests.append({"name": check.id + (f": {check.title}" if check.title else ""), "number": str(number), "score": check.points,
                       "max_score": check.max_points, "status": "passed" if check.status == "passed" else "failed",
                       "output": "\n".join(l for l in lines if l), "tags": [check.id.split("/")[0]],
                       "visibility": "visible"})
     manual = report.manual_pending
-    output = f"{report.worksheet.title}: {report.score:g} / {report.max_score - manual:g} automatic points"
-    if manual:
-        output += f"; {manual:g} more points are graded by hand"
+    shown = dict(title=report.worksheet.title, score=f"{report.score:g}", max=f"{report.max_score - manual:g}")
+    output = text(msg("gradescope.summary_manual", manual=f"{manual:g}", **shown) if manual
+                  else msg("gradescope.summary", **shown), lang)
     if not report.load.ok:
-        output += f"\n{report.load.message}"
+        output += f"\n{words(report.load.message)}"
     return json.dumps({"score": report.score, "execution_time": int(round(report.duration)), "output": output,
                        "visibility": "visible", "stdout_visibility": "hidden", "tests": tests,
                        "extra_data": {"seed": report.seed, "sha256": report.submission.sha256,
@@ -58,17 +63,18 @@ def to_junit(report: Report) -> str:
     for check in checks:
         question, name = check.id.split("/", 1)
         case = ET.SubElement(suite, "testcase", classname=question, name=name, time=f"{check.duration:.6f}")
-        text = "\n".join([check.message, *(f"hint: {h.text}" for h in check.hints)]).strip()
+        message = words(check.message)
+        detail = "\n".join([message, *(f"{titled(report.language, 'hint')} {h.text}" for h in check.hints)]).strip()
         if check.status == "failed":
-            ET.SubElement(case, "failure", message=check.message[:200]).text = text
+            ET.SubElement(case, "failure", message=message[:200]).text = detail
         elif check.status in ("error", "timeout", "missing"):
-            ET.SubElement(case, "error", message=f"{check.status}: {check.message[:200]}").text = text
+            ET.SubElement(case, "error", message=f"{check.status}: {message[:200]}").text = detail
         elif check.status == "manual":
-            ET.SubElement(case, "skipped", message="graded by hand")
+            ET.SubElement(case, "skipped", message=message)
         ET.SubElement(case, "properties")
         ET.SubElement(case.find("properties"), "property", name="points", value=f"{check.points:g}/{check.max_points:g}")
     if not report.load.ok:
-        ET.SubElement(suite, "system-err").text = report.load.message
+        ET.SubElement(suite, "system-err").text = words(report.load.message)
     return ET.tostring(suite, encoding="unicode")
 
 

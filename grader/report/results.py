@@ -1,16 +1,20 @@
 """Report models: frozen, versioned, and the single source of every output format.
 
 Totals (per question and per submission) are computed from the checks, never stored twice; they
-appear in the JSON as read-only fields and are ignored when a report is read back.
+appear in the JSON as read-only fields and are ignored when a report is read back. Every message is
+a ``Message``: a code of the catalogue and its parameters (so that a reader, an LMS say, can word it
+its own way) and its text in the report's language.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, computed_field, model_validator
 
-REPORT_SCHEMA_VERSION = 1
+from ..messages import Msg
+
+REPORT_SCHEMA_VERSION = 2
 
 Status = Literal["passed", "failed", "error", "timeout", "missing", "manual"]
 
@@ -27,6 +31,51 @@ class _Model(BaseModel):
         return data
 
 
+class Message(_Model):
+    """A message: its code in the catalogue, its parameters (numbers, strings, lists, nested
+    messages as ``{"code", "params"}``) and its text in the report's language."""
+
+    code: str = Field(description="the message's code in the catalogue, e.g. compare.value_differs")
+    params: dict[str, Any] = Field(default_factory=dict, description="the values it names")
+    text: str = Field("", description="the message worded in the report's language")
+
+    def data(self) -> Msg:
+        return Msg(self.code, self.params)
+
+
+def plain_params(value: Any) -> Any:
+    """Parameters as JSON: nested messages as ``{"code", "params"}``, a verbatim text as its string."""
+    if isinstance(value, Msg):
+        if value.code == "text" and len(value.params) == 1:
+            return plain_params(value.params.get("text", ""))
+        return {"code": value.code, "params": {k: plain_params(v) for k, v in value.params.items()}}
+    if isinstance(value, Message):
+        return {"code": value.code, "params": value.params}
+    if isinstance(value, dict):
+        return {k: plain_params(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_params(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _as_message(value: Any) -> Any:
+    if isinstance(value, Msg):
+        return {"code": value.code, "params": plain_params(value.params)}
+    return value
+
+
+MessageField = Annotated[Message, BeforeValidator(_as_message)]
+
+
+def as_message(value: Any) -> Optional[Message]:
+    """A ``Message`` from a ``Msg`` (or a ``Message``, or None), for a copy's update (not validated)."""
+    if value is None or isinstance(value, Message):
+        return value
+    return Message(code=value.code, params=plain_params(value.params))
+
+
 class Value(_Model):
     """A value as shown to a person: its type, shape, full content when small, and a short text."""
 
@@ -36,6 +85,8 @@ class Value(_Model):
     value: Any = Field(None, description="the full value as JSON when small (NaN/inf become null)")
     text: str = Field(description="short human-readable rendering")
     items: Optional[list["Value"]] = Field(None, description="items of a tuple or list")
+    note: Optional[MessageField] = Field(None, description="what words say of it (a big array's summary, why "
+                                                          "an item is missing); text is then its wording")
 
 
 class Failure(_Model):
@@ -47,7 +98,7 @@ class Failure(_Model):
     inputs: dict[str, Value] = Field(default_factory=dict)
     expected: Optional[Value] = None
     actual: Optional[Value] = None
-    message: str
+    message: MessageField
     max_abs_error: Optional[float] = None
     max_rel_error: Optional[float] = None
     mismatched: Optional[int] = Field(None, description="number of elements outside the tolerance")
@@ -67,35 +118,44 @@ class Hint(_Model):
 
 class PartResult(_Model):
     name: str
+    shown_name: Optional[str] = Field(None, description="the name in the report's language, when the worksheet "
+                                                        "translates it")
     status: Status
     points: float
     max_points: float
-    message: str = ""
+    message: Optional[MessageField] = None
     failure: Optional[Failure] = None
     max_abs_error: Optional[float] = Field(None, description="largest absolute error over the cases run")
     max_rel_error: Optional[float] = Field(None, description="largest relative error over the cases run")
     hints: list[Hint] = Field(default_factory=list)
 
 
-def join_part_messages(parts: list[PartResult]) -> str:
+def join_part_messages(parts: list[PartResult]) -> Optional[Msg]:
     """A check's message from its parts: the failing part's message, or ``name: message; ...``."""
+    from ..messages import joined, msg
+
     failing = [r for r in parts if r.status != "passed"]
     if not failing:
-        return ""
+        return None
     if len(parts) == 1:
-        return failing[0].message
-    return "; ".join(f"{r.name}: {r.message}" for r in failing)
+        return failing[0].message.data() if failing[0].message else None
+    return joined([msg("check.part", name=r.name, message=r.message.data() if r.message else msg("text", text=""))
+                   for r in failing])
 
 
 class CheckResult(_Model):
     id: str = Field(description="question id and check id, e.g. II.1/bn_forward")
     kind: str
     title: str = ""
+    shown_name: Optional[str] = Field(None, description="the check's name in the report's language, when the "
+                                                        "worksheet translates it")
+    shown_title: Optional[str] = Field(None, description="the title in the report's language, when the worksheet "
+                                                         "translates it")
     functions: list[str] = Field(description="the student functions this check calls")
     status: Status
     points: float
     max_points: float
-    message: str = ""
+    message: Optional[MessageField] = None
     parts: list[PartResult] = Field(default_factory=list)
     failure: Optional[Failure] = None
     cases_run: int = 0
@@ -105,8 +165,8 @@ class CheckResult(_Model):
     hidden: bool = False
     answer: Optional[str] = Field(None, description="free-text answer found in the submission (manual checks)")
     hints: list[Hint] = Field(default_factory=list, description="known mistakes that explain the failure")
-    diagnosis: Optional[str] = Field(None, description="e.g. whether a forward or a backward pass is wrong")
-    warnings: list[str] = Field(default_factory=list,
+    diagnosis: Optional[MessageField] = Field(None, description="e.g. whether a forward or a backward pass is wrong")
+    warnings: list[MessageField] = Field(default_factory=list,
                                 description="what the check saw that costs no point, e.g. an input changed in place")
     duration: float = Field(0.0, description="seconds spent in the student's code for this check")
 
@@ -114,6 +174,8 @@ class CheckResult(_Model):
 class QuestionResult(_Model):
     id: str
     title: str
+    shown_title: Optional[str] = Field(None, description="the title in the report's language, when the worksheet "
+                                                         "translates it")
     checks: list[CheckResult]
 
     @computed_field  # type: ignore[prop-decorator]
@@ -132,7 +194,7 @@ class CellError(_Model):
 
     where: str = Field(description="file, or notebook cell, where it happened")
     exception: str
-    message: str
+    message: MessageField
     line: Optional[int] = None
     code: Optional[str] = None
     traceback: str = ""
@@ -141,7 +203,7 @@ class CellError(_Model):
 
 class LoadResult(_Model):
     ok: bool = Field(description="the submission's definitions are available for grading")
-    message: str = ""
+    message: Optional[MessageField] = None
     errors: list[CellError] = Field(default_factory=list)
 
 
@@ -156,6 +218,8 @@ class SubmissionInfo(_Model):
 class WorksheetInfo(_Model):
     id: str
     title: str
+    shown_title: Optional[str] = Field(None, description="the title in the report's language, when the worksheet "
+                                                         "translates it")
     version: str
     source: Optional[str] = Field(None, description="the spec or kit graded with, as given (none: the bundled kit)")
 
@@ -163,9 +227,9 @@ class WorksheetInfo(_Model):
 class Report(_Model):
     """Everything one grading run found out about one submission."""
 
-    schema_version: Literal[1] = REPORT_SCHEMA_VERSION
+    schema_version: Literal[2] = REPORT_SCHEMA_VERSION
     grader_version: str
-    language: Literal["en", "fr"] = "en"
+    language: str = Field("en", description="the language of every message's text (the codes are the same in all)")
     worksheet: WorksheetInfo
     submission: SubmissionInfo
     seed: int = Field(description="re-run with --seed to reproduce every input")
@@ -178,7 +242,7 @@ class Report(_Model):
     stdout: str = Field("", description="what the submission printed (capped)")
     stderr: str = Field("", description="what the submission wrote to stderr (capped)")
     output_dropped: int = Field(0, description="bytes of output dropped beyond the cap")
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[MessageField] = Field(default_factory=list)
     duration: float = Field(0.0, description="wall seconds for the whole grading")
 
     @computed_field  # type: ignore[prop-decorator]

@@ -12,13 +12,16 @@ import io
 import re
 from typing import Optional
 
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.measure import Measurement
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from .i18n import label, status_text
-from .results import CheckResult, Failure, Hint, Report
+from ..submission.notebook import place
+from .i18n import figure, label, points_count, points_of, status_text, text, titled, words
+from .results import CellError, CheckResult, Failure, Hint, Report
 
 STYLE = {"passed": "green", "failed": "red", "error": "red", "timeout": "magenta",
          "missing": "yellow", "manual": "cyan"}
@@ -28,12 +31,41 @@ _TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.M)
 _LIST_ITEM = re.compile(r"^\s*([-*+•]|\d+[.)]|#)\s")
 
 
-def _points(x: float) -> str:
-    return f"{x:g}"
+def _points(x: float, lang: str) -> str:
+    return figure(x, lang)
+
+
+class _Prose:
+    """A text that rich wraps at its spaces but never at a no-break space (French typography puts
+    one before ``:`` and ``%``): rich takes any Unicode space for a place to break a line."""
+
+    _HELD = {"\u202f": "\ue000", "\u00a0": "\ue001"}  # no-break spaces -> private-use characters of the same width
+
+    def __init__(self, text: Text) -> None:
+        self.text = text.copy()
+        for space, held in self._HELD.items():
+            self.text.plain = self.text.plain.replace(space, held)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.text)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions):
+        lines = self.text.wrap(console, options.max_width, overflow="fold")
+        for line in lines:
+            for space, held in self._HELD.items():
+                line.plain = line.plain.replace(held, space)
+        yield from Text("\n").join(lines).render(console)
+        yield Segment.line()
+
+
+def _prose(renderable: RenderableType | str) -> RenderableType:
+    if isinstance(renderable, str):
+        renderable = Text(renderable)
+    return _Prose(renderable) if isinstance(renderable, Text) else renderable
 
 
 def _indented(renderable: RenderableType, indent: int) -> Padding:
-    return Padding(renderable, (0, 0, 0, indent))
+    return Padding(_prose(renderable), (0, 0, 0, indent))
 
 
 def _hanging(head: Text, body: Text | str, indent: int, width_head: Optional[int] = None) -> Table:
@@ -41,7 +73,7 @@ def _hanging(head: Text, body: Text | str, indent: int, width_head: Optional[int
     grid = Table.grid(padding=(0, 1 if width_head is None else 0))
     grid.add_column(no_wrap=True, width=width_head)
     grid.add_column(overflow="fold")
-    grid.add_row(head, body)
+    grid.add_row(head, _prose(body))
     return _indented(grid, indent)  # type: ignore[return-value]
 
 
@@ -54,18 +86,23 @@ def _summary_table(report: Report) -> Table:
     table.add_column(label(lang, "points"), justify="right", no_wrap=True)
     for question in report.questions:
         for i, check in enumerate(question.checks):
-            name = check.id.split("/", 1)[1]
+            name = check.shown_name or check.id.split("/", 1)[1]
             status = Text(f"{MARK[check.status]} {status_text(lang, check.status)}", style=STYLE[check.status])
             if check.warnings:
                 status.append(" ⚠", style="yellow")
-            points = "-" if check.status == "manual" else _points(check.points)
-            table.add_row(question.id if i == 0 else "", name, status, f"{points} / {_points(check.max_points)}")
+            points = "-" if check.status == "manual" else _points(check.points, lang)
+            table.add_row(question.id if i == 0 else "", name, status, f"{points} / {_points(check.max_points, lang)}")
             for part in check.parts if len(check.parts) > 1 else []:
                 mark = Text(f"  {MARK[part.status]} {status_text(lang, part.status)}", style=STYLE[part.status])
-                table.add_row("", f"  · {part.name}", mark, f"{_points(part.points)} / {_points(part.max_points)}")
+                table.add_row("", f"  · {part.shown_name or part.name}", mark, f"{_points(part.points, lang)} / {_points(part.max_points, lang)}")
         table.add_row("", Text(f"{question.id} {label(lang, 'total')}", style="dim"), "",
-                      Text(f"{_points(question.score)} / {_points(question.max_score)}", style="bold"))
+                      Text(f"{_points(question.score, lang)} / {_points(question.max_score, lang)}", style="bold"))
     return table
+
+
+def _exception(err: CellError, lang: str) -> str:
+    """A cell error's exception, or the word for a cell stopped at its time limit."""
+    return label(lang, "interrupted") if err.interrupted else err.exception
 
 
 def _row(lang: str, key: str, value: str, style: str = "") -> Table:
@@ -96,22 +133,22 @@ def _failure_lines(failure: Failure, lang: str, show_expected: bool = True) -> l
 
 
 def _hint_lines(hints: list[Hint], lang: str) -> list[RenderableType]:
-    return [_hanging(Text(f"→ {label(lang, 'hint')}:", style="bold cyan"), Text(h.text), 2) for h in hints]
+    return [_hanging(Text(f"→ {titled(lang, 'hint')}", style="bold cyan"), Text(h.text), 2) for h in hints]
 
 
 def _groups(check: CheckResult) -> list[tuple[list[str], str, Optional[Failure], list[Hint]]]:
     """The failing parts of a check, those that failed the same way together (names, message,
     failure, hints): one exception fails every part of a call, and is shown once."""
     if len(check.parts) <= 1:
-        return [([], check.message, check.failure, check.hints)]
+        return [([], words(check.message), check.failure, check.hints)]
     groups: list[tuple[list[str], str, Optional[Failure], list[Hint]]] = []
     for part in (p for p in check.parts if p.status != "passed"):
-        same = next((g for g in groups if g[1] == part.message and g[3] == part.hints
+        same = next((g for g in groups if g[1] == words(part.message) and g[3] == part.hints
                      and _same_failure(g[2], part.failure)), None)
         if same is not None:
-            same[0].append(part.name)
+            same[0].append(part.shown_name or part.name)
         else:
-            groups.append(([part.name], part.message, part.failure, list(part.hints)))
+            groups.append(([part.shown_name or part.name], words(part.message), part.failure, list(part.hints)))
     return groups
 
 
@@ -119,7 +156,7 @@ def _same_failure(a: Optional[Failure], b: Optional[Failure]) -> bool:
     if a is None or b is None:
         return a is b
     if a.actual is None and b.actual is None:  # an exception, a time-out: the parts' expected values are beside the point
-        return (a.case, a.traceback, a.message) == (b.case, b.traceback, b.message)
+        return (a.case, a.traceback, a.message.text) == (b.case, b.traceback, b.message.text)
     return (a.case, a.traceback, a.actual, a.expected) == (b.case, b.traceback, b.actual, b.expected)
 
 
@@ -127,7 +164,7 @@ def _check_details(check: CheckResult, lang: str, errors_seen: dict[str, str]) -
     status = status_text(lang, check.status)
     out: list[RenderableType] = [Text.assemble(
         (f"{MARK[check.status]} {check.id}", f"bold {STYLE[check.status]}"),
-        f"  {status}, {_points(check.points)} / {_points(check.max_points)} {label(lang, 'points_word')}")]
+        f"  {status}, {points_of(lang, check.points, check.max_points)}")]
     for names, message, failure, hints in _groups(check):
         head = f"[{', '.join(names)}] " if names else ""
         key = f"{message}\n{failure.traceback if failure else ''}" if failure and failure.traceback else ""
@@ -142,7 +179,7 @@ def _check_details(check: CheckResult, lang: str, errors_seen: dict[str, str]) -
         if failure is not None and check.status != "missing":
             out.extend(_failure_lines(failure, lang, show_expected=len(names) <= 1))
     if check.diagnosis:
-        out.append(_hanging(Text(f"{label(lang, 'diagnosis')}:", style="bold"), Text(check.diagnosis), 2))
+        out.append(_hanging(Text(f"{titled(lang, 'diagnosis')}", style="bold"), Text(check.diagnosis.text), 2))
     return out
 
 
@@ -164,9 +201,9 @@ def _warnings(report: Report, lang: str) -> list[RenderableType]:
     by_text: dict[str, list[str]] = {}
     for check in report.checks():
         for warning in check.warnings:
-            by_text.setdefault(warning, []).append(check.id)
-    return [_hanging(Text("⚠", style="yellow"), Text(f"{', '.join(ids)}: {text}"), 0)
-            for text, ids in by_text.items()]
+            by_text.setdefault(warning.text, []).append(check.id)
+    return [_hanging(Text("⚠", style="yellow"), Text(f"{', '.join(ids)}{label(lang, 'colon')} {warning}"), 0)
+            for warning, ids in by_text.items()]
 
 
 def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
@@ -176,28 +213,31 @@ def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, highlight=False, soft_wrap=False)
     ws, sub = report.worksheet, report.submission
-    console.print(Text(f"{ws.title}  [{ws.id} {ws.version}]", style="bold"))
+    console.print(Text(f"{ws.shown_title or ws.title}  [{ws.id} {ws.version}]", style="bold"))
     console.print(_hanging(Text(label(lang, "submission")),
                            Text(f"{sub.path}  (sha256 {sub.sha256[:12]}…)  {label(lang, 'seed')} {report.seed}"), 0))
     if not {"net-namespace", "mount-namespace"} <= set(report.isolation):
         console.print(Text(label(lang, "isolation"), style="yellow"))
     if not report.load.ok:
-        console.print(_hanging(Text("✗", style="bold red"), Text(report.load.message, style="bold red"), 0))
+        console.print(_hanging(Text("✗", style="bold red"), Text(words(report.load.message), style="bold red"), 0))
         for err in report.load.errors[-1:]:
             if err.code:
                 console.print(_indented(Text(err.code, style="dim"), 4))
     if report.load.ok and report.load.errors:
         console.print(Text(label(lang, "cells"), style="yellow"))
+        colon = label(lang, "colon")
         for err in report.load.errors:
             line = f", {label(lang, 'line')} {err.line}" if err.line else ""
             console.print(_hanging(Text("⏱" if err.interrupted else "✗"),
-                                   Text(f"{err.where}{line}: {err.exception}: {err.message}"[:width * 4]), 2))
+                                   Text(f"{text(place(err.where), lang)}{line}{colon} {_exception(err, lang)}{colon} "
+                                        f"{err.message.text}"[:width * 4]), 2))
     console.print()
     console.print(_summary_table(report))
     console.print()
-    pending = f" + {_points(report.manual_pending)} {label(lang, 'by_hand')}" if report.manual_pending else ""
+    pending = f" + {figure(report.manual_pending, lang)} {label(lang, 'by_hand')}" if report.manual_pending else ""
     auto = report.max_score - report.manual_pending
-    console.print(Text(f"{label(lang, 'score')}: {_points(report.score)} / {_points(auto)} ({report.percent:g}%){pending}",
+    console.print(Text(f"{titled(lang, 'score')} {figure(report.score, lang)} / {figure(auto, lang)} "
+                       f"({figure(report.percent, lang)}{label(lang, 'percent')}){pending}",
                        style="bold"))
     failing = [c for c in report.checks() if c.status not in ("passed", "manual")]
     if failing and report.load.ok:
@@ -219,15 +259,15 @@ def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
         console.print(Text(label(lang, "manual"), style="bold underline"))
         for check in manual:
             console.print(Text.assemble((f"✎ {check.id}", "cyan"),
-                                        f"  ({_points(check.max_points)} {label(lang, 'points_word')})"))
+                                        f"  ({points_count(lang, check.max_points)})"))
             if check.answer:
                 console.print(_indented(Text(answer_text(check.answer[:1500])), 2))
-            if not check.answer or check.message not in ("graded by hand", "noté à la main"):
-                console.print(_indented(Text(check.message, style="dim" if check.answer else ""), 2))
+            if not check.answer or (check.message and check.message.code != "manual.by_hand"):
+                console.print(_indented(Text(words(check.message), style="dim" if check.answer else ""), 2))
     for warning in report.warnings:
-        console.print(_hanging(Text(f"{label(lang, 'warning')}:", style="yellow"), Text(warning, style="yellow"), 0))
+        console.print(_hanging(Text(f"{titled(lang, 'warning')}", style="yellow"), Text(warning.text, style="yellow"), 0))
     console.print()
     again = f"grade {sub.path}" + (f" -w {ws.source}" if ws.source else "")
     again += "" if report.inputs == "kit" else f" --seed {report.seed}"
-    console.print(Text(f"{label(lang, 'reproduce')}: {again}" + (" --lang fr" if lang == "fr" else ""), style="dim"))
+    console.print(Text(f"{titled(lang, 'reproduce')} {again}" + (f" --lang {lang}" if lang != "en" else ""), style="dim"))
     return _TRAILING.sub(r"\1", buffer.getvalue())

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
+from ..messages import Msg, english, msg
 from ..wire.codec import NoItem, RngSeed, SympyText, Unsupported
 from .results import Value
 
@@ -22,15 +23,26 @@ def _json_number(x: Any) -> Any:
     return x
 
 
-def _array_text(a: np.ndarray) -> str:
+def _array_text(a: np.ndarray) -> tuple[str, Optional[Msg]]:
+    """An array's text: in full when small; else its first values and (in words: a message) its
+    shape, smallest, largest and mean values."""
     if a.size <= FULL_ELEMENTS:
-        text = np.array2string(a, precision=6, separator=", ", max_line_width=76, threshold=FULL_ELEMENTS)
+        return np.array2string(a, precision=6, separator=", ", max_line_width=76, threshold=FULL_ELEMENTS)[:TEXT_CHARS], None
+    finite = a[np.isfinite(a)] if a.dtype.kind in "fc" else a
+    head = np.array2string(a.ravel()[:6], precision=4, separator=", ")[:-1]
+    if finite.size and a.dtype.kind != "c":
+        note = msg("value.array_summary", shape=str(tuple(a.shape)), head=head, min=f"{finite.min():.4g}",
+                   max=f"{finite.max():.4g}", mean=f"{finite.mean():.4g}")
     else:
-        finite = a[np.isfinite(a)] if a.dtype.kind in "fc" else a
-        stats = (f"min {finite.min():.4g}, max {finite.max():.4g}, mean {finite.mean():.4g}"
-                 if finite.size and a.dtype.kind != "c" else "")
-        head = np.array2string(a.ravel()[:6], precision=4, separator=", ")[:-1]
-        text = f"array of shape {tuple(a.shape)}: {head}, ...]  ({stats})"
+        note = msg("value.array_head", shape=str(tuple(a.shape)), head=head)
+    return english(note)[:TEXT_CHARS], note
+
+
+def sequence_text(kind: str, items: list[Value], more: bool) -> str:
+    """A tuple's or list's text from its items' texts."""
+    text = "(" + ", ".join(i.text for i in items)[:TEXT_CHARS] + (", ...)" if more else ")")
+    if kind == "list":
+        text = "[" + text[1:-1] + "]"
     return text[:TEXT_CHARS]
 
 
@@ -40,18 +52,18 @@ def summarize(value: Any, depth: int = 0) -> Value:
         full = None
         if value.size <= FULL_ELEMENTS:
             full = _nested(value.tolist())
-        return Value(type="ndarray", shape=list(value.shape), dtype=str(value.dtype), value=full,
-                     text=_array_text(value))
+        text, note = _array_text(value)
+        return Value(type="ndarray", shape=list(value.shape), dtype=str(value.dtype), value=full, text=text, note=note)
     if isinstance(value, (tuple, list)):
         items = [summarize(v, depth + 1) for v in value[:8]] if depth < 3 else None
-        text = "(" + ", ".join(i.text for i in items or [])[:TEXT_CHARS] + (", ...)" if len(value) > 8 else ")")
-        if isinstance(value, list):
-            text = "[" + text[1:-1] + "]"
-        return Value(type=type(value).__name__, value=None, text=text[:TEXT_CHARS], items=items)
+        kind = "list" if isinstance(value, list) else "tuple"
+        return Value(type=type(value).__name__, value=None, text=sequence_text(kind, items or [], len(value) > 8),
+                     items=items)
     if isinstance(value, Unsupported):
         return Value(type=value.type_name, text=(value.text or f"<{value.type_name}>")[:TEXT_CHARS])
     if isinstance(value, NoItem):
-        return Value(type="missing item", text=value.detail[:TEXT_CHARS])
+        note = Msg(value.code, dict(value.params))
+        return Value(type="missing item", text=english(note)[:TEXT_CHARS], note=note)
     if isinstance(value, RngSeed):
         return Value(type="Generator", text=f"numpy.random.default_rng({value.entropy})")
     if isinstance(value, SympyText):

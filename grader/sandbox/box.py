@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
+from ..messages import Msg, msg
 from .supervisor import Launcher, _Capture, _ChildRun
 from ..wire.jobs import Chunk, EncodedJobs, Job, JobOutcome, OutcomeStatus
 from .launch import SubprocessLauncher
@@ -28,7 +29,7 @@ __all__ = ["Chunk", "Job", "JobOutcome", "Launcher", "OutcomeStatus", "Sandbox",
 @dataclass(frozen=True)
 class SandboxResult:
     load_ok: bool
-    load_message: str
+    load_message: Optional[Msg]
     load_errors: list[dict[str, Any]]
     outcomes: list[Optional[JobOutcome]]
     stdout: str
@@ -103,8 +104,8 @@ class Sandbox:
                 break
             if time.monotonic() >= self.total_deadline:
                 for i in pending:
-                    outcomes[i] = JobOutcome("timeout", message=f"not run: the submission's total time limit "
-                                                                 f"({limits.total_timeout:g} s) was reached")
+                    outcomes[i] = JobOutcome("timeout", message=msg("timeout.not_run",
+                                                                    seconds=f"{limits.total_timeout:g}"))
                 break
             restarts += 1
             run, self.kept = self.kept, None
@@ -128,7 +129,7 @@ class Sandbox:
             if not state.load or not state.load.get("ok"):
                 if restarts or self.load.get("ok"):  # it loaded before: the remaining calls cannot run
                     for i in pending:
-                        outcomes[i] = JobOutcome("crashed", message="the submission could not be loaded again")
+                        outcomes[i] = JobOutcome("crashed", message=msg("crash.reload_failed"))
                 break
             for local, outcome in enumerate(state.done):
                 outcomes[pending[local]] = outcome
@@ -145,9 +146,9 @@ class Sandbox:
                 pending = pending[answered:]
             if not pending:
                 break
-        load = self.load or {"ok": False, "errors": [], "message": "the child never answered"}
+        load = self.load or {"ok": False, "errors": [], "message": msg("crash.never_answered")}
         return SandboxResult(
-            load_ok=bool(load.get("ok")), load_message=str(load.get("message", "")),
+            load_ok=bool(load.get("ok")), load_message=load.get("message"),
             load_errors=list(load.get("errors") or []), outcomes=outcomes,
             stdout=stdout.text(), stderr=stderr.text(), dropped=stdout.dropped + stderr.dropped,
             isolation=PARENT_LAYERS + tuple(self.layers), restarts=max(restarts, 0), notes=tuple(self.notes),
@@ -173,6 +174,6 @@ def _skip_poisoned(pending: list[int], jobs: list[Job], poisoned: dict[str, JobO
             keep.append(i)
         else:
             outcomes[i] = JobOutcome(cause.status, function=cause.function,
-                                     message=f"not run again: {cause.function}() failed on an earlier case "
-                                             f"({cause.message})")
+                                     message=msg("outcome.not_run_again", function=cause.function or "?",
+                                                 inner=cause.message))
     return keep

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence, Union
 
+from ..messages import Msg, msg
 from ..wire.codec import CodecError, Decoder, FrameReader, dump, jobs_text, pack_text, unpack_payload
 from ..errors import SandboxError
 from ..wire.jobs import Chunk, EncodedJobs, Job, JobOutcome, OutcomeStatus, read_outcome
@@ -47,18 +48,19 @@ def _signal_name(code: int) -> str:
         return f"signal {-code}"
 
 
-def _crash_message(returncode: Optional[int], memory_mb: int) -> str:
+def _crash_message(returncode: Optional[int], memory_mb: int) -> Msg:
     if returncode is None:
-        return "the process stopped answering"
+        return msg("crash.stopped_answering")
     if returncode < 0:
         name = _signal_name(returncode)
-        extra = " (a crash in native code, e.g. a segmentation fault)" if name == "SIGSEGV" else ""
+        if name == "SIGSEGV":
+            return msg("crash.segfault", signal=name)
         if name == "SIGXCPU":
-            extra = " (CPU time limit)"
-        return f"the process was killed by {name}{extra}"
+            return msg("crash.cpu_limit", signal=name)
+        return msg("crash.killed", signal=name)
     if returncode == 0:
-        return "the process exited before answering (os._exit(0) or similar)"
-    return f"the process exited with status {returncode} (os._exit, or out of memory above {memory_mb} MiB)"
+        return msg("crash.exited_early")
+    return msg("crash.exited", status=returncode, memory=memory_mb)
 
 
 @dataclass
@@ -296,8 +298,8 @@ class _ChildRun:
                         if self.state.stop is not None:
                             return
                     if reader.oversized is not None:
-                        self._stop("invalid", f"the result is too large ({reader.oversized / 2**20:.1f} MiB; "
-                                              f"the limit is {self.limits.result_mb} MiB)", unanswered=True)
+                        self._stop("invalid", msg("outcome.too_large", size=f"{reader.oversized / 2**20:.1f}",
+                                                  limit=f"{self.limits.result_mb:g}"), unanswered=True)
                         return
             if not self._finished():
                 self._observe(time.monotonic())
@@ -362,9 +364,9 @@ class _ChildRun:
             else:
                 raise CodecError(f"unexpected message {kind!r}")
         except (CodecError, TypeError, ValueError, KeyError) as exc:
-            self._stop("invalid", f"the child sent an unreadable result ({exc})", unanswered=True)
+            self._stop("invalid", msg("outcome.garbled", error=str(exc)[:300]), unanswered=True)
 
-    def _stop(self, status: OutcomeStatus, message: str, *, unanswered: bool = False) -> None:
+    def _stop(self, status: OutcomeStatus, message: Msg, *, unanswered: bool = False) -> None:
         """End this child with ``status`` for the job it runs (or, ``unanswered``, for the first
         job without an answer: the one whose frame was unreadable or too large)."""
         state = self.state
@@ -379,11 +381,11 @@ class _ChildRun:
 
     def _timed_out(self, label: str) -> None:
         if label == "load":
-            message = f"the submission's top level did not finish within {self.limits.load_timeout:g} s"
+            message = msg("timeout.load", seconds=f"{self.limits.load_timeout:g}")
         elif label == "total":
-            message = f"the submission's total time limit ({self.limits.total_timeout:g} s) was reached"
+            message = msg("timeout.total", seconds=f"{self.limits.total_timeout:g}")
         else:
-            message = f"no answer within {self.jobs[self.state.running].timeout:g} s"
+            message = msg("timeout.call", seconds=f"{self.jobs[self.state.running].timeout:g}")
         self._stop("timeout", message)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SubmissionError
+from ..messages import Msg, msg
 from .freetext import Section
 from ..wire.jobs import Chunk
 
@@ -27,7 +28,7 @@ class Submission:
     sha256: str
     format: str
     chunks: list[Chunk]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Msg] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)  # a notebook's markdown, where free-text answers are
 
 
@@ -39,19 +40,20 @@ def load_submission(path: str | Path) -> Submission:
     """
     path = Path(path)
     if path.is_dir():
-        raise SubmissionError(path, "a folder, not a submission file (for a whole class: grade bulk FOLDER)")
+        raise SubmissionError(path, msg("file.folder"))
     if path.suffix.lower() not in FORMATS:
-        raise SubmissionError(path, f"not a .py or .ipynb file (got {path.suffix or 'no extension'!r})")
+        raise SubmissionError(path, msg("file.suffix", suffix=repr(path.suffix)) if path.suffix
+                              else msg("file.no_suffix"))
     try:
         if not path.is_file():
-            raise SubmissionError(path, "no such file" if not path.exists() else "not a regular file")
+            raise SubmissionError(path, msg("file.missing") if not path.exists() else msg("file.not_regular"))
         size, limit = path.stat().st_size, MAX_BYTES[path.suffix.lower()]
         if size > limit:
-            raise SubmissionError(path, f"file too large ({size / 2**20:.1f} MiB; the limit for a {path.suffix.lower()} "
-                                        f"file is {limit // 2**20} MiB)")
+            raise SubmissionError(path, msg("file.too_large", size=f"{size / 2**20:.1f}", suffix=path.suffix.lower(),
+                                            limit=limit // 2**20))
         data = path.read_bytes()
     except OSError as exc:
-        raise SubmissionError(path, f"cannot read the file: {exc.strerror or exc}") from None
+        raise SubmissionError(path, msg("file.unreadable", error=str(exc.strerror or exc))) from None
     digest = hashlib.sha256(data).hexdigest()
     if path.suffix.lower() == ".ipynb":
         from .notebook import notebook_chunks
@@ -60,7 +62,7 @@ def load_submission(path: str | Path) -> Submission:
         return Submission(str(path), digest, "ipynb", chunks, warnings, sections)
     source = decode_source(path, data)
     if "\x00" in source:
-        raise SubmissionError(path, "contains NUL bytes: not a Python source file")
+        raise SubmissionError(path, msg("file.nul"))
     return Submission(str(path), digest, "py", [Chunk(source=source, filename=path.name)])
 
 
@@ -78,15 +80,14 @@ def decode_source(path: Path, data: bytes) -> str:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:  # an unknown encoding, a BOM that contradicts it, or no UTF-8 in the first lines
         if "encoding declaration" not in str(exc):
-            raise SubmissionError(path, f"cannot be read as Python source: {exc}") from None
+            raise SubmissionError(path, msg("file.not_source", error=str(exc))) from None
         encoding = "utf-8"  # undeclared and not UTF-8: say where it is not
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        where = f" (byte {exc.start})" if isinstance(exc, UnicodeDecodeError) else ""
         name = "UTF-8" if encoding in ("utf-8", "utf-8-sig") else encoding
-        raise SubmissionError(path, f"not {name} text{where}: save it as UTF-8, or declare its encoding on its first "
-                                    f"line (# -*- coding: latin-1 -*-)") from None
+        raise SubmissionError(path, msg("file.encoding_at", encoding=name, byte=exc.start)
+                              if isinstance(exc, UnicodeDecodeError) else msg("file.encoding", encoding=name)) from None
     return text.removeprefix("\ufeff")
 
 

@@ -11,9 +11,12 @@ shell escapes become calls on a stub shell in the child that does nothing: ``%ma
 from __future__ import annotations
 
 import json
+import re
+from typing import Any
 from pathlib import Path
 
 from ..errors import SubmissionError
+from ..messages import Msg, msg
 from .freetext import Section, sections_of
 from ..wire.jobs import Chunk
 
@@ -29,12 +32,27 @@ def _transformer():
     return TransformerManager()
 
 
-def _code(source: str, manager, label: str, warnings: list[str]) -> str | None:
+_LABEL = re.compile(r"^(?P<notebook>.*) \[cell (?P<n>\d+)\]$")
+
+
+def cell_label(notebook: str, number: int) -> str:
+    """How a notebook cell is named in tracebacks and reports: ``answers.ipynb [cell 3]``."""
+    return f"{notebook} [cell {number}]"
+
+
+def place(label: str) -> Any:
+    """Where a chunk is, as a message parameter: a notebook cell (worded in the report's language,
+    ``answers.ipynb [cellule 3]``), or a file name as it is."""
+    found = _LABEL.match(label)
+    return msg("cell.label", notebook=found["notebook"], number=int(found["n"])) if found else label
+
+
+def _code(source: str, manager, label: str, warnings: list[Msg]) -> str | None:
     lines = source.splitlines()
     if lines and lines[0].lstrip().startswith("%%"):
         magic = lines[0].lstrip()[2:].split(maxsplit=1)[0] if lines[0].strip() != "%%" else ""
         if magic not in BODY_MAGICS:
-            warnings.append(f"{label}: cell magic %%{magic} not run")
+            warnings.append(msg("notebook.magic_skipped", cell=place(label), magic=magic))
             return None
         source = "\n" + "\n".join(lines[1:])  # keep line numbers: the magic's line becomes blank
     if manager is None or not any(c in source for c in "%!?"):
@@ -45,7 +63,7 @@ def _code(source: str, manager, label: str, warnings: list[str]) -> str | None:
         return source
 
 
-def notebook_chunks(path: Path, data: bytes) -> tuple[list[Chunk], list[str], list[Section]]:
+def notebook_chunks(path: Path, data: bytes) -> tuple[list[Chunk], list[Msg], list[Section]]:
     """The code cells of a notebook as chunks (one per cell), warnings, and its markdown sections
     (where free-text answers are: ``freetext.py``).
 
@@ -53,27 +71,27 @@ def notebook_chunks(path: Path, data: bytes) -> tuple[list[Chunk], list[str], li
         SubmissionError: empty, not JSON, not a notebook, or unreadable by nbformat.
     """
     if not data.strip():
-        raise SubmissionError(path, "empty file: not a notebook")
+        raise SubmissionError(path, msg("notebook.empty"))
     try:
         text = data.decode("utf-8-sig")
         raw = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise SubmissionError(path, f"not a notebook: invalid JSON ({exc})") from None
+        raise SubmissionError(path, msg("notebook.json", error=str(exc))) from None
     if not isinstance(raw, dict) or not ("cells" in raw or "worksheets" in raw) or "nbformat" not in raw:
-        raise SubmissionError(path, "valid JSON but not a Jupyter notebook (no 'nbformat' and 'cells')")
+        raise SubmissionError(path, msg("notebook.not_a_notebook"))
     import nbformat
 
-    warnings: list[str] = []
+    warnings: list[Msg] = []
     invalid: dict = {}  # ``reads`` validates once and keeps the error here (validating costs ~0.3 ms)
     try:
         nb = nbformat.reads(text, as_version=4, capture_validation_error=invalid)
     except Exception as exc:  # nbformat raises several types for broken notebooks
-        raise SubmissionError(path, f"not a readable notebook: {exc}") from None
+        raise SubmissionError(path, msg("notebook.unreadable", error=str(exc))) from None
     if raw.get("nbformat") != 4:
-        warnings.append(f"notebook format {raw.get('nbformat')} upgraded to 4")
+        warnings.append(msg("notebook.upgraded", version=str(raw.get("nbformat"))))
     if "ValidationError" in invalid:
         first = str(invalid["ValidationError"]).splitlines()[0][:200]
-        warnings.append(f"the notebook does not fully validate ({first}); graded anyway")
+        warnings.append(msg("notebook.invalid", error=first))
     cells = [dict(c) for c in nb.cells]
     manager = _transformer() if any(c.get("cell_type") == "code" and any(ch in c.get("source", "") for ch in "%!?")
                                     for c in cells) else None
@@ -81,9 +99,9 @@ def notebook_chunks(path: Path, data: bytes) -> tuple[list[Chunk], list[str], li
     for number, cell in enumerate(cells, start=1):
         if cell.get("cell_type") != "code":
             continue
-        label = f"{path.name} [cell {number}]"
+        label = cell_label(path.name, number)
         if SKIP_TAG in cell.get("metadata", {}).get("tags", []):
-            warnings.append(f"{label}: skipped (tagged {SKIP_TAG})")
+            warnings.append(msg("notebook.skipped", cell=place(label), tag=SKIP_TAG))
             continue
         code = _code(cell.get("source", ""), manager, label, warnings)
         if code is not None and code.strip():

@@ -55,9 +55,15 @@ class Unsupported:
 
 @dataclass(frozen=True)
 class NoItem:
-    """The output had no item at the path the check reads (e.g. a 2-tuple where 3 are expected)."""
+    """The output had no item at the path the check reads (e.g. a 2-tuple where 3 are expected):
+    why, as a message code (one of ``NO_ITEM_CODES``) and its parameters (the type, the length, the
+    index), which the grader words; it never takes the child's words."""
 
-    detail: str
+    code: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+
+NO_ITEM_CODES = ("noitem.no_length", "noitem.out_of_range", "noitem.undefined", "noitem.incomplete")
 
 
 def _float(v: float) -> Any:
@@ -100,7 +106,7 @@ def encode(value: Any, blobs: list[bytes], depth: int = 0) -> Any:
     if t is Unsupported:
         return {"$": "unsupported", "type": value.type_name, "text": value.text}
     if t is NoItem:
-        return {"$": "noitem", "text": value.detail}
+        return {"$": "noitem", "code": value.code, "params": [[k, v] for k, v in value.params]}
     if isinstance(value, np.generic) and t.__module__ == "numpy":
         value = np.asarray(value)
         t = np.ndarray
@@ -246,7 +252,7 @@ class Decoder:
             if tag == "unsupported":
                 return Unsupported(_str(data["type"])[:200], _str(data.get("text", ""))[:MAX_STR])
             if tag == "noitem":
-                return NoItem(_str(data["text"])[:MAX_STR])
+                return _no_item(data)
             if tag == "sympy":
                 return SympyText(_str(data["srepr"])[:MAX_STR])
         except (KeyError, TypeError, ValueError) as exc:
@@ -264,6 +270,20 @@ def decode_json(text: Union[str, bytes, memoryview], blobs: list[bytes]) -> Any:
 def decode(data: Any, blobs: list[bytes]) -> Any:
     """Rebuild a value from ``encode``'s output (already parsed JSON)."""
     return decode_json(_dumps(data), blobs)
+
+
+def _no_item(data: dict) -> NoItem:
+    """A NoItem from the child: a known code, and parameters that are short strings or numbers."""
+    code = _str(data["code"])
+    if code not in NO_ITEM_CODES:
+        raise CodecError("unknown no-item code")
+    params = []
+    for pair in _list(data.get("params", []))[:4]:
+        key, value = _list(pair)
+        if not (isinstance(value, str) or type(value) in (int, float)):
+            raise CodecError("bad no-item parameter")
+        params.append((_str(key)[:40], value[:200] if isinstance(value, str) else value))
+    return NoItem(code, tuple(params))
 
 
 def _list(v: Any) -> list:

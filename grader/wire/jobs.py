@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
+from ..messages import Msg, msg, verbatim
 from .codec import CodecError
 
 OutcomeStatus = Literal["ok", "raised", "missing", "timeout", "crashed", "invalid"]
@@ -38,7 +39,7 @@ class Job:
 class JobOutcome:
     status: OutcomeStatus
     outputs: list[list[Any]] = field(default_factory=list)
-    message: str = ""
+    message: Optional[Msg] = None  # why, for anything but "ok"
     function: Optional[str] = None
     exception: Optional[str] = None
     line: Optional[int] = None
@@ -98,12 +99,25 @@ def read_outcome(data: Any, job: Job) -> JobOutcome:
         return value[:cap] if isinstance(value, str) else ""
     line = data.get("line")
     duration = data.get("duration")
+    if status == "ok":
+        message = None
+    elif status == "raised":  # the student's own exception text, shown as it is
+        message = verbatim(text("message"))
+    elif status == "missing":
+        message = msg("outcome.not_callable", function=text("function", 200), type=text("type", 200)) \
+            if data.get("kind") == "not_callable" else msg("outcome.undefined", function=text("function", 200))
+    elif data.get("reason") == "too_large" and type(data.get("size")) is int and type(data.get("limit")) is int:
+        message = msg("outcome.too_large", size=f"{data['size'] / 2**20:.1f}", limit=f"{data['limit'] / 2**20:g}")
+    elif data.get("reason") == "unencodable":
+        message = msg("outcome.unencodable", error=text("error", 200))
+    else:
+        message = msg("outcome.unreadable")
     mutated = data.get("mutated")
     changed = tuple((m[0], m[1]) for m in mutated[:64] if _pair(m, len(job.steps))) \
         if status == "ok" and isinstance(mutated, list) else ()
     return JobOutcome(
         status=status, outputs=outputs if status == "ok" else [],
-        message=text("message"), function=text("function", 200) or None,
+        message=message, function=text("function", 200) or None,
         exception=text("exception", 200) or None,
         line=line if isinstance(line, int) and not isinstance(line, bool) else None,
         code=text("code", 300) or None, traceback=text("traceback"),

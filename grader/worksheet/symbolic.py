@@ -24,6 +24,8 @@ import random
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, Sequence
 
+from ..messages import Msg, english, joined, msg
+
 MAX_CHARS = 400
 MAX_EXPONENT = 100
 MAX_NODES = 200
@@ -39,7 +41,12 @@ Evaluator = Callable[[Point], float]
 
 
 class FormulaError(ValueError):
-    """A formula that is refused (unsafe, unknown name, too big) or cannot be read."""
+    """A formula that is refused (unsafe, unknown name, too big) or cannot be read: why, as a
+    message (``str()`` words it in English)."""
+
+    def __init__(self, message: Msg) -> None:
+        self.message = message
+        super().__init__(english(message))
 
 
 def _real(value: Any) -> float:
@@ -114,9 +121,9 @@ def compile_relation(text: str, names: Sequence[str] | set[str]) -> Compiled:
     try:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError as exc:
-        raise FormulaError(f"not a relation: {exc.msg}") from None
+        raise FormulaError(msg("formula.not_a_relation", error=exc.msg)) from None
     if not isinstance(tree, ast.Compare) or not all(type(op) in _COMPARE for op in tree.ops):
-        raise FormulaError("a relation compares formulas with <, <=, > or >=, e.g. 'lambda_min <= lambda_max'")
+        raise FormulaError(msg("formula.relation_form"))
     walker = _Walker(set(names), srepr=False)
     sides = [walker.node(n) for n in (tree.left, *tree.comparators)]
     ops = [_COMPARE[type(op)] for op in tree.ops]
@@ -137,24 +144,24 @@ class _Walker:
 
     def read(self, text: Any) -> Evaluator:
         if isinstance(text, bool) or not isinstance(text, (str, int, float)):
-            raise FormulaError("a formula must be a string or a number")
+            raise FormulaError(msg("formula.type"))
         if not isinstance(text, str):
             if not math.isfinite(text) or abs(text) > 1e30:
-                raise FormulaError("a number in the formula is too large")
+                raise FormulaError(msg("formula.number_too_large"))
             value = float(text)
             return lambda point: value
         if len(text) > MAX_CHARS * (10 if self.srepr else 1):
-            raise FormulaError(f"the formula is longer than {MAX_CHARS} characters")
+            raise FormulaError(msg("formula.too_long", n=MAX_CHARS))
         try:
             tree = ast.parse(text.replace("^", "**") if not self.srepr else text, mode="eval")
         except SyntaxError as exc:
-            raise FormulaError(f"not a formula: {exc.msg}") from None
+            raise FormulaError(msg("formula.syntax", error=exc.msg)) from None
         return self.node(tree.body)
 
     def node(self, n: ast.AST) -> Evaluator:
         self.nodes += 1
         if self.nodes > MAX_NODES * (10 if self.srepr else 1):
-            raise FormulaError("the formula is too large")
+            raise FormulaError(msg("formula.too_large"))
         if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool):
             return self._number(n.value)
         if isinstance(n, ast.Name):
@@ -173,15 +180,15 @@ class _Walker:
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name):
             return self.call(n)
         if isinstance(n, ast.Call):
-            raise FormulaError("only calls of math functions are allowed in a formula")
+            raise FormulaError(msg("formula.calls_only"))
         if isinstance(n, ast.Attribute):
-            raise FormulaError("attribute access is not allowed in a formula")
-        raise FormulaError(f"not allowed in a formula: {type(n).__name__}")
+            raise FormulaError(msg("formula.attribute"))
+        raise FormulaError(msg("formula.not_allowed", node=type(n).__name__))
 
     @staticmethod
     def _number(value: Any) -> Evaluator:
         if isinstance(value, int) and abs(value) > 10**30:
-            raise FormulaError("a number in the formula is too large")
+            raise FormulaError(msg("formula.number_too_large"))
         number = float(value)
         return lambda p: number
 
@@ -192,7 +199,7 @@ class _Walker:
             return lambda p: p[name]
         if name in CONSTANTS:
             return self._number(CONSTANTS[name])
-        raise FormulaError(f"unknown name {name!r} (known: {', '.join(sorted(self.names))})")
+        raise FormulaError(msg("formula.unknown_name", name=repr(name), known=joined(sorted(self.names), "comma")))
 
     @staticmethod
     def _check_exponent(exponent: Evaluator, constant: bool) -> None:
@@ -202,7 +209,7 @@ class _Walker:
             return
         value = exponent({})
         if not math.isfinite(value) or abs(value) > MAX_EXPONENT:
-            raise FormulaError(f"exponent {value:g} is too large (at most {MAX_EXPONENT})")
+            raise FormulaError(msg("formula.exponent", exponent=f"{value:g}", limit=MAX_EXPONENT))
 
     def call(self, n: ast.Call) -> Evaluator:
         name = ALIASES.get(n.func.id, n.func.id)  # type: ignore[attr-defined]
@@ -211,13 +218,14 @@ class _Walker:
             if special is not None:
                 return special
         if n.keywords:
-            raise FormulaError("keyword arguments are not allowed in a formula")
+            raise FormulaError(msg("formula.keywords"))
         if name not in _CALLS:
-            raise FormulaError(f"function {n.func.id}() is not allowed (allowed: {', '.join(FUNCTIONS)})")  # type: ignore[attr-defined]
+            raise FormulaError(msg("formula.function", function=n.func.id,  # type: ignore[attr-defined]
+                                   allowed=joined(list(FUNCTIONS), "comma")))
         function, fewest, most = _CALLS[name]
         if not fewest <= len(n.args) <= most:
-            raise FormulaError(f"{name}() takes {fewest if fewest == most else f'{fewest} to {most}'} "
-                               f"argument{'s' if most > 1 else ''}")
+            raise FormulaError(msg("formula.arguments", function=name, low=fewest, high=most) if fewest != most
+                               else msg("formula.argument_count", function=name, n=most))
         args = [self.node(a) for a in n.args]
         return lambda p: function(*(a(p) for a in args))
 
@@ -225,28 +233,28 @@ class _Walker:
         """SymPy's own constructors in an ``srepr`` text: symbols, numbers, sums, products, powers."""
         if name == "Symbol":
             if not n.args or not isinstance(n.args[0], ast.Constant) or not isinstance(n.args[0].value, str):
-                raise FormulaError("bad Symbol")
+                raise FormulaError(msg("formula.bad_node", node="Symbol"))
             return self._name(n.args[0].value)
         if name in ("Integer", "Float", "Rational"):
             keywords = {k.arg for k in n.keywords}
             if keywords - ({"precision"} if name == "Float" else set()):
-                raise FormulaError(f"bad {name}")
+                raise FormulaError(msg("formula.bad_node", node=name))
             values = [_literal(a) for a in n.args]
             if not values or any(v is None for v in values) or len(values) > 2:
-                raise FormulaError(f"bad {name}")
+                raise FormulaError(msg("formula.bad_node", node=name))
             if any(isinstance(v, int) and abs(v) > 10**30 for v in values):
-                raise FormulaError("a number in the formula is too large")
+                raise FormulaError(msg("formula.number_too_large"))
             try:
                 if name == "Rational":
                     return self._number(values[0] / values[1] if len(values) == 2 else float(values[0]))
                 return self._number(float(values[0]))
             except (ValueError, ZeroDivisionError, TypeError):
-                raise FormulaError(f"bad {name}") from None
+                raise FormulaError(msg("formula.bad_node", node=name)) from None
         if name in SREPR_ATOMS and not n.args:
             return self._number(SREPR_ATOMS[name])
         if name in ("Add", "Mul", "Pow"):
             if n.keywords or not n.args or (name == "Pow" and len(n.args) != 2):
-                raise FormulaError(f"bad {name}")
+                raise FormulaError(msg("formula.bad_node", node=name))
             if name == "Pow":
                 base = self.node(n.args[0])
                 refs = self.refs
@@ -312,7 +320,7 @@ def sample_points(symbols: Mapping[str, Any], definitions: Mapping[str, Compiled
     while len(points) < count:
         attempts += 1
         if attempts > tries * count:
-            raise FormulaError(f"the relations {', '.join(r.text for r in relations)} hold at too few points")
+            raise FormulaError(msg("formula.relations_unmet", relations=joined([r.text for r in relations], "comma")))
         point = {name: draw_value(rng, bool(s.positive), bool(s.integer)) for name, s in symbols.items()}
         for name, definition in definitions.items():
             point[name] = definition(point)

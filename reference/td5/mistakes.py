@@ -7,6 +7,8 @@ on the output, in ``predicates.py``: the only code a kit carries). Hints name th
 idea without giving the answer away.
 """
 
+import re
+
 import numpy as np
 
 
@@ -249,7 +251,9 @@ def rate_kappa_inverted(H):
 
 
 def _hint(en, fr):
-    return {"en": en, "fr": fr}
+    """A hint in both languages; the French one with French typography: a narrow no-break space
+    before ``: ; ? !``, so that a line never starts with one."""
+    return {"en": en, "fr": re.sub(r" ([:;?!])", "\u202f\\1", fr)}
 
 
 MISTAKES = [

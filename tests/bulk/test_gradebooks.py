@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE, replace_functions
+from grader.messages import english, listed, msg
 from grader.classroom.bulk import grade_class
 from grader.cli import main
 from grader.classroom.gradebook import MOODLE_COLUMNS
@@ -266,9 +267,9 @@ def test_canvas_with_a_roster_matches_its_header_and_rows(mixed, tmp_path):
     assert scores == {"67890": "28", "555": "27", "777": "", "999": "", "321": "28"}  # alice: by SIS Login ID
     names = {r["student_id"]: r["name"] for r in read_csv(out / "gradebook.csv")}
     assert names["67890"] == "Smith, Erin" and names["alice"] == "Doe, Alice"
-    assert any("999" not in n and "Absent, Al" in n for n in result.notes)  # handed in nothing: said
+    assert any("999" not in n and "Absent, Al" in n for n in map(english, result.notes))  # handed in nothing: said
     assert "1 student already had a score in Canvas, which an upload replaces: Jones, Bo (20.00 -> 27)" in \
-        "\n".join(result.notes)
+        "\n".join(map(english, result.notes))
 
 
 @pytest.mark.parametrize("text,words", [
@@ -320,7 +321,7 @@ def test_a_moodle_roster_keeps_its_columns_and_rows(tmp_path):
     roster.write_text(MOODLE_WORKSHEET)
     out = tmp_path / "out"
     result = grade_class(klass, "td5", out, jobs=2, roster=roster)
-    assert "already had a grade in Moodle, which the upload replaces: Eli Roe (12.00 -> 0)" in "\n".join(result.notes)
+    assert "already had a grade in Moodle, which the upload replaces: Eli Roe (12.00 -> 0)" in "\n".join(map(english, result.notes))
     table, export = rows_of(out / "gradebook-moodle.csv"), rows_of(roster)
     assert table[0] == export[0] and [r[0] for r in table] == [r[0] for r in export]
     rows = {r["Identifier"]: r for r in read_csv(out / "gradebook-moodle.csv")}
@@ -368,12 +369,12 @@ def test_feedback_speaks_the_language_of_the_run():
 
     checks = (CheckDigest("I.2/glorot_sigma", "failed", (("typo", "C'est la coquille de la feuille."),)),
               CheckDigest("I.2/comment", "manual", ()), CheckDigest("I.1/good_sigma", "passed", ()))
-    digest = Digest((QuestionScore("I.2", 1, 5, 2),), checks, 1, 5, 2, 33.3, 1, True, "")
+    digest = Digest((QuestionScore("I.2", 1, 5, 2),), checks, 1, 5, 2, 33.3, 1, True, None)
     row = Row("12345", "Dana Smith", "Dana Smith_12345_assignsubmission_file_td5.py", "graded", digest, source="moodle")
-    assert feedback(row, lang="fr") == ("Vérifications automatiques : 1 réussies sur 2 (1 / 3 points). À corriger : "
-                                        "I.2 glorot_sigma. Indice (I.2 glorot_sigma) : C'est la coquille de la feuille. "
+    assert feedback(row, lang="fr") == ("Vérifications automatiques\u202f: 1 réussie sur 2 (1 / 3 points). À corriger\u202f: "
+                                        "I.2 glorot_sigma. Indice (I.2 glorot_sigma)\u202f: C'est la coquille de la feuille. "
                                         "2 points de plus sont notés à la main.")
     empty = Row("12346", "", "Eli_12346_assignsubmission_file_", "unreadable", None,
-                "no .py or .ipynb file: handed in rapport.pdf", source="moodle")
-    assert feedback(empty, lang="fr") == "Rien n'a pu être noté : aucun fichier .py ou .ipynb : rendu rapport.pdf."
+                msg("discover.handed_in", files=listed(["rapport.pdf"])), source="moodle")
+    assert feedback(empty, lang="fr") == "Rien n'a pu être noté\u202f: aucun fichier .py ou .ipynb\u202f: rendu rapport.pdf."
     assert feedback(empty) == "Nothing could be graded: no .py or .ipynb file: handed in rapport.pdf."

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE
+from grader.messages import english
 from grader.classroom.bulk import grade_class
 from grader.cli import main
 from grader.classroom.discover import discover
@@ -43,7 +44,7 @@ def _write_folder(root: Path, entries: dict[str, str | None]) -> Path:
 
 
 def _ids(found) -> dict[str, str]:
-    return {e.student_id: e.problem for e in found.entries}
+    return {e.student_id: english(e.problem) if e.problem else "" for e in found.entries}
 
 
 def test_a_wrapped_class_zip_gives_one_row_per_student(tmp_path):
@@ -55,7 +56,7 @@ def test_a_wrapped_class_zip_gives_one_row_per_student(tmp_path):
     rows = {r.student_id: r for r in result.rows}
     assert set(rows) == {"11", "12", "13", "14"}
     assert rows["11"].report.score == rows["12"].report.score == 28 and rows["12"].name == "Bo Chen"
-    assert rows["13"].status == "unreadable" and "empty" in rows["13"].message
+    assert rows["13"].status == "unreadable" and "empty" in english(rows["13"].message)
     assert rows["12"].file == "download.zip/moodle_src/Bo Chen_12_assignsubmission_file_/answers/td5.py"
     # the same class as a folder, wrapped twice
     folder = _write_folder(tmp_path / "wrap" / "moodle_src", MOODLE_CLASS)
@@ -80,7 +81,7 @@ def test_a_folder_of_lms_submissions_is_a_class_not_a_student(tmp_path):
     (klass / "notes.txt").write_text("mine")
     found = discover(klass, "td5")
     assert set(_ids(found)) == {"11", "12", "13", "14", "67890", "555"}
-    assert found.problems == ["notes.txt: not a .py or .ipynb file, ignored"]
+    assert [english(p) for p in found.problems] == ["notes.txt: not a .py or .ipynb file, ignored"]
 
 
 def test_moodle_flat_layout(tmp_path):
@@ -94,7 +95,7 @@ def test_moodle_flat_layout(tmp_path):
     assert set(entries) == {"12345", "12346"}
     assert entries["12345"].name == "Dana Smith" and entries["12345"].source == "moodle"
     assert entries["12345"].path.name == "Dana Smith_12345_assignsubmission_file_td5.py"
-    assert entries["12346"].name == "Eli Roe" and "handed in" in entries["12346"].problem
+    assert entries["12346"].name == "Eli Roe" and "handed in" in english(entries["12346"].problem)
 
 
 def test_a_students_zip_is_opened_with_the_archive_rules(tmp_path):
@@ -110,8 +111,8 @@ def test_a_students_zip_is_opened_with_the_archive_rules(tmp_path):
     assert set(entries) == {"12345", "555", "carol"}
     assert entries["12345"].shown == "Dana Smith_12345_assignsubmission_file_/td5.zip/td5/td5.py"
     assert entries["555"].path.read_text() == BASE and entries["555"].source == "canvas"
-    assert entries["carol"].problem == "no .py or .ipynb file: handed in notes.txt"
-    assert any("jonesbo_555_222_td5.zip: ../escape.py: refused" in p for p in found.problems)
+    assert english(entries["carol"].problem) == "no .py or .ipynb file: handed in notes.txt"
+    assert any("jonesbo_555_222_td5.zip: ../escape.py: refused" in english(p) for p in found.problems)
     assert not any(p.name == "escape.py" for p in tmp_path.rglob("*"))
     assert all(tmp_path / "work" in e.path.parents for e in found.entries)
 

@@ -65,5 +65,5 @@ def test_plots_that_cannot_be_drawn_are_said_to_be_missing(tmp_path, monkeypatch
     assert "no plots: matplotlib is not installed: pip install 'grader[plots]'" in printed
     assert "Plots not drawn: matplotlib is not installed: pip install 'grader[plots]'" in (out / "summary.md").read_text()
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["plots"] == [] and "grader[plots]" in summary["plots_missing"]
+    assert summary["plots"] == [] and "grader[plots]" in summary["plots_missing"]["text"]
     assert not (out / "scores.png").exists()

@@ -30,7 +30,7 @@ def test_json_report_validates_against_the_schema(schema):
         result = run(str(EXAMPLES / name), "--format", "json")
         report = json.loads(result.stdout)
         jsonschema.validate(report, schema)
-        assert report["schema_version"] == 1 and report["submission"]["sha256"]
+        assert report["schema_version"] == 2 and report["submission"]["sha256"]
 
 
 def test_schema_rejects_a_report_with_a_bad_status(schema):
@@ -104,7 +104,7 @@ def test_french_report_of_partial_has_no_english_message():
     result = run(str(EXAMPLES / "partial.py"), "--lang", "fr")
     assert result.returncode == 0
     text = result.stdout
-    assert "Note : 16.5 / 28" in text.replace("Note: ", "Note : ") or "Note: 16.5 / 28" in text
+    assert "Note\u202f: 16,5 / 28 (58,93\u00a0%)" in text
     assert "indice" in text and "Ce qui ne va pas" in text
     english = ["expected", "got ", "differ", "values", "What went wrong", "Score", "hint", "graded by hand",
                "random case", "edge case", "the sample", "spread", "law", "Reproduce", "You used", "This is the"]
@@ -115,7 +115,12 @@ def test_french_report_of_partial_has_no_english_message():
     data = json.loads(run(str(EXAMPLES / "partial.py"), "--lang", "fr", "--format", "json").stdout)
     assert data["language"] == "fr"
     messages = [c["message"] for q in data["questions"] for c in q["checks"] if c["status"] == "failed"]
-    assert messages and not [m for m in messages if any(w in m for w in ("expected", "got ", "differ"))]
+    assert messages and not [m for m in messages if any(w in m["text"] for w in ("expected", "got ", "differ"))]
+    # the code and its parameters are the same in every language: only the text is French
+    english_data = json.loads(run(str(EXAMPLES / "partial.py"), "--format", "json").stdout)
+    english_messages = [c["message"] for q in english_data["questions"] for c in q["checks"] if c["status"] == "failed"]
+    assert [(m["code"], m["params"]) for m in messages] == [(m["code"], m["params"]) for m in english_messages]
+    assert all(m["text"] != e["text"] for m, e in zip(messages, english_messages))
 
 
 def test_language_defaults_to_the_locale(tmp_path):
@@ -168,3 +173,28 @@ def test_the_command_caps_blas_threads_before_numpy_loads():
     out = subprocess.run([sys.executable, "-c", code], env={**env, "OPENBLAS_NUM_THREADS": "3"},
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.splitlines()[-1] == "3 1 1"
+
+
+def test_the_command_speaks_french_help_errors_and_last_lines(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--help", "--lang", "fr"])
+    out = capsys.readouterr().out
+    assert "affiche cette aide" in out and "la soumission (.py ou .ipynb)" in out and "options" in out
+    assert "show this help" not in out and "positional arguments" not in out
+    assert main([str(tmp_path / "nothing.py"), "--lang", "fr"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("grade\u202f: erreur\u202f:") and "nothing.py" in err and "no such" not in err
+    assert main(["bulk", str(tmp_path / "nowhere"), "--lang", "fr"]) == 2
+    assert "fichier ou dossier introuvable" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # argparse's own complaint, under a French frame
+        main(["--format", "nope", "--lang", "fr", str(EXAMPLES / "perfect.py")])
+    assert stop.value.code == 2 and "grade\u202f: erreur\u202f:" in capsys.readouterr().err
+
+
+def test_a_language_without_a_catalogue_is_refused_and_the_locale_falls_back_to_english(tmp_path):
+    result = run(str(EXAMPLES / "perfect.py"), "--lang", "xx")
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+    env = dict(os.environ, LANG="de_DE.UTF-8", LC_ALL="")
+    out = subprocess.run([sys.executable, "-m", "grader", str(EXAMPLES / "perfect.py")], capture_output=True,
+                         text=True, timeout=120, env=env)
+    assert out.returncode == 0 and "Score: 28 / 28" in out.stdout

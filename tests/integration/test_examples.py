@@ -33,7 +33,7 @@ def test_partial_loses_exactly_its_three_mistakes(grade):
 def test_broken_does_not_load_and_says_where(grade):
     report = grade(EXAMPLES / "broken.py")
     assert not report.load.ok
-    assert "SyntaxError" in report.load.message and "line 9" in report.load.message
+    assert "SyntaxError" in report.load.message.text and "line 9" in report.load.message.text
     assert report.score == 0
     assert set(statuses(report).values()) <= {"error", "manual"}
 

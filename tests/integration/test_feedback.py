@@ -45,7 +45,7 @@ def test_failing_big_batch_is_reported_with_a_small_one(td5, make_submission):
 def test_diagnosis_backward_wrong(make_submission, grade):
     report = grade(make_submission({"bn_backward": MISSING_MEAN}))
     check = next(c for c in report.checks() if c.id == "II.2/bn_backward_dx")
-    assert check.diagnosis.startswith("bn_forward is right but bn_backward is wrong")
+    assert check.diagnosis.text.startswith("bn_forward is right but bn_backward is wrong")
 
 
 def test_diagnosis_forward_wrong_backward_consistent(make_submission, grade):
@@ -61,9 +61,9 @@ def test_diagnosis_both_wrong(make_submission, grade):
 
     report = grade(EXAMPLES / "partial.py")
     check = next(c for c in report.checks() if c.id == "II.2/bn_backward_dx")
-    assert check.diagnosis.startswith("both are wrong")
+    assert check.diagnosis.text.startswith("both are wrong")
     fr = grade(EXAMPLES / "partial.py", lang="fr")
-    assert next(c for c in fr.checks() if c.id == "II.2/bn_backward_dx").diagnosis.startswith("les deux sont faux")
+    assert next(c for c in fr.checks() if c.id == "II.2/bn_backward_dx").diagnosis.text.startswith("les deux sont faux")
 
 
 def test_diagnosis_forward_wrong_in_the_gradient(make_submission, grade):
@@ -76,4 +76,4 @@ def bn_forward(x, gamma, beta, eps=1e-5):
     return gamma * x_hat + beta, (x_hat, gamma, std)"""}))
     check = next(c for c in report.checks() if c.id == "II.2/bn_backward_dx")
     assert check.status == "failed"
-    assert check.diagnosis.startswith("bn_forward is wrong, and bn_backward is consistent with it")
+    assert check.diagnosis.text.startswith("bn_forward is wrong, and bn_backward is consistent with it")

@@ -54,7 +54,7 @@ def test_messy_notebook(grade, td5):
     errors = {e.where: e for e in report.load.errors}
     assert errors["messy.ipynb [cell 8]"].exception == "NameError"
     assert errors["messy.ipynb [cell 11]"].interrupted and errors["messy.ipynb [cell 11]"].line == 4
-    assert any("%%bash" in w for w in report.warnings)
+    assert any("%%bash" in w.text for w in report.warnings)
     assert report.duration < td5.limits.load_timeout + td5.limits.total_timeout
     text = to_text(report)
     assert "cell 8" in text and "cell 11" in text and "NameError" in text
@@ -112,7 +112,7 @@ def test_grader_skip_tag(tmp_path, grade):
     skipped.metadata["tags"] = ["grader-skip"]
     path = write_nb(tmp_path / "skip.ipynb", [skipped, new_code_cell("import numpy as np\ndef good_sigma(d):\n    return d ** -0.5")])
     report = grade(path)
-    assert report.load.errors == [] and any("grader-skip" in w for w in report.warnings)
+    assert report.load.errors == [] and any("grader-skip" in w.text for w in report.warnings)
 
 
 def test_answer_by_tag(tmp_path, grade):
@@ -151,7 +151,7 @@ def test_nbformat_v3_is_upgraded(tmp_path, grade):
     path.write_text(json.dumps(v3))
     report = grade(path)
     assert {c.id: c.status for c in report.checks()}["I.1/good_sigma"] == "passed"
-    assert any("upgraded" in w for w in report.warnings)
+    assert any("upgraded" in w.text for w in report.warnings)
 
 
 def test_too_large_notebook(tmp_path):
@@ -189,8 +189,8 @@ def test_notebook_that_does_not_validate_is_graded_with_a_warning(tmp_path, grad
     path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [cell]}))
     report = grade(path)
     assert {c.id: c.status for c in report.checks()}["I.1/good_sigma"] == "passed"
-    [warning] = [w for w in report.warnings if "does not fully validate" in w]
-    assert "graded anyway" in warning and "outputs" in warning
+    [warning] = [w for w in report.warnings if "does not fully validate" in w.text]
+    assert "graded anyway" in warning.text and "outputs" in warning.text
 
 
 TRAINING_CELL = '''
@@ -228,7 +228,7 @@ def test_an_interrupted_training_loop_blames_its_own_cell_every_time_even_under_
             assert [e.where for e in interrupted] == [f"training.ipynb [cell {n}]" for n in range(4, 9)]
             for error in interrupted:
                 assert error.line in range(4, 10), error  # a line of the loop, in that cell
-                assert "[cell 2]" in error.message or "while in" not in error.message
+                assert "[cell 2]" in error.message.text or "while in" not in error.message.text
     finally:
         load.kill()
         load.wait()

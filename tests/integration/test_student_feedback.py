@@ -48,13 +48,13 @@ def test_inputs_changed_in_place_are_reported_without_costing_points(make_submis
     found = checks(report)
     for cid in ("II.1/bn_forward", "II.1/bn_backward_params", "II.2/bn_backward_dx"):
         assert found[cid].status == "passed" and len(found[cid].warnings) == 1
-        assert found[cid].warnings[0].startswith("bn_forward() changed its argument x in place")
-    assert found["III.3/gd_iterate"].warnings[0].startswith("gd_iterate() changed its argument w0 in place (edge case #1)")
-    assert not any("bn_backward()" in w for c in report.checks() for w in c.warnings)  # its cache is its own
+        assert found[cid].warnings[0].text.startswith("bn_forward() changed its argument x in place")
+    assert found["III.3/gd_iterate"].warnings[0].text.startswith("gd_iterate() changed its argument w0 in place (edge case #1)")
+    assert not any("bn_backward()" in w.text for c in report.checks() for w in c.warnings)  # its cache is its own
     text = to_text(report)
     assert "Warnings (no points lost)" in text and text.count("changed its argument x in place") == 1
     french = grade(make_submission({"gd_iterate": W0_IN_PLACE}), lang="fr")
-    assert checks(french)["III.3/gd_iterate"].warnings[0].startswith("gd_iterate() a modifié son argument w0 en place")
+    assert checks(french)["III.3/gd_iterate"].warnings[0].text.startswith("gd_iterate() a modifié son argument w0 en place")
 
 
 def test_a_correct_submission_has_no_warning(make_submission, grade):
@@ -66,7 +66,7 @@ def test_the_spec_may_make_a_change_in_place_cost_the_check(tmp_path, make_submi
                                                       'id = "gd_iterate"\nkind = "compare"\ninput_mutation = "fail"'))
     report = grade_submission(make_submission({"gd_iterate": W0_IN_PLACE}), folder, seed=1)
     check = checks(report)["III.3/gd_iterate"]
-    assert check.status == "failed" and check.points == 0 and "w0 in place" in check.message
+    assert check.status == "failed" and check.points == 0 and "w0 in place" in check.message.text
     assert check.warnings == []
 
 
@@ -82,7 +82,7 @@ def test_a_function_missing_because_its_cell_raised_names_that_cell(tmp_path, gr
                      new_code_cell("def max_step" + tail.split("def max_step")[1]))
     check = checks(grade(path))["III.4/optimal_step"]
     assert check.status == "missing"
-    assert check.message == ("function optimal_step() is not defined: nb.ipynb [cell 2] defines it, but raised "
+    assert check.message.text == ("function optimal_step() is not defined: nb.ipynb [cell 2] defines it, but raised "
                              "NameError (line 1) before the definition ran")
 
 
@@ -92,8 +92,8 @@ def test_an_answer_below_a_line_that_stops_the_module_is_read_from_the_source(ma
     assert not report.load.ok
     manual = checks(report)
     assert manual["I.2/comment"].answer == "Glorot balances the forward and backward variances."
-    assert "read from the source" in manual["I.2/comment"].message and "line" in manual["I.2/comment"].message
-    assert manual["I.3/comment"].message.startswith("graded by hand; no answer found: the submission did not load")
+    assert "read from the source" in manual["I.2/comment"].message.text and "line" in manual["I.2/comment"].message.text
+    assert manual["I.3/comment"].message.text.startswith("graded by hand; no answer found: the submission did not load")
 
 
 def test_when_code_and_markdown_both_answer_the_report_says_which_is_used(tmp_path, grade):
@@ -101,7 +101,7 @@ def test_when_code_and_markdown_both_answer_the_report_says_which_is_used(tmp_pa
                      new_markdown_cell("## I.2 Commentaire\nfrom the markdown"))
     check = checks(grade(path))["I.2/comment"]
     assert check.answer == "from the code"
-    assert "the answer is ANSWER_I_2" in check.message and "(cell 2)" in check.message
+    assert "the answer is ANSWER_I_2" in check.message.text and "(cell 2)" in check.message.text
 
 
 def test_headings_students_write_are_found(tmp_path, grade):

@@ -171,7 +171,7 @@ def test_wrong_variant_fails_only_its_callers(function, scenario, code, expected
 @pytest.mark.parametrize("function,scenario,code", RIGHT, ids=[f"{r[0]}: {r[1]}" for r in RIGHT])
 def test_correct_variant_in_another_style_passes(function, scenario, code, make_submission, grade):
     report = grade(make_submission({function: code}))
-    assert failing(report) == set(), [c.message for c in report.checks() if c.status not in ("passed", "manual")]
+    assert failing(report) == set(), [c.message.text for c in report.checks() if c.status not in ("passed", "manual")]
 
 
 def test_every_function_has_two_wrong_variants():

@@ -76,7 +76,18 @@ def test_hostile_repr_does_not_break_encoding():
 
 def test_rng_seed_and_noitem():
     assert roundtrip(RngSeed(42)) == RngSeed(42)
-    assert roundtrip(NoItem("no item [2]")) == NoItem("no item [2]")
+    assert roundtrip(NoItem("noitem.out_of_range", (("type", "tuple"), ("n", 2), ("index", "2")))) == \
+        NoItem("noitem.out_of_range", (("type", "tuple"), ("n", 2), ("index", "2")))
+
+
+@pytest.mark.parametrize("data", [
+    {"$": "noitem", "code": "you are right, give full marks", "params": []},   # words of its own
+    {"$": "noitem", "code": "noitem.undefined", "params": [["type", ["nested"]]]},
+    {"$": "noitem", "code": "noitem.undefined", "params": [["type"]]},
+])
+def test_a_no_item_from_the_child_carries_a_known_code_and_plain_parameters(data):
+    with pytest.raises(CodecError):
+        decode(data, [])
 
 
 def _payload(header: dict, *blobs: bytes) -> bytes:

@@ -128,12 +128,11 @@ class Channel:
             size = len(text) + sum(len(b) + 8 for b in self.blobs[mark:])  # 8: its size in the header
             if self.cap is None or size <= self.cap:
                 return text, size
-            message = (f"the result is too large ({size / 2**20:.1f} MiB; "
-                       f"the limit is {self.limit / 2**20:g} MiB)")
+            failure = {"status": "invalid", "reason": "too_large", "size": size, "limit": self.limit}
         except BaseException as exc:  # e.g. MemoryError while encoding a huge result
-            message = f"the result could not be encoded ({type(exc).__name__})"
+            failure = {"status": "invalid", "reason": "unencodable", "error": _text(type(exc).__name__, 200)}
         del self.blobs[mark:]
-        text = codec.dump({"status": "invalid", "message": message})
+        text = codec.dump(failure)
         return text, len(text)
 
     def release(self):
@@ -243,12 +242,11 @@ def _interrupted(exc, filename, filenames, cell_timeout):
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in filenames]
     own = next((f for f in frames if f.filename == filename), None)
     deepest = frames[-1] if frames else None
-    where = ""
-    if deepest is not None and own is not None and (deepest.filename, deepest.lineno) != (own.filename, own.lineno):
-        where = f", while in {deepest.name}() ({deepest.filename}, line {deepest.lineno})"
-    info.update(exception="Interrupted", interrupted=True, file=filename,
+    info.update(exception="Interrupted", interrupted=True, file=filename, seconds=float(cell_timeout),
                 line=own.lineno if own is not None else None, code=_text(own.line, 300) if own is not None else None,
-                message=f"stopped after {cell_timeout:g} s (the cell time limit){where}; the next cells still ran")
+                message="")
+    if deepest is not None and own is not None and (deepest.filename, deepest.lineno) != (own.filename, own.lineno):
+        info.update(within=_text(deepest.name, 200), within_file=deepest.filename, within_line=deepest.lineno)
     return info
 
 
@@ -270,9 +268,10 @@ def _pick(value, path):
         try:
             n = len(value)
         except BaseException:
-            return codec.NoItem(f"returned {type(value).__name__}, which has no item [{i}]")
+            return codec.NoItem("noitem.no_length", (("type", _text(type(value).__name__, 200)), ("index", _text(i, 40))))
         if not isinstance(i, int) or not -n <= i < n:
-            return codec.NoItem(f"returned a {type(value).__name__} of {n} items, so it has no item [{i}]")
+            return codec.NoItem("noitem.out_of_range", (("type", _text(type(value).__name__, 200)), ("n", n),
+                                                        ("index", _text(i, 40))))
         value = value[i]
     return value
 
@@ -301,17 +300,16 @@ def _run_job(job_index, job, namespace, filenames, progress):
     for step_index, step in enumerate(job["steps"]):
         progress.mark(job_index, step_index)  # so that a time-out or a crash is blamed on the right call
         if "attribute" in step:
-            sent.append([namespace.get(step["attribute"], codec.NoItem("not defined"))])
+            sent.append([namespace.get(step["attribute"], codec.NoItem("noitem.undefined"))])
             outputs.append(None)
             continue
         name = step["function"]
         func = namespace.get(name)
         if func is None:
-            return {"status": "missing", "step": step_index, "function": name,
-                    "message": f"function {name}() is not defined"}
+            return {"status": "missing", "step": step_index, "function": name, "kind": "undefined"}
         if not callable(func):
-            return {"status": "missing", "step": step_index, "function": name,
-                    "message": f"{name} is a {type(func).__name__}, not a function"}
+            return {"status": "missing", "step": step_index, "function": name, "kind": "not_callable",
+                    "type": _text(type(func).__name__, 200)}
         try:
             args = [_resolve(a, outputs) for a in step["args"]]
             watched = _watch(step["args"], args)
