@@ -32,7 +32,7 @@ from grader.classroom.bulk import keep_freed_memory
 from grader.wire.codec import RngSeed
 from grader.sandbox.launch import ForkServer
 from grader.judge.plan import plan_check
-from grader.worksheet.models import StatisticalCheck
+from grader.judge.kinds.statistical import StatisticalCheck
 from grader.judge.stats import check_sample
 from grader.sandbox.box import run_in_sandbox
 from grader.submission.files import load_submission

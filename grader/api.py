@@ -24,7 +24,8 @@ from .wire.jobs import EncodedJobs
 from .sandbox.box import Sandbox
 from .sandbox.supervisor import Launcher
 from .wire.jobs import Job
-from .worksheet.models import Limits, Worksheet
+from .worksheet.checkbase import Limits
+from .worksheet.models import Worksheet
 from .worksheet.loading import load_worksheet, resolve_worksheet, spec_digest
 from .submission.files import load_submission
 
@@ -161,20 +162,19 @@ class Grader:
             outcomes = result.outcomes if result.load_ok else [None] * len(jobs)
             outcomes = assemble.explain_missing(outcomes, submission, result)
             free_text = assemble.free_text_of(ws, submission, result.load_ok, plans, outcomes)
-            results, offset = [], 0
+            evidences, offset = [], 0
             for plan in plans:
                 count = len(plan.jobs)
-                results.append(judge_check(ws, plan, outcomes[offset:offset + count], mistakes=table.mistakes,
-                                           free_text=free_text.get(plan.full_id)))
+                evidences.append(judge_check(ws, plan, outcomes[offset:offset + count], mistakes=table.mistakes,
+                                             free_text=free_text.get(plan.full_id)))
                 offset += count
             if self._has_formulas and result.load_ok and outcomes[-1] is not None and outcomes[-1].status == "ok":
-                results = formulas.apply(ws, [p.check for p in plans], results, outcomes[-1].outputs[0][0],
-                                         table=table.formulas)
+                formulas.apply(ws, evidences, outcomes[-1].outputs[0][0], table=table.formulas)
             if result.load_ok:
-                results = assemble.second_pass(ws, plans, results, table, box)
+                assemble.second_pass(ws, evidences, table, box)
         by_question: dict[str, list] = {q.id: [] for q in ws.questions}
-        for plan, check_result in zip(plans, results):
-            by_question[plan.question.id].append(check_result)
+        for evidence in evidences:  # each check's result, made once from all that was found
+            by_question[evidence.plan.question.id].append(evidence.result())
         warnings = list(submission.warnings) + [msg("sandbox.note", note=verbatim(note)) for note in result.notes]
         if result.dropped:
             warnings.append(msg("output.dropped", n=result.dropped, cap=limits.output_kb))

@@ -4,8 +4,11 @@
 2. the reference scores full marks on K seeds, through the whole pipeline (sandbox included);
 3. every catalogued mistake loses points on the checks that call its function, on every seed tried
    (a mistake the spec cannot detect is a spec bug);
-4. the reference sampler of each statistical check is run many times: its observed failure rate
-   must be zero (each test's false-failure bound is proven in ``stats.py``).
+4. each check's kind proves what it must of itself: the reference sampler of a statistical check
+   is run many times, and its observed failure rate must be zero (each test's false-failure bound
+   is proven in ``stats.py``);
+5. formula answers: the expected formulas agree with the reference; the kit (the public cases)
+   is sound on its own.
 """
 
 from __future__ import annotations
@@ -14,17 +17,12 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from .worksheet.mistakes import outputs_with
-from .worksheet.cases import expected_parts
-from .judge.plan import plan_check
-from .judge.compare import agrees
 from .errors import InternalError, SpecError
-from .worksheet.reference import Reference, load_reference
-from .worksheet.models import StatisticalCheck, Worksheet
+from .judge.kinds import kind_of
+from .judge.plan import plan_check
 from .worksheet.loading import load_worksheet, resolve_worksheet
-from .judge.stats import check_sample
+from .worksheet.models import Worksheet
+from .worksheet.reference import Reference, load_reference
 from .messages import Msg, joined, msg
 
 
@@ -68,7 +66,8 @@ def check_reference(ws: Worksheet, seeds: int, out: SelfCheck) -> None:
 
 def _variant_scores_full(ws: Worksheet, reference: Reference, mistake, seed: int) -> list[str]:
     """The checks calling ``mistake``'s function, if it scores full marks on every one of them
-    with this seed (so the spec cannot tell it from the right answer); else an empty list."""
+    with this seed (so the spec cannot tell it from the right answer); else an empty list. The
+    check's kind says whether a case tells them apart (``Kind.caught``)."""
     undetected, targeted = [], 0
     for q in ws.questions:
         for check in q.checks:
@@ -79,20 +78,7 @@ def _variant_scores_full(ws: Worksheet, reference: Reference, mistake, seed: int
             caught = False
             for case in plan.cases:
                 try:
-                    if mistake.variant is not None:
-                        got = expected_parts(check, plan.parts, outputs_with(mistake, plan, case.inputs, reference))
-                        tol = ws.tolerance_of(check)
-                        if not all(agrees(e, a, tol) for e, a in zip(case.expected, got)):
-                            caught = True
-                    elif mistake.law is not None and isinstance(check, StatisticalCheck):
-                        law, scale = mistake.law(*[case.inputs[a] for a in check.scale.args])
-                        rng = np.random.default_rng(seed * 1000 + case.index)
-                        sample = rng.normal(0, scale, case.shape) if law == "normal" else rng.uniform(-scale, scale, case.shape)
-                        alpha = check.alpha / max(1, check.cases + len(check.edge_cases))
-                        if not check_sample(sample, check.law, case.scale, alpha).ok:
-                            caught = True
-                    else:
-                        caught = True  # a predicate mistake needs a hand-written example (tests)
+                    caught = plan.kind.caught(ws, check, plan, case, mistake, reference, seed)
                 except Exception:
                     caught = True  # the variant crashes on this input: a student's version would fail too
                 if caught:
@@ -117,22 +103,15 @@ def check_mistakes(ws: Worksheet, reference: Reference, seeds: int, out: SelfChe
             msg("spec.all_caught") if not problems else joined(problems[:5]))
 
 
-def check_samplers(ws: Worksheet, reference: Reference, runs: int, out: SelfCheck) -> None:
+def check_kinds(ws: Worksheet, reference: Reference, runs: int, out: SelfCheck) -> None:
+    """What each check's kind proves of itself (a sampler's reference never fails its tests)."""
     for q in ws.questions:
         for check in q.checks:
-            if not isinstance(check, StatisticalCheck):
-                continue
-            failures = 0
-            n_cases = check.cases + len(check.edge_cases)
-            for run in range(runs):
-                plan = plan_check(ws, q, check, reference, 10_000 + run)
-                for case in plan.cases:
-                    sample = reference.call(check.function, [case.inputs[a] for a in check.args])
-                    if not check_sample(np.asarray(sample), check.law, case.scale, check.alpha / max(1, n_cases)).ok:
-                        failures += 1
-                        break
-            out.add(msg("spec.sampler_runs", check=f"{q.id}/{check.id}", n=runs), failures == 0,
-                    msg("spec.false_failures", n=failures, alpha=f"{check.alpha:g}"))
+            def draw(seed: int, q=q, check=check) -> list:
+                return plan_check(ws, q, check, reference, seed).cases
+
+            for what, ok, detail in kind_of(check).soundness(ws, q, check, reference, runs, draw):
+                out.add(what, ok, detail)
 
 
 def check_formulas(ws: Worksheet, reference: Reference, seeds: int, out: SelfCheck) -> None:
@@ -140,7 +119,7 @@ def check_formulas(ws: Worksheet, reference: Reference, seeds: int, out: SelfChe
     are judged (its inputs built from each point), and those points must exist."""
     from .worksheet import formula_table as formulas
     from .worksheet import symbolic
-    from .worksheet.cases import pick
+    from .worksheet.steps import pick
 
     targets = formulas.targets(ws)
     if not targets:
@@ -211,7 +190,7 @@ def run_selfcheck(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sample
                       (msg("spec.catalogue"), lambda: check_mistakes(ws, reference, mistake_seeds, out)),
                       (msg("spec.formulas"), lambda: check_formulas(ws, reference, mistake_seeds, out)),
                       (msg("spec.kit_plain"), lambda: check_kit(ws, reference, out)),
-                      (msg("spec.samplers"), lambda: check_samplers(ws, reference, sampler_runs, out))):
+                      (msg("spec.samplers"), lambda: check_kinds(ws, reference, sampler_runs, out))):
         try:
             run()
         except InternalError as exc:  # the reference or a generator fails on a drawn case: a finding

@@ -11,11 +11,13 @@ from typing import Any
 
 from ..submission import freetext
 from . import gradcheck, shrink
-from .checks import FreeText
 from ..messages import msg, verbatim
-from ..report.results import CellError, LoadResult, as_message
+from ..report.results import CellError, LoadResult
 from ..sandbox.box import Sandbox, SandboxResult
-from ..worksheet.models import ManualCheck, Worksheet
+from ..worksheet.models import Worksheet
+from .evidence import Evidence
+from .kinds import kind_of
+from .kinds.manual import FreeText
 from ..submission.files import Submission, defining_chunks, source_literals
 from ..submission.notebook import place
 
@@ -52,44 +54,42 @@ def load_result(result: SandboxResult, path: str) -> LoadResult:
     return LoadResult(ok=False, message=message, errors=errors)
 
 
-def second_pass(ws: Worksheet, plans: list, results: list, table: Any, box: Sandbox) -> list:
+def second_pass(ws: Worksheet, evidences: list[Evidence], table: Any, box: Sandbox) -> None:
     """For failed checks: smaller failing inputs and gradient diagnoses, in one more round of calls
-    (in the child of the first round when it is still there), from the answer table's candidates."""
-    failed = [i for i, r in enumerate(results) if r.status == "failed"]
-    shrinks = {i: shrink.candidates(plans[i], results[i], table.checks[plans[i].full_id].shrink) for i in failed}
-    shrinks = {i: c for i, c in shrinks.items() if c is not None}
-    probes = {i: gradcheck.probe(ws, plans[i], table.checks[plans[i].full_id].probe,
-                                 {p.name for p in results[i].parts if p.status == "failed"} if results[i].parts else None)
-              for i in failed}
-    probes = {i: p for i, p in probes.items() if p is not None}
-    jobs = [job for c in shrinks.values() for job in c.jobs] + [p.job for p in probes.values()]
+    (in the child of the first round when it is still there), from the answer table's candidates;
+    what they find is added to each check's evidence."""
+    failed = [e for e in evidences if e.status == "failed"]
+    shrinks = [(e, shrink.candidates(e.plan, e, table.checks[e.plan.full_id].shrink)) for e in failed]
+    shrinks = [(e, c) for e, c in shrinks if c is not None]
+    probes = [(e, gradcheck.probe(ws, e.plan, table.checks[e.plan.full_id].probe,
+                                  {e.parts[i].name for i in e.failed()} if e.plan.check.parts else None))
+              for e in failed]
+    probes = [(e, p) for e, p in probes if p is not None]
+    jobs = [job for _, c in shrinks for job in c.jobs] + [p.job for _, p in probes]
     if not jobs:
-        return results
+        return
     second = box.run(jobs)
     outcomes = second.outcomes if second.load_ok else [None] * len(jobs)
     offset = 0
-    for i, found in shrinks.items():
-        results[i] = shrink.apply(ws, found, results[i], outcomes[offset:offset + len(found.jobs)])
+    for evidence, found in shrinks:
+        shrink.apply(ws, found, evidence, outcomes[offset:offset + len(found.jobs)])
         offset += len(found.jobs)
-    for i, found in probes.items():
-        diagnosis = gradcheck.diagnose(found, outcomes[offset])
+    for evidence, probe in probes:
+        evidence.diagnosis = gradcheck.diagnose(probe, outcomes[offset])
         offset += 1
-        if diagnosis:
-            results[i] = results[i].model_copy(update={"diagnosis": as_message(diagnosis)})
-    return results
 
 
 def free_text_of(ws: Worksheet, submission: Submission, load_ok: bool, plans: list, outcomes: list) -> dict[str, FreeText]:
     """Per manual check, where else its answer may be: the notebook's markdown sections that
     answer its question, and the literal assignment of its variable in the source (looked for,
     by parsing the source, only when the child could not read the variable)."""
-    manual = [(q.id, c) for q in ws.questions for c in q.checks if isinstance(c, ManualCheck)]
+    manual = [(q.id, c) for q in ws.questions for c in q.checks if not kind_of(c).calls]
     if not manual:
         return {}
     sections = freetext.match(submission.sections, [q for q, _ in manual]) if submission.sections else {}
     unread, offset = set(), 0
     for plan in plans:
-        if isinstance(plan.check, ManualCheck):
+        if not plan.kind.calls:
             outcome = outcomes[offset]
             value = outcome.outputs[0][0] if outcome is not None and outcome.status == "ok" else None
             if not (isinstance(value, str) and value.strip()):

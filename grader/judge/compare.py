@@ -14,7 +14,7 @@ import numpy as np
 
 from ..messages import Msg, msg
 from ..wire.codec import NoItem, RngSeed, SympyText, Unsupported
-from ..worksheet.models import Tolerance
+from ..worksheet.checkbase import Tolerance
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from .compare import agrees
 from ..report.results import Hint
-from ..worksheet.models import Tolerance
+from ..worksheet.checkbase import Tolerance
 from .stats import check_sample
 
 

@@ -19,10 +19,11 @@ from typing import Any, Optional
 import numpy as np
 
 from ..messages import Msg, joined, msg
-from ..report.results import CheckResult, Hint, as_message, join_part_messages
+from ..report.results import Hint
 from ..wire.codec import SympyText
 from ..worksheet.formula_table import FormulaCase, FormulaTable, build_table, formula_of
 from ..worksheet.models import Worksheet
+from .evidence import Evidence
 
 ANSWERS_NAME = "ANSWERS"
 
@@ -67,24 +68,23 @@ def judge_answer(case: FormulaCase, answer: Any) -> tuple[bool, Msg, list[Hint]]
     return False, why, hints
 
 
-def apply(ws: Worksheet, checks: list[Any], results: list[CheckResult], answers: Any,
-          reference: Any = None, seed: int = 0, table: Optional[FormulaTable] = None) -> list[CheckResult]:
-    """Results with missing functions graded from their formula answers, where given. ``table``:
-    the formula table to judge against (default: built from the worksheet and ``reference``)."""
+def apply(ws: Worksheet, evidences: list[Evidence], answers: Any, reference: Any = None, seed: int = 0,
+          table: Optional[FormulaTable] = None) -> None:
+    """Missing functions graded from their formula answers, where given: each such part's evidence
+    settled by the answer's verdict. ``table``: the formula table to judge against (default: built
+    from the worksheet and ``reference``)."""
     from ..worksheet import symbolic
 
     if not isinstance(answers, dict) or not answers:
-        return results
-    needed = [(i, p) for i, c in enumerate(checks) for p in range(max(1, len(getattr(c, "parts", []))))
-              if formula_of(c, p) is not None and formula_of(c, p).key in answers  # type: ignore[union-attr]
-              and (results[i].parts[p].status if results[i].parts else results[i].status) == "missing"]
+        return
+    needed = [(e, p, formula_of(e.plan.check, p)) for e in evidences for p in range(len(e.parts))
+              if formula_of(e.plan.check, p) is not None and e.parts[p].status == "missing"]
+    needed = [(e, p, f) for e, p, f in needed if f.key in answers]  # type: ignore[union-attr]
     if not needed:
-        return results
+        return
     if table is None:
-        table = build_table(ws, reference, seed, keys={formula_of(checks[i], p).key for i, p in needed})  # type: ignore[union-attr]
-    out = list(results)
-    for i, p in needed:
-        formula = formula_of(checks[i], p)
+        table = build_table(ws, reference, seed, keys={f.key for _, _, f in needed})  # type: ignore[union-attr]
+    for evidence, p, formula in needed:
         raw = answers[formula.key]  # type: ignore[union-attr]
         shown = symbolic.answer_text(raw) or type(raw).__name__
         hints: list[Hint] = []
@@ -92,24 +92,4 @@ def apply(ws: Worksheet, checks: list[Any], results: list[CheckResult], answers:
             ok, why, hints = judge_answer(table[formula.key], read_answer(ws, raw))  # type: ignore[union-attr]
         except symbolic.FormulaError as exc:
             ok, why = False, msg("formula.refused", reason=exc.message)
-        message = msg("formula.answer", answer=shown, verdict=why)
-        out[i] = _with_formula(out[i], p, ok, message, hints)
-    return out
-
-
-def _with_formula(result: CheckResult, p: int, ok: bool, words: Msg, hints: list[Hint]) -> CheckResult:
-    status = "passed" if ok else "failed"
-    message = as_message(words)
-    if not result.parts:
-        return result.model_copy(update={"status": status, "message": message, "failure": None, "hints": hints,
-                                          "points": result.max_points if ok else 0.0})
-    parts = list(result.parts)
-    parts[p] = parts[p].model_copy(update={"status": status, "message": message, "failure": None, "hints": hints,
-                                           "points": parts[p].max_points if ok else 0.0})
-    statuses = {x.status for x in parts}
-    overall = "passed" if statuses == {"passed"} else next(
-        s for s in ("missing", "timeout", "error", "failed") if s in statuses)
-    all_hints = list({h.id: h for x in parts for h in x.hints}.values())
-    return result.model_copy(update={"parts": parts, "points": sum(x.points for x in parts), "status": overall,
-                                     "message": as_message(join_part_messages(parts)), "hints": all_hints,
-                                     "failure": None if overall == "passed" else result.failure})
+        evidence.parts[p].settle(ok, msg("formula.answer", answer=shown, verdict=why), hints)

@@ -17,7 +17,8 @@ from ..messages import Msg, msg
 
 from .plan import Plan
 from ..wire.jobs import Job, JobOutcome
-from ..worksheet.models import GradientCheck, Worksheet
+from ..worksheet.checkbase import GradientCheck
+from ..worksheet.models import Worksheet
 
 MAX_ELEMENTS = 64
 

@@ -6,16 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-
-from ..worksheet.cases import Case, Template, draw_cases, parts_of, step_of, template_of
-from ..worksheet.reference import Reference
 from ..wire.jobs import Job
-from ..worksheet.models import Check, ManualCheck, Part, Question, Worksheet
+from ..worksheet.cases import Case, draw_cases
+from ..worksheet.checkbase import Part
+from ..worksheet.models import Check, Question, Worksheet
+from ..worksheet.reference import Reference
+from ..worksheet.steps import Template, parts_of, step_of, template_of
+from .kinds import Kind, kind_of
+
 
 @dataclass(frozen=True)
 class Plan:
     question: Question
     check: Check
+    kind: Kind
     full_id: str
     parts: list[Part]
     cases: list[Case]
@@ -50,16 +54,17 @@ def plan_of(ws: Worksheet, question: Question, check: Check, cases: list[Case],
     """A check's plan from its cases (drawn here, or read from an answer table): the child's jobs."""
     full_id = f"{question.id}/{check.id}"
     parts = parts_of(check)
-    if isinstance(check, ManualCheck):
-        job = Job(steps=[{"attribute": check.answer}], timeout=ws.limits.call_timeout)
-        return Plan(question, check, full_id, parts, list(cases), [job])
+    kind = kind_of(check)
+    if not kind.calls:
+        return Plan(question, check, kind, full_id, parts, list(cases), [kind.job(check, ws.limits.call_timeout)])
     template = template_of(check)
     sends = sends_of(check)
     timeout = check.timeout or ws.limits.call_timeout
     jobs = [job_for(check, case.inputs, sends, timeout, template) for case in cases]
     steps = [step_of(check, p) for p in parts]
     slots = [sends[step].index(list(part.index)) for part, step in zip(parts, steps)]
-    return Plan(question, check, full_id, parts, list(cases), jobs, dict(predicates or {}), steps, template, slots)
+    return Plan(question, check, kind, full_id, parts, list(cases), jobs, dict(predicates or {}), steps, template,
+                slots)
 
 
 def plan_check(ws: Worksheet, question: Question, check: Check, reference: Reference, seed: int) -> Plan:

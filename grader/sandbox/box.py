@@ -19,7 +19,7 @@ from ..messages import Msg, msg
 from .supervisor import Launcher, _Capture, _ChildRun
 from ..wire.jobs import Chunk, EncodedJobs, Job, JobOutcome, OutcomeStatus
 from .launch import SubprocessLauncher
-from ..worksheet.models import Limits
+from ..worksheet.checkbase import Limits
 
 PARENT_LAYERS = ("subprocess", "own-session", "clean-environment", "stdin-closed", "output-capped")
 

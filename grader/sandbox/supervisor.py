@@ -22,7 +22,7 @@ from ..wire.codec import CodecError, Decoder, FrameReader, dump, jobs_text, pack
 from ..errors import SandboxError
 from ..wire.jobs import Chunk, EncodedJobs, Job, JobOutcome, OutcomeStatus, read_outcome
 from .launch import Child, ForkServer, ProgressCell, SubprocessLauncher, is_root, kill_sandbox
-from ..worksheet.models import Limits
+from ..worksheet.checkbase import Limits
 
 Launcher = Union[SubprocessLauncher, ForkServer]
 

@@ -20,7 +20,8 @@ from typing import Any, Optional
 import numpy as np
 
 from ..report.results import Hint
-from .models import Formula, Worksheet
+from .checkbase import Formula
+from .models import Worksheet
 
 @dataclass(frozen=True)
 class FormulaCase:
@@ -88,7 +89,7 @@ def build_table(ws: Worksheet, reference: Any, seed: int, keys: Optional[set[str
     in its domain, the expected formulas' values there, and every catalogued variant's values
     where the formula's point maps to inputs of the check's function."""
     from . import symbolic
-    from .cases import pick
+    from .steps import pick
 
     names, definitions, relations = domain(ws)
     table: FormulaTable = {}

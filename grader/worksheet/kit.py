@@ -22,11 +22,12 @@ from ..errors import SpecError
 from .formula_table import FormulaCase
 from .cases import Case
 from ..report.results import Hint
+from ..judge.kinds import kind_of
 from .models import Worksheet
 from .table import AnswerTable, CheckTable, MistakeInfo, ProbeCase
 
 FORMAT = "grader-kit"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: a case holds its values as its kind draws them (no scale, shape of its own)
 SUFFIX = ".kit"
 _DATE = (2020, 1, 1, 0, 0, 0)
 MAX_KIT_BYTES = 256 * 2**20
@@ -45,14 +46,11 @@ class Kit:
 
 def _case_data(case: Case) -> dict[str, Any]:
     return {"index": case.index, "edge": case.edge, "inputs": case.inputs, "expected": case.expected,
-            "scale": case.scale, "shape": list(case.shape) if case.shape is not None else None,
             "mistakes": case.mistakes, "public": case.public, "size": case.size}
 
 
 def _case(data: dict[str, Any]) -> Case:
-    shape = data["shape"]
     return Case(int(data["index"]), bool(data["edge"]), dict(data["inputs"]), list(data["expected"]),
-                data["scale"], tuple(int(d) for d in shape) if shape is not None else None,
                 dict(data["mistakes"]), bool(data["public"]), int(data["size"]))
 
 
@@ -223,11 +221,9 @@ def make_kit(worksheet: Union[str, Path, Worksheet], out: Union[str, Path]) -> P
 
 def _kit_problems(ws: Worksheet, reference: Any) -> list[str]:
     """What keeps a worksheet from making a kit: code a kit would need that is not a predicate."""
-    from .models import PropertyCheck
-
     own = set(_predicate_names(ws))
-    problems = [f"{q.id}/{c.id}: predicate {c.predicate!r} must be in the predicates module to go in a kit"
-                for q in ws.questions for c in q.checks if isinstance(c, PropertyCheck) and c.predicate not in own]
+    problems = [f"{q.id}/{c.id}: {problem}" for q in ws.questions for c in q.checks
+                for problem in kind_of(c).kit_problems(c, own)]
     problems += [f"mistake {m.id}: detect must name a function of the predicates module to go in a kit"
                  for m in reference.mistakes if m.detect is not None and (not isinstance(m.detect, str) or m.detect not in own)]
     return problems

@@ -1,5 +1,6 @@
 """Reading worksheet spec files: TOML, readable errors (file, key path, line), module checks,
-and the bundled worksheets. The models themselves are in ``spec.py``.
+and the bundled worksheets. The models themselves are in ``models.py`` (and each check kind's in
+``judge/kinds``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import SpecError
-from .models import _IDENT, SCHEMA_VERSION, SPEC_FILENAME, CompareCheck, ManualCheck, PipelineCheck, PropertyCheck, StatisticalCheck, Worksheet
+from ..judge.kinds import Defined, kind_of
+from .checkbase import IDENT
+from .models import SCHEMA_VERSION, SPEC_FILENAME, Worksheet
 
 try:
     import tomllib
@@ -140,23 +143,18 @@ def _check_modules(ws: Worksheet, path: Path) -> list[str]:
             defined_names(mistakes_path)  # parsed only to report a syntax error as a spec problem
     except ValueError as exc:
         return [str(exc)]
+    defined = Defined(names, helpers, predicates, reference.name)
     for qi, q in enumerate(ws.questions):
         for ci, c in enumerate(q.checks):
             where = f"questions[{qi}].checks[{ci}] ({q.id}/{c.id})"
-            if isinstance(c, (CompareCheck, PipelineCheck)):
-                for f in c.functions():
-                    if f not in names:
-                        problems.append(f"{where}: function {f!r} is not defined in the reference {reference.name}")
-            if isinstance(c, PropertyCheck) and c.predicate not in predicates | helpers:
-                problems.append(f"{where}: predicate {c.predicate!r} is not defined in the predicates module")
-            if isinstance(c, StatisticalCheck) and c.scale.function not in names:
-                problems.append(f"{where}: scale function {c.scale.function!r} is not in the reference")
+            kind = kind_of(c)
+            problems += kind.spec_problems(c, where, defined)
             formulas = [getattr(c, "formula", None), *(p.formula for p in c.parts)]
             for formula in filter(None, formulas):
                 if formula.inputs and formula.inputs not in helpers:
                     problems.append(f"{where}: formula {formula.key!r}: inputs function {formula.inputs!r} is not "
                                     f"defined in the generators module")
-            if not isinstance(c, ManualCheck):
+            if kind.calls:
                 for name, gen in c.inputs.items():
                     if gen.kind == "custom" and gen.function not in helpers:
                         problems.append(f"{where}.inputs.{name}: custom generator {gen.function!r} is not defined")
@@ -226,7 +224,7 @@ def resolve_worksheet(name_or_path: str) -> Path:
     if candidate.exists():
         return candidate / SPEC_FILENAME if candidate.is_dir() else candidate
     bundled = bundled_kits() / f"{name_or_path}{KIT_SUFFIX}"
-    if re.match(_IDENT, name_or_path) and bundled.is_file():
+    if re.match(IDENT, name_or_path) and bundled.is_file():
         return bundled
     known = sorted(p.stem for p in bundled_kits().glob(f"*{KIT_SUFFIX}")) if bundled_kits().is_dir() else []
     raise SpecError(name_or_path, f"no such worksheet file, folder or kit, nor a bundled kit "

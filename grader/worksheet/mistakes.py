@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import SpecError
-from .cases import run_steps
+from .steps import run_steps
 
 
 class Mistake(BaseModel):

@@ -1,7 +1,7 @@
 """The answer table: every value judging needs, computed once from a worksheet and its trusted
 reference for one seed, so that grading needs neither afterwards.
 
-Per check: its cases (inputs, the reference's values, a sampler's scale and shape) with each
+Per check: its cases (inputs, the reference's values, a sampler's shape and scale) with each
 catalogued mistake's values on them (for hints), the smaller cases shrinking tries (with their
 values), and the gradient diagnosis' case; per formula key, the points and values of
 ``formulas.FormulaTable``; and the catalogue itself (ids, functions, hints; a mistake known by
@@ -19,12 +19,14 @@ from typing import Any, Optional
 import numpy as np
 
 from ..errors import InternalError
-from .mistakes import Mistake, outputs_with
+from ..judge.kinds import kind_of
+from .mistakes import Mistake
 from .formula_table import FormulaTable, build_table as build_formula_table
 from .generators import draw_inputs
-from .cases import Case, case_rng, draw_cases, expected_parts, parts_of, pick, run_steps, template_of
+from .cases import Case, Steps, case_rng, draw_cases
 from .reference import Reference
-from .models import Check, ManualCheck, StatisticalCheck, Worksheet
+from .models import Check, Worksheet
+from .steps import expected_parts, parts_of, pick, run_steps, template_of
 
 
 def plain(value: Any) -> Any:
@@ -38,7 +40,7 @@ def plain(value: Any) -> Any:
 
 
 def _plain_case(case: Case, public: Optional[bool] = None) -> Case:
-    return Case(case.index, case.edge, case.inputs, plain(case.expected), case.scale, case.shape,
+    return Case(case.index, case.edge, case.inputs, plain(case.expected),
                 {k: plain(v) for k, v in case.mistakes.items()}, case.public if public is None else public, case.size)
 
 
@@ -90,32 +92,22 @@ def mistake_info(mistake: Mistake) -> MistakeInfo:
     return MistakeInfo(mistake.id, mistake.function, kind, dict(mistake.hint), detect)
 
 
-def _with_mistakes(check: Check, case: Case, mistakes: list[Mistake], reference: Reference, plan_like: Any) -> Case:
-    """``case`` with each mistake's values on it: a variant's part values (absent where it raises:
-    it explains nothing there), a law's (law, scale)."""
+def _with_mistakes(check: Check, case: Case, mistakes: list[Mistake], reference: Reference, steps: Steps) -> Case:
+    """``case`` with each mistake's values on it, as the check's kind draws them (a variant's part
+    values, a law's (law, scale)); absent where the mistake raises: it explains nothing there."""
     values: dict[str, Any] = {}
     functions = check.functions()
-    parts = parts_of(check)
+    kind = kind_of(check)
     for mistake in mistakes:
         if mistake.function not in functions:
             continue
         try:
-            if mistake.variant is not None:
-                values[mistake.id] = expected_parts(check, parts, outputs_with(mistake, plan_like, case.inputs, reference))
-            elif mistake.law is not None and isinstance(check, StatisticalCheck):
-                law, scale = mistake.law(*[case.inputs[a] for a in check.scale.args])
-                values[mistake.id] = (str(law), float(scale))
+            found = kind.mistake_values(check, mistake, case.inputs, reference, steps)
         except Exception:  # a catalogue entry that cannot run on this input explains nothing here
             continue
-    return Case(case.index, case.edge, case.inputs, case.expected, case.scale, case.shape, values, case.public, case.size)
-
-
-@dataclass(frozen=True)
-class _Steps:
-    """What ``outputs_with`` needs of a plan: the check and its resolved steps."""
-
-    check: Check
-    template: Any
+        if found is not None:
+            values[mistake.id] = found
+    return Case(case.index, case.edge, case.inputs, case.expected, values, case.public, case.size)
 
 
 def _shrink_cases(ws: Worksheet, full_id: str, check: Check, reference: Reference, seed: int, first: int,
@@ -167,10 +159,10 @@ def build_table(ws: Worksheet, reference: Reference, seed: int, *, public: bool 
         for check in question.checks:
             full_id = f"{question.id}/{check.id}"
             cases = draw_cases(ws, question, check, reference, seed)
-            if isinstance(check, ManualCheck):
+            if not kind_of(check).calls:
                 checks[full_id] = CheckTable(cases)
                 continue
-            steps = _Steps(check, template_of(check))
+            steps = Steps.of(check)
             cases = [_plain_case(_with_mistakes(check, c, reference.mistakes, reference, steps), True if public else None)
                      for c in cases]
             shrink = [_plain_case(c) for c in _shrink_cases(ws, full_id, check, reference, seed, len(cases), public)]

@@ -669,3 +669,23 @@ def test_a_report_that_cannot_be_written_marks_that_row(tmp_path, monkeypatch):
     rows = {r.student_id: r for r in result.rows}
     assert rows["s2"].status == "error" and "No space left on device" in english(rows["s2"].message)
     assert rows["s1"].status == rows["s3"].status == "graded" and result.graded == 2
+
+
+def test_a_run_in_another_language_words_the_cached_reports_again_without_grading_them(tmp_path):
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    (klass / "s1.py").write_text(BASE.replace("return 1 / np.sqrt(d)", "return 1 / d"))  # good_sigma wrong
+    first = grade_class(klass, "td5", tmp_path / "out", jobs=1)
+    assert first.graded == 1
+    english_report = json.loads((tmp_path / "out" / "s1.json").read_text())
+    again = grade_class(klass, "td5", tmp_path / "out", jobs=1, lang="fr")
+    assert again.cached == 1 and again.graded == 0  # the verdicts do not depend on the language
+    french = json.loads((tmp_path / "out" / "s1.json").read_text())
+    assert french["language"] == "fr" and english_report["language"] == "en"
+    check = next(c for q in french["questions"] for c in q["checks"] if c["id"] == "I.1/good_sigma")
+    before = next(c for q in english_report["questions"] for c in q["checks"] if c["id"] == "I.1/good_sigma")
+    assert check["status"] == before["status"] == "failed"
+    assert (check["message"]["code"], check["message"]["params"]) == (before["message"]["code"], before["message"]["params"])
+    assert "diffère" in check["message"]["text"] and "differs" in before["message"]["text"]
+    assert check["hints"] and check["hints"][0]["text"] != before["hints"][0]["text"]  # the hint in French too
+    assert "Note automatique" in (tmp_path / "out" / "summary.md").read_text()

@@ -148,7 +148,7 @@ def test_a_damaged_kit_is_a_clear_error(kit_path, tmp_path, damage, capsys):
                 if damage == "bad arrays" and name == "arrays.bin":
                     content = content[:100]
                 if damage == "other format" and name == "kit.json":
-                    content = content.replace(b'"format_version":1', b'"format_version":9')
+                    content = content.replace(b'"format_version":2', b'"format_version":9')
                 if damage == "bad json" and name == "table.json":  # an array of objects: what pickle would need
                     assert b'"dtype":"<f8"' in content
                     content = content.replace(b'"dtype":"<f8"', b'"dtype":"|O"', 1)

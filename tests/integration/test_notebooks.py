@@ -212,7 +212,7 @@ def test_an_interrupted_training_loop_blames_its_own_cell_every_time_even_under_
     import subprocess
     import sys
 
-    from grader.worksheet.models import Limits
+    from grader.worksheet.checkbase import Limits
 
     definitions = BASE.split("def gradient_counterexample")[0]
     head, forward = definitions.split("def bn_forward")

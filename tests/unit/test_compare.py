@@ -10,7 +10,7 @@ import pytest
 from grader.wire.codec import NoItem, Unsupported
 from grader.judge.compare import compare
 from grader.messages import english
-from grader.worksheet.models import Tolerance
+from grader.worksheet.checkbase import Tolerance
 
 TOL = Tolerance(rtol=1e-6, atol=1e-9)
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from conftest import BASE, EXAMPLES
-from grader.worksheet.models import SymbolSpec
+from grader.worksheet.checkbase import SymbolSpec
 from grader.worksheet.symbolic import FormulaError, agree, compile_formula, compile_relation, sample_points
 
 SPEC = {"d": SymbolSpec(integer=True), "n_h": SymbolSpec(integer=True), "sigma": SymbolSpec(),
