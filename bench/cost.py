@@ -28,9 +28,9 @@ from pathlib import Path
 
 import grader.api as api
 import grader.assemble as assemble
-from grader.classroom.bulk import keep_freed_memory
+from grader.classroom.worker import keep_freed_memory
 from grader.wire.codec import RngSeed
-from grader.sandbox.launch import ForkServer
+from grader.sandbox.forkserver import ForkServer
 from grader.judge.plan import plan_check
 from grader.judge.kinds.statistical import StatisticalCheck
 from grader.judge.stats import check_sample

@@ -1,7 +1,10 @@
 """Median wall time of the whole ``grade FILE`` command (interpreter start included), beside a bare
 ``python -c "import numpy"`` run alternately with it, and their ratio (the target: within 3x).
 
-Usage: python bench/single.py [FILE ...] [--runs N] [-- GRADE ARGS...]   (e.g. -- -w exercises/td5)
+Usage: python bench/single.py [FILE ...] [--runs N] [--grade PATH ...] [-- GRADE ARGS...]   (e.g. -- -w exercises/td5)
+
+With ``--grade`` given twice or more (other checkouts' ``grade``, for an A/B), each is run in turn
+on each file, alternately, and each one's median is given as a ratio to the first's.
 """
 
 from __future__ import annotations
@@ -28,12 +31,18 @@ def main() -> None:
     parser.add_argument("files", nargs="*", default=[str(ROOT / "submissions_example" / f)
                                                    for f in ("perfect.py", "partial.py")])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--grade", action="append", default=[], help="a grade command (repeat for an A/B)")
     parser.add_argument("extra", nargs=argparse.REMAINDER, help="arguments for grade, after --")
     args = parser.parse_args()
     grade = shutil.which("grade")
     command = [grade] if grade else [sys.executable, "-m", "grader"]
     extra = [a for a in args.extra if a != "--"]
     numpy = [sys.executable, "-c", "import numpy"]
+    if len(args.grade) > 1:
+        _compare(args.grade, args.files, extra, args.runs)
+        return
+    if args.grade:
+        command = args.grade
     for file in args.files:
         times, bare = [], []
         for _ in range(args.runs):  # alternately, so that the machine's drift hits both alike
@@ -43,6 +52,19 @@ def main() -> None:
         print(f"{Path(file).name}: median {statistics.median(times):.3f} s (min {min(times):.3f}, max "
               f"{max(times):.3f}) over {args.runs} runs; import numpy {statistics.median(bare):.3f} s; "
               f"ratio {ratio:.2f}")
+
+
+def _compare(commands: list[str], files: list[str], extra: list[str], runs: int) -> None:
+    """Each command on each file, in turn, ``runs`` times; medians and ratios to the first."""
+    for file in files:
+        times: list[list[float]] = [[] for _ in commands]
+        for _ in range(runs):
+            for i, command in enumerate(commands):
+                times[i].append(_time([command, file, *extra]))
+        first = statistics.median(times[0])
+        for command, t in zip(commands, times):
+            print(f"{Path(file).name}: {command}: median {statistics.median(t):.3f} s (min {min(t):.3f}) "
+                  f"over {runs} runs; ratio to the first {statistics.median(t) / first:.3f}")
 
 
 if __name__ == "__main__":

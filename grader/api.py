@@ -24,9 +24,9 @@ from .wire.jobs import EncodedJobs
 from .sandbox.box import Sandbox
 from .sandbox.supervisor import Launcher
 from .wire.jobs import Job
-from .worksheet.checkbase import Limits
+from .wire.limits import Limits
 from .worksheet.models import Worksheet
-from .worksheet.loading import load_worksheet, resolve_worksheet, spec_digest
+from .worksheet.loading import open_worksheet, resolve_worksheet, spec_digest
 from .submission.files import load_submission
 
 DEFAULT_WORKSHEET = "td5"
@@ -51,13 +51,6 @@ def hidden_seed(ws: Worksheet) -> int:
     reference modules), which students never have, so they cannot know the hidden cases; the same
     worksheet always gives the same seed, so every grade can be reproduced."""
     return seed_for(spec_digest(ws))
-
-
-def open_worksheet(worksheet: Union[str, Path, Worksheet]) -> Worksheet:
-    """A worksheet from a model, a spec path, or the name of a bundled worksheet."""
-    if isinstance(worksheet, Worksheet):
-        return worksheet
-    return load_worksheet(resolve_worksheet(str(worksheet)))
 
 
 class Grader:
@@ -101,7 +94,7 @@ class Grader:
         self._tables: dict[int, Any] = {} if table is None else {table.seed: table}
         self._plans: dict[int, list[Plan]] = {}
         self._jobs: dict[int, Any] = {}
-        self._hiding = Hiding(self.ws)
+        self._hiding = Hiding(self.ws.folders())
         self._has_formulas = bool(self.ws.formulas())
         self._version = grader_version()  # reads the package metadata: once, not per report
 

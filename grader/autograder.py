@@ -119,7 +119,7 @@ def make_autograder(worksheet: Union[str, Path, Worksheet], out: Union[str, Path
     Raises:
         SpecError: the worksheet is invalid, or a kit (Gradescope grades with the reference).
     """
-    from .api import open_worksheet
+    from .worksheet.loading import open_worksheet
     from .errors import SpecError
 
     if str(worksheet).endswith(".kit"):

@@ -34,7 +34,7 @@ class Finding:
 
 
 @dataclass
-class SelfCheck:
+class SpecCheck:
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -49,7 +49,7 @@ def _reference_file(ws: Worksheet) -> Path:
     return ws.path_of(ws.reference)
 
 
-def check_reference(ws: Worksheet, seeds: int, out: SelfCheck) -> None:
+def check_reference(ws: Worksheet, seeds: int, out: SpecCheck) -> None:
     """The reference, graded like a student's file, must lose no point on any seed."""
     from .api import grade_submission
 
@@ -88,7 +88,7 @@ def _variant_scores_full(ws: Worksheet, reference: Reference, mistake, seed: int
     return undetected if targeted and len(undetected) == targeted else []
 
 
-def check_mistakes(ws: Worksheet, reference: Reference, seeds: int, out: SelfCheck) -> None:
+def check_mistakes(ws: Worksheet, reference: Reference, seeds: int, out: SpecCheck) -> None:
     if not reference.mistakes:
         out.add(msg("spec.catalogue"), True, msg("spec.no_catalogue"))
         return
@@ -103,7 +103,7 @@ def check_mistakes(ws: Worksheet, reference: Reference, seeds: int, out: SelfChe
             msg("spec.all_caught") if not problems else joined(problems[:5]))
 
 
-def check_kinds(ws: Worksheet, reference: Reference, runs: int, out: SelfCheck) -> None:
+def check_kinds(ws: Worksheet, reference: Reference, runs: int, out: SpecCheck) -> None:
     """What each check's kind proves of itself (a sampler's reference never fails its tests)."""
     for q in ws.questions:
         for check in q.checks:
@@ -114,11 +114,11 @@ def check_kinds(ws: Worksheet, reference: Reference, runs: int, out: SelfCheck) 
                 out.add(what, ok, detail)
 
 
-def check_formulas(ws: Worksheet, reference: Reference, seeds: int, out: SelfCheck) -> None:
+def check_formulas(ws: Worksheet, reference: Reference, seeds: int, out: SpecCheck) -> None:
     """Each expected formula must agree with the reference's function at the points where answers
     are judged (its inputs built from each point), and those points must exist."""
     from .worksheet import formula_table as formulas
-    from .worksheet import symbolic
+    from .worksheet import formula_points
     from .worksheet.steps import pick
 
     targets = formulas.targets(ws)
@@ -141,7 +141,7 @@ def check_formulas(ws: Worksheet, reference: Reference, seeds: int, out: SelfChe
                                         exception=type(exc).__name__, text=str(exc)))
                     break
                 compared += 1
-                if math.isfinite(expected) and not symbolic.agree(expected, value):
+                if math.isfinite(expected) and not formula_points.agree(expected, value):
                     shown = ", ".join(f"{k}={v:.4g}" for k, v in point.items() if k in case.names)
                     problems.append(msg("spec.formula_disagrees", key=formula.key, formula=repr(formula.expected),
                                         expected=f"{expected:.6g}", point=shown, value=f"{value:.6g}"))
@@ -150,7 +150,7 @@ def check_formulas(ws: Worksheet, reference: Reference, seeds: int, out: SelfChe
             msg("spec.formulas_agree", n=compared) if not problems else joined(problems[:3]))
 
 
-def check_kit(ws: Worksheet, reference: Reference, out: SelfCheck) -> None:
+def check_kit(ws: Worksheet, reference: Reference, out: SpecCheck) -> None:
     """The kit students get (the public seed's table) must be sound on its own: the reference,
     graded through it, scores full marks, and every catalogued mistake is caught on its public
     cases alone (a kit with too few public cases to catch one is a finding)."""
@@ -170,8 +170,8 @@ def check_kit(ws: Worksheet, reference: Reference, out: SelfCheck) -> None:
             msg("spec.kit_sound") if not problems else joined(problems))
 
 
-def run_selfcheck(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sampler_runs: int = 300) -> SelfCheck:
-    out = SelfCheck()
+def check_spec(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sampler_runs: int = 300) -> SpecCheck:
+    out = SpecCheck()
     try:
         ws = load_worksheet(resolve_worksheet(path))
     except SpecError as exc:
@@ -198,7 +198,7 @@ def run_selfcheck(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sample
     return out
 
 
-def findings_text(result: SelfCheck, lang: str = "en", color: bool = False) -> str:
+def findings_text(result: SpecCheck, lang: str = "en", color: bool = False) -> str:
     """The findings as a table, then the verdict, worded in ``lang``."""
     import io
 

@@ -1,7 +1,7 @@
 """Messages as data: a code and its parameters, worded only when a report is rendered.
 
 Everything the engine has to say (a verdict, a load error, a time limit, a hint's frame, a class
-summary line) is a ``Msg``: a code from the catalogue (``catalogue.py``, English, with one
+summary line) is a ``Msg``: a code from the catalogue (``catalogue/``, English, with one
 ``.po`` catalogue per other language under ``report/locales``) and the values it names. A
 parameter is a number, a string (shown as it is: a value, a name, a student's own text), a list,
 or another ``Msg``; ``joined`` makes a list shown with the language's separator. This module

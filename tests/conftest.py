@@ -12,6 +12,9 @@ from grader.api import grade_submission
 from grader.worksheet.loading import load_worksheet
 
 ROOT = Path(__file__).resolve().parent.parent
+# folders whose tests start sandboxed children, kernels or worker pools: ``pytest -m "not slow"``
+# leaves them out (the pure stages answer in seconds); CI runs everything
+SLOW = ("integration", "classroom", "hostile")
 EXAMPLES = ROOT / "submissions_example"
 TD5 = ROOT / "exercises" / "td5"
 
@@ -155,3 +158,11 @@ def statuses(report) -> dict[str, str]:
 
 def failing(report) -> set[str]:
     return {c.id for c in report.checks() if c.status not in ("passed", "manual")}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        parts = Path(item.fspath).resolve().relative_to(tests).parts
+        if parts and parts[0] in SLOW:
+            item.add_marker(pytest.mark.slow)

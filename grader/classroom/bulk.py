@@ -1,54 +1,47 @@
 """Bulk grading: a class folder (or zip) in; per-student reports, gradebooks and a summary out.
 
 Every submission is graded in its own sandboxed child, by worker processes that each load the
-worksheet and its reference once (``pools.py``: N of them, and spare ones while submissions hang).
+worksheet and its reference once (``worker.py``; ``pools.py``: N of them, and spare ones while submissions hang).
 Results are written atomically as they arrive; a cache keyed by the submission's content, the spec,
 the seed and the grader version lets an interrupted run resume where it stopped and an unchanged
 class be re-graded for free. The gradebooks and the summary hold every student the output folder
 knows, from this run or earlier ones (``classroll.py``); LMS rosters are read by ``roster.py``
-before any work, and the LMS files written by ``gradebook.py``.
+before any work, and the gradebooks and summary written by ``outputs.py``.
 """
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import hashlib
 import json
 import os
 import re
-import sys
-import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, Union
 
-from ..api import Grader, grader_version, hidden_seed, open_worksheet
-from .classroll import CACHE, Outputs, Roll, roll, scan, write_record
-from .discover import ArchiveError, ClassFolderError, Discovery, Entry, discover
-from ..errors import GraderError, InternalError, OutputError, SandboxError, SpecError, SubmissionError
-from .gradebook import Digest, Row, strip_message_paths, to_canvas, to_csv, to_moodle
+from ..api import grader_version, hidden_seed
+from ..errors import InternalError, OutputError, SpecError
 from ..messages import Msg, joined, listed, msg, students
-from ..report.i18n import as_json, localized
-from ..sandbox.launch import ForkServer
-from .pools import Pools
-from ..worksheet.reference import load_reference
-from ..report.render import to_gradescope
-from ..report.results import Message, Report
-from .roster import CanvasRoster, MoodleRoster, RosterError, read_roster, unmatched
+from ..report.i18n import localized
+from ..report.results import Report
+from ..worksheet.loading import open_worksheet, spec_digest
 from ..worksheet.models import SPEC_FILENAME, Worksheet
-from ..worksheet.loading import spec_digest
-from .summary import preload_plotting, summarize, to_markdown, write_plots
+from ..worksheet.reference import load_reference
 from ..worksheet.table import build_table
+from .classroll import CACHE, roll, scan, write_record
+from .archives import ArchiveError
+from .discover import ClassFolderError, Discovery, Entry, discover
+from .files import write_atomic
+from .gradebook import Digest, Row, strip_message_paths
+from .outputs import UsageError, gradebooks, problem_row, row, write_outputs
+from .pools import Pools
+from .roster import CanvasRoster, MoodleRoster, RosterError, read_roster, unmatched
+from .summary import preload_plotting
+from .worker import grade_one, init_worker
 
-GRADEBOOKS = ("canvas", "moodle")
-
-
-class UsageError(GraderError, ValueError):
-    """Options that do not fit the class (``--only`` a student who is not in it, say)."""
-
+__all__ = ["BatchResult", "UsageError", "class_worksheet", "grade_class", "student_seed", "usable_cores"]
 
 
 def student_seed(run_seed: int, student_id: str) -> int:
@@ -68,13 +61,6 @@ def usable_cores() -> int:
 def spec_file(ws: Worksheet) -> Path:
     """The file the worksheet was read from (whatever its name), for the workers to read it again."""
     return Path(ws.spec_file) if ws.spec_file else ws.path_of(SPEC_FILENAME)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename: a kill leaves the old file or the new one, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 @dataclass
@@ -98,98 +84,10 @@ class BatchResult:
     spare: int = 0  # graded by spare workers while others waited out a time limit (``pools.py``)
 
 
-# One grader per worker process, made by the pool's initializer: the worksheet and its reference
-# are loaded once per process, not once per submission.
-_WORKER: dict[str, Grader] = {}
-
-
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
-
-
-def keep_freed_memory() -> None:
-    """Let this worker's heap keep freed blocks of up to 4 MiB (glibc's default: each block above
-    about 128 KiB is unmapped when freed and mapped afresh, zeroed page by page, when needed
-    again). A sampler's 50,000-value answers and their temporaries are that size: judging them
-    then costs page faults on every submission. Measured: ~1-2 ms less CPU per submission.
-    The sandboxed children get the same through their environment (``launch.child_env``), set
-    before they start; a worker is already running, hence ``mallopt``."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None)
-        libc.mallopt(M_MMAP_THRESHOLD, 4 << 20)
-        libc.mallopt(M_TRIM_THRESHOLD, 8 << 20)
-    except (OSError, AttributeError):
-        pass  # not glibc: its defaults stay
-
-
-def _init_worker(worksheet: str, table: Any = None) -> None:
-    """A worker's start: its fork server, then its grader: with the class's answer table
-    (``table``), which needs no reference; without one, the worksheet and its reference, for
-    per-student inputs."""
-    keep_freed_memory()
-    # A fresh interpreter (not a fork of this one), the fork server never holds the answer table
-    # nor the reference; it is stopped and waited for when the worker ends (multiprocessing runs
-    # its finalizers then), so that nothing the run started outlives it.
-    try:
-        launcher = ForkServer()
-        from multiprocessing.util import Finalize
-
-        Finalize(launcher, launcher.close, exitpriority=10)
-    except SandboxError:
-        launcher = None  # a fresh interpreter per child: slower, as safe
-    _WORKER["grader"] = Grader(worksheet, launcher=launcher, table=table)
-    # what is loaded now (modules, the worksheet, its reference) lives as long as the worker: the
-    # collector's full passes need not walk it again for every submission (~0.5 ms each)
-    gc.freeze()
-
-
-def _grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
-               gradescope: bool, inputs: str = "class") -> tuple[Optional[Digest], str, Optional[Msg]]:
-    """In a worker: grade one student and write their report(s); return the small digest, or no
-    digest, the row's status (``unreadable``: the file; ``error``: the worksheet or the grader)
-    and why (with no path of this machine: it may reach a student through a gradebook).
-    ``inputs``: ``class`` (the class's answer table) or ``student`` (drawn from their seed)."""
-    try:
-        grader = _WORKER["grader"]
-        report = grader.grade(str(entry.path), seed=seed, lang=lang, hide=hide, inputs=inputs)
-    except SubmissionError as exc:
-        return None, "unreadable", exc.reason
-    except GraderError as exc:  # e.g. the reference fails on this student's inputs: their row says so
-        return None, "error", strip_message_paths(msg("bulk.not_graded", reason=exc.message), hide)
-    warnings = list(report.warnings)
-    if entry.others:
-        chosen = msg("bulk.chosen_over", file=entry.path.name, others=joined([Path(o).name for o in entry.others], "comma"))
-        warnings.append(Message(**as_json(chosen, lang)))
-    report = report.model_copy(update={
-        "submission": report.submission.model_copy(update={"student_id": entry.student_id,
-                                                           "student_name": entry.name or None}),
-        "warnings": warnings})
-    try:
-        write_atomic(Path(out) / f"{entry.student_id}.json", report.model_dump_json(indent=2))
-        if gradescope:
-            write_atomic(Path(out) / f"{entry.student_id}.gradescope.json", to_gradescope(report))
-    except OSError as exc:  # the disk is full, say: this row says so, the others go on
-        return None, "error", msg("bulk.unwritable", error=exc.strerror or str(exc))
-    return Digest.of(report), "", None
-
-
 def _key(entry: Entry, content: bytes, spec: str, seed: int, version: str) -> str:
     """What a report depends on (not its language: a cached report is worded again in another)."""
     text = json.dumps([hashlib.sha256(content).hexdigest(), spec, seed, version, entry.student_id])
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _books(gradebook: Union[str, Sequence[str], None]) -> list[str]:
-    """The LMS gradebooks asked for: ``"canvas"``, ``["canvas", "moodle"]``; ``"default"``: none."""
-    names = [gradebook] if isinstance(gradebook, str) else list(gradebook or ())
-    books = []
-    for name in names:
-        if name not in (*GRADEBOOKS, "default"):
-            raise UsageError(msg("bulk.unknown_gradebook", name=name, known=joined(list(GRADEBOOKS), "comma")))
-        if name != "default" and name not in books:
-            books.append(name)
-    return books
 
 
 def class_worksheet(worksheet: Union[str, Path, Worksheet]) -> Union[str, Path, Worksheet]:
@@ -213,13 +111,6 @@ def class_worksheet(worksheet: Union[str, Path, Worksheet]) -> Union[str, Path, 
         if (folder / SPEC_FILENAME).is_file():
             return folder
     raise SpecError(text, msg("bulk.no_worksheet", name=text))
-
-
-def maxima(ws: Worksheet) -> tuple[float, float, dict[str, tuple[float, float]]]:
-    """The worksheet's automatic maximum, its points graded by hand, and both per question."""
-    per = {q.id: (sum(c.max_points for c in q.checks if c.kind != "manual"),
-                  sum(c.max_points for c in q.checks if c.kind == "manual")) for q in ws.questions}
-    return sum(a for a, _ in per.values()), sum(m for _, m in per.values()), per
 
 
 def grade_class(
@@ -262,7 +153,7 @@ def grade_class(
     """
     started = time.monotonic()
     root, out = Path(root), Path(out)
-    books = _books(gradebook)
+    books = gradebooks(gradebook)
     ws = open_worksheet(class_worksheet(worksheet))
     reference = load_reference(ws)  # a reference that fails to import is a bad spec: said once, here
     run_seed = hidden_seed(ws) if seed is None else int(seed)
@@ -307,13 +198,13 @@ def grade_class(
     todo: list[tuple[Entry, int, str]] = []
     for entry in entries:
         if entry.problem:
-            record(_problem_row(entry, entry.problem))
+            record(problem_row(entry, entry.problem))
             result.unreadable += 1
             continue
         try:
             content = entry.path.read_bytes()
         except OSError as exc:
-            record(_problem_row(entry, msg("bulk.cannot_read", file=entry.shown, error=exc.strerror or str(exc))))
+            record(problem_row(entry, msg("bulk.cannot_read", file=entry.shown, error=exc.strerror or str(exc))))
             result.unreadable += 1
             continue
         seed_i = student_seed(run_seed, entry.student_id) if per_student_inputs else run_seed
@@ -326,7 +217,7 @@ def grade_class(
                     report = localized(report, lang, extra=dict(reference.translations.get(lang, ())),
                                        hints=reference.hint_texts())
                     write_atomic(report_path, report.model_dump_json(indent=2))
-                record(_row(entry, Digest.of(report), report_path.stat().st_mtime))
+                record(row(entry, Digest.of(report), report_path.stat().st_mtime))
                 result.cached += 1
                 continue
             except ValueError:
@@ -342,7 +233,7 @@ def grade_class(
     inputs = "student" if per_student_inputs else "class"
 
     def call(item: tuple[Entry, int, str]) -> tuple[Callable[..., Any], tuple]:
-        return _grade_one, (item[0], item[1], lang, hide, str(out), gradescope, inputs)
+        return grade_one, (item[0], item[1], lang, hide, str(out), gradescope, inputs)
 
     table = None
     if todo and not per_student_inputs:  # the class's one answer table: the reference runs here, once
@@ -350,12 +241,12 @@ def grade_class(
             table = build_table(ws, reference, run_seed, public=run_seed == ws.public_seed)
         except InternalError as exc:  # the reference fails on a case every student shares: nobody is graded
             for entry, _, _ in todo:
-                record(_problem_row(entry, strip_message_paths(msg("bulk.not_graded", reason=exc.message), hide), "error"))
+                record(problem_row(entry, strip_message_paths(msg("bulk.not_graded", reason=exc.message), hide), "error"))
             result.not_graded += len(todo)
             todo = []
     queue = list(todo)
     broken: Optional[BrokenProcessPool] = None
-    with Pools(workers, _init_worker, (spec_path, table), call) as pools:
+    with Pools(workers, init_worker, (spec_path, table), call) as pools:
         while queue or pools.busy:
             try:
                 pools.fill(queue)
@@ -370,7 +261,7 @@ def grade_class(
                     broken = exc  # those that finished with it are still recorded (their cache keys written)
                     continue
                 if digest is None:
-                    record(_problem_row(entry, error, status))
+                    record(problem_row(entry, error, status))
                     if status == "unreadable":
                         result.unreadable += 1
                     else:
@@ -378,7 +269,7 @@ def grade_class(
                 else:
                     # the report is complete on disk: only now does the cache vouch for it
                     write_atomic(out / CACHE / f"{entry.student_id}.key", key)
-                    record(_row(entry, digest, (out / f"{entry.student_id}.json").stat().st_mtime))
+                    record(row(entry, digest, (out / f"{entry.student_id}.json").stat().st_mtime))
                     if digest.load_ok:
                         result.graded += 1
                     else:
@@ -397,7 +288,7 @@ def grade_class(
     folder = str(root) if set(rolled.older) <= in_root else "FOLDER"
     named = "" if str(worksheet) == "td5" else f" -w {worksheet}"
     regrade = f"grade bulk {folder} --out {out}{named} --only {' '.join(rolled.older)}"
-    _write_outputs(out, ws, result, rolled, books, lang, preloaded, the_roster, column, regrade)
+    write_outputs(out, ws, result, rolled, books, lang, preloaded, the_roster, column, regrade)
     result.seconds = time.monotonic() - started
     return result
 
@@ -435,52 +326,3 @@ def _check_roster(the_roster: Union[CanvasRoster, MoodleRoster], path: Path, ent
     if problems:
         raise RosterError(path, msg("bulk.not_in_roster", students=students(len(problems)), n=len(problems),
                                     who=listed(problems, 4)))
-
-
-def _problem_row(entry: Entry, message: Msg, status: str = "unreadable") -> Row:
-    return Row(entry.student_id, entry.name, entry.shown, status, None, message, entry.late, entry.source, time.time())
-
-
-def _row(entry: Entry, digest: Digest, when: float) -> Row:
-    status = "graded" if digest.load_ok else "load_error"
-    return Row(entry.student_id, entry.name, entry.shown, status, digest,
-               None if digest.load_ok else strip_message_paths(digest.load_message), entry.late, entry.source, when)
-
-
-def _write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, books: list[str], lang: str,
-                   preloaded: Optional[threading.Thread], the_roster: Union[CanvasRoster, MoodleRoster, None],
-                   column: str, regrade: str) -> None:
-    rows = result.rows
-    automatic, manual, questions = maxima(ws)
-    if the_roster is not None:  # the LMS knows their names better than a file name does
-        rows = [replace(r, name=s.student) if (s := the_roster.find(r.student_id)) is not None and s.student else r
-                for r in rows]
-        result.rows = rows
-    notes: list[Msg] = []
-    written = Outputs(out, notes, write_atomic)
-    written.write("gradebook.csv", to_csv(rows, [q.id for q in ws.questions], lang))
-    if "canvas" in books:
-        text, more = to_canvas(rows, column, automatic, the_roster if isinstance(the_roster, CanvasRoster) else None)
-        written.write("gradebook-canvas.csv", text)
-        notes += more
-    if "moodle" in books:
-        text, more = to_moodle(rows, automatic, the_roster if isinstance(the_roster, MoodleRoster) else None, lang)
-        written.write("gradebook-moodle.csv", text)
-        notes += more
-    summary = summarize(rows, result.problems, maximum=automatic, manual=manual, questions=questions,
-                        older=rolled.older, foreign=rolled.foreign, notes=notes, regrade=regrade, lang=lang)
-    plots = write_plots(summary, out, preloaded, lang)
-    summary["plots"] = plots
-    if not plots:
-        missing = msg("bulk.plots_missing")
-        summary["plots_missing"] = as_json(missing, lang)
-        notes.append(msg("bulk.no_plots", why=missing))
-    if rolled.older:
-        notes.append(msg("bulk.older", students=students(len(rolled.older)), command=regrade))
-    for other, ids in rolled.foreign.items():
-        notes.append(msg("bulk.foreign", n=len(ids), worksheet=other, out=str(out)))
-    written.write("summary.json", json.dumps(summary, indent=2))
-    written.write("summary.md", to_markdown(summary, plots, ws.title, lang))
-    written.save()
-    result.notes = notes
-    result.summary = summary

@@ -22,15 +22,14 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import stat
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Optional
 
 from ..errors import GraderError
 from ..messages import Msg, listed, msg
+from .archives import ArchiveError, extract_zip, within
 
 SUFFIXES = (".py", ".ipynb")
 IGNORED = ("__pycache__", ".ipynb_checkpoints", "__MACOSX", ".git")
@@ -40,17 +39,6 @@ CANVAS = re.compile(r"^(?P<name>[a-z0-9-]+)_(?P<late>late_)?(?P<id>\d+)_(?P<sub>
 RESERVED = ("summary",)  # ids whose report would be another output file (summary.json)
 MAX_ID_BYTES = 100  # a student id, in UTF-8: its files (<id>.gradescope.json, .<id>.json.<pid>.tmp) stay under 255
 MAX_DEPTH = 6  # wrapping folders and nested class folders looked into
-MAX_ZIP_ENTRIES = 20_000
-MAX_ZIP_BYTES = 512 * 2**20
-MAX_ZIP_RATIO = 200
-
-
-class ArchiveError(ValueError):
-    """A zip file that cannot be used whole (unreadable, too many entries, too large): why, as a message."""
-
-    def __init__(self, message: Msg) -> None:
-        self.message = message
-        super().__init__(message.code)
 
 
 class ClassFolderError(GraderError, NotADirectoryError):
@@ -226,13 +214,13 @@ class _Scan:
         target = _fresh(self.work / "students" / f"{sid}-{_key(archive)}")
         inner = Discovery()
         try:
-            extract_zip(archive, target, inner)
+            extract_zip(archive, target, inner.problems)
         except ArchiveError as exc:
             self.elsewhere.setdefault(sid, (name, source, []))[2].append(archive)
-            self.out.problems.append(_within(shown, exc.message))
+            self.out.problems.append(within(shown, exc.message))
             return
         self.out.labels.append((target, shown))
-        self.out.problems += [_within(shown, p) for p in inner.problems]
+        self.out.problems += [within(shown, p) for p in inner.problems]
         files = _candidates(target)
         if files:
             self.by_student.setdefault(sid, []).extend((f, name, source, late) for f in files)
@@ -246,9 +234,9 @@ class _Scan:
             return
         target = _fresh(self.work / "nested" / f"{_safe_id(child.stem)}-{_key(child)}")
         try:
-            extract_zip(child, target, self.out, shown)
+            extract_zip(child, target, self.out.problems, shown)
         except ArchiveError as exc:
-            self.out.problems.append(_within(shown, exc.message))
+            self.out.problems.append(within(shown, exc.message))
             return
         self.out.labels.append((target, shown))
         if depth < MAX_DEPTH:
@@ -279,7 +267,7 @@ def discover(root: Path, worksheet_id: str, *, work: Optional[Path] = None,
         if work is None:
             raise ValueError("a zip file needs a work folder to be extracted into")
         target = _fresh(work / "class" / _safe_id(root.stem))
-        extract_zip(root, target, out)
+        extract_zip(root, target, out.problems)
         out.labels.append((target, root.name))
         root = target
     elif not root.exists():
@@ -300,75 +288,3 @@ def _nothing_to_grade(given: list[Path]) -> Msg:
     if not files:
         return msg("discover.empty")
     return msg("discover.handed_in", files=listed([f.name for f in files], 4))
-
-
-def _within(shown: str, problem: Msg) -> Msg:
-    """``problem`` of an entry of the archive ``shown`` (as the teacher knows it)."""
-    return msg("discover.in", file=shown, problem=problem) if shown else problem
-
-
-def _entry_name(info: zipfile.ZipInfo) -> str:
-    """An entry's name as its archiver meant it. Without the UTF-8 flag, zip says the name is
-    cp437, but Linux's ``zip`` and many tools write UTF-8 there all the same (``Zoë`` read as
-    ``Zo├½``): a name that is valid UTF-8 once put back to its bytes is taken as UTF-8."""
-    if info.flag_bits & 0x800:
-        return info.filename
-    try:
-        return info.filename.encode("cp437").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return info.filename
-
-
-def extract_zip(archive: Path, target: Path, out: Discovery, shown: str = "") -> None:
-    """Extract ``archive`` into ``target``, refusing links, escaping paths and bombs. Folders are
-    made even when empty (a Moodle student's empty folder is a student). Refused entries are
-    listed in ``out.problems`` (prefixed with ``shown``, the archive as the teacher knows it)."""
-    try:
-        zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ArchiveError(msg("zip.unreadable", error=str(exc))) from None
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_ZIP_ENTRIES:
-            raise ArchiveError(msg("zip.too_many", n=len(infos), limit=MAX_ZIP_ENTRIES))
-        declared = sum(i.file_size for i in infos)
-        if declared > MAX_ZIP_BYTES:
-            raise ArchiveError(msg("zip.too_large", size=f"{declared / 2**20:.0f}", limit=MAX_ZIP_BYTES // 2**20))
-        target.mkdir(parents=True, exist_ok=True)
-        base = target.resolve()
-        written = 0
-        for info in infos:
-            name = _entry_name(info)
-            parts = PurePosixPath(name.replace("\\", "/")).parts
-            mode = info.external_attr >> 16
-            if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-                out.problems.append(_within(shown, msg("zip.outside", entry=name)))
-                continue
-            if stat.S_ISLNK(mode):
-                out.problems.append(_within(shown, msg("zip.symlink", entry=name)))
-                continue
-            if not parts:
-                continue
-            destination = (target / Path(*parts)).resolve()
-            if base not in destination.parents:
-                out.problems.append(_within(shown, msg("zip.outside", entry=name)))
-                continue
-            if info.is_dir():
-                destination.mkdir(parents=True, exist_ok=True)
-                continue
-            if info.compress_size and info.file_size / max(info.compress_size, 1) > MAX_ZIP_RATIO:
-                out.problems.append(_within(shown, msg("zip.bomb", entry=name, limit=MAX_ZIP_RATIO)))
-                continue
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                with zf.open(info) as src, open(destination, "wb") as dst:
-                    while True:
-                        chunk = src.read(1 << 20)
-                        if not chunk:
-                            break
-                        written += len(chunk)
-                        if written > MAX_ZIP_BYTES:
-                            raise ArchiveError(msg("zip.beyond"))
-                        dst.write(chunk)
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-                out.problems.append(_within(shown, msg("zip.entry_unreadable", entry=name, error=str(exc))))

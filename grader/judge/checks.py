@@ -6,11 +6,11 @@ passed, the arguments changed in place. A manual check's evidence is the answer 
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..messages import Msg, msg
 from ..report.results import Failure, Hint, Status
-from ..report.values import summarize
+from ..report.values import value_shown
 from ..wire.codec import NoItem
 from ..wire.jobs import Job, JobOutcome
 from ..worksheet.cases import Case
@@ -20,7 +20,9 @@ from .compare import Verdict
 from .evidence import PRIORITY, Evidence, PartEvidence
 from .feedback import explains, hint
 from .kinds.manual import FreeText
-from .plan import Plan
+
+if TYPE_CHECKING:
+    from .plan import Plan
 
 
 def _call_text(plan: Plan) -> str:
@@ -57,9 +59,9 @@ def make_failure(plan: Plan, case: Case, message: Msg, *, expected: Any = None, 
     hidden = plan.check.hidden
     return Failure(
         case=case.index, edge_case=case.edge, call=_call_text(plan), public=case.public,
-        inputs={} if hidden else {k: summarize(v) for k, v in case.inputs.items()},
-        expected=summarize(expected) if plan.kind.shows_expected and not hidden else None,
-        actual=summarize(actual) if actual is not None or (outcome and outcome.status == "ok") else None,
+        inputs={} if hidden else {k: value_shown(v) for k, v in case.inputs.items()},
+        expected=value_shown(expected) if plan.kind.shows_expected and not hidden else None,
+        actual=value_shown(actual) if actual is not None or (outcome and outcome.status == "ok") else None,
         message=message,
         max_abs_error=verdict.max_abs_error if verdict else None,
         max_rel_error=verdict.max_rel_error if verdict else None,

@@ -64,7 +64,7 @@ def as_array(value: Any) -> tuple[Optional[np.ndarray], Optional[Msg]]:
     """The value as a float/complex array, or None and the reason it is not numeric."""
     if isinstance(value, bool) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
         return None, msg("value.booleans")
-    if isinstance(value, (int, float, np.number)):
+    if isinstance(value, (int, float, complex, np.number)):
         return np.asarray(value), None
     if isinstance(value, np.ndarray):
         return value, None
@@ -129,10 +129,11 @@ def _compare_finite(e: np.ndarray, a: np.ndarray, tol: Tolerance) -> Optional[Ve
     if not (diff <= tol.atol + tol.rtol * scale).all():
         return None
     nonzero = scale > 0
-    if nonzero.all():
-        max_rel = float((diff / scale).max())
-    else:
-        max_rel = float((diff[nonzero] / scale[nonzero]).max()) if nonzero.any() else 0.0
+    with np.errstate(over="ignore"):  # a tiny scale: the relative error is inf, as it is
+        if nonzero.all():
+            max_rel = float((diff / scale).max())
+        else:
+            max_rel = float((diff[nonzero] / scale[nonzero]).max()) if nonzero.any() else 0.0
         if (diff[~nonzero] > 0).any():
             max_rel = math.inf
     return Verdict(True, None, float(diff.max()), max_rel, 0)
@@ -204,6 +205,21 @@ def agrees(expected: Any, actual: Any, tol: Tolerance) -> bool:
         return False
 
 
+def _compare_booleans(expected: np.ndarray, actual: Any) -> Verdict:
+    """A truth value (or an array of them) where the reference returns one: the same, exactly."""
+    if not (isinstance(actual, (bool, np.bool_)) or (isinstance(actual, np.ndarray) and actual.dtype.kind == "b")):
+        return Verdict(False, msg("compare.expected_booleans", what=describe(actual)))
+    got = np.asarray(actual)
+    if got.shape != expected.shape:
+        return Verdict(False, msg("compare.shape", got=str(tuple(got.shape)), expected=str(tuple(expected.shape))))
+    wrong = int(np.count_nonzero(got != expected))
+    if not wrong:
+        return Verdict(True, None, 0.0, 0.0, 0)
+    if expected.ndim == 0:
+        return Verdict(False, msg("compare.bool_differs", got=str(bool(got)), expected=str(bool(expected))), mismatched=1)
+    return Verdict(False, msg("compare.bools_differ", n=wrong, size=expected.size), mismatched=wrong)
+
+
 def _compare(expected: Any, actual: Any, tol: Tolerance, brief: bool = False) -> Verdict:
     if isinstance(actual, NoItem):
         return Verdict(False, no_item(actual))
@@ -220,6 +236,8 @@ def _compare(expected: Any, actual: Any, tol: Tolerance, brief: bool = False) ->
         return _compare_sequence(expected, actual, tol, brief)
     if actual is None:
         return Verdict(False, msg("compare.returned_none"))
+    if isinstance(expected, (bool, np.bool_)) or (isinstance(expected, np.ndarray) and expected.dtype.kind == "b"):
+        return _compare_booleans(np.asarray(expected), actual)
     if _is_scalar(expected):
         e, a = _real(expected), _real(actual)
         if e is not None and a is not None:

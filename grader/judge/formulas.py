@@ -3,7 +3,7 @@
 ``ANSWERS = {"III.4 max_step": "2/Max(lambda_min, lambda_max)", "I.1 mean": 0}`` in a ``.py``
 file or a notebook code cell; a value may be a string, a number or a SymPy expression.
 
-An answer is judged by its values at points of the worksheet's domain (``symbolic.sample_points``):
+An answer is judged by its values at points of the worksheet's domain (``formula_points.sample_points``):
 a ``FormulaTable`` holds, per formula key, the points, the right values there and each catalogued
 mistake's values there (its variant called on the inputs the point stands for). The answer passes
 when it agrees with the right values at every point, and a mistake's hint is shown when it agrees
@@ -49,13 +49,13 @@ def read_answer(ws: Worksheet, value: Any) -> Any:
 def judge_answer(case: FormulaCase, answer: Any) -> tuple[bool, Msg, list[Hint]]:
     """Whether a compiled answer has the right values at the case's points, why not, and the
     hints of the mistakes whose values it has instead."""
-    from ..worksheet import symbolic
+    from ..worksheet import formula_points
 
     got = [answer(p) for p in case.points]
     usable = [i for i, e in enumerate(case.expected) if math.isfinite(e)]
     if not usable:
         return False, msg("formula.unchecked"), []
-    wrong = next((i for i in usable if not symbolic.agree(case.expected[i], got[i])), None)
+    wrong = next((i for i in usable if not formula_points.agree(case.expected[i], got[i])), None)
     if wrong is None:
         return True, msg("formula.equivalent"), []
     point = case.points[wrong]
@@ -63,7 +63,7 @@ def judge_answer(case: FormulaCase, answer: Any) -> tuple[bool, Msg, list[Hint]]
     where = joined([msg("formula.point", name=k, value=f"{point[k]:.4g}") for k in shown if k in point], "comma")
     why = msg("formula.differs", where=where, got=f"{got[wrong]:.6g}", expected=f"{case.expected[wrong]:.6g}")
     hints = [case.hints[m] for m, values in case.mistakes.items()
-             if all(symbolic.agree(values[i], got[i]) for i in usable if math.isfinite(values[i]))
+             if all(formula_points.agree(values[i], got[i]) for i in usable if math.isfinite(values[i]))
              and any(math.isfinite(values[i]) for i in usable)]
     return False, why, hints
 

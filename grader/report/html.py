@@ -92,3 +92,8 @@ def to_html(report: Report, questions: Optional[Sequence[str]] = None, *, notes:
     out += [_details(c, lang) for c in warned]
     out.append("</div>")
     return "".join(out)
+
+
+def render_html(report: Report, *, width: int = 80, color: bool = False) -> str:
+    """The whole report as an HTML fragment, as the registry of formats calls it."""
+    return to_html(report) + "\n"

@@ -1,6 +1,6 @@
 """Languages: a message (a code and its parameters) worded in a language, when a report is rendered.
 
-The English wording of every code is in ``catalogue.py``; each other language has a gettext
+The English wording of every code is in ``catalogue/``; each other language has a gettext
 catalogue, ``locales/<lang>/LC_MESSAGES/grader.po`` (and its compiled ``.mo``), whose entries are
 keyed by the code (``msgctxt``) and hold the English text as ``msgid``, so the ecosystem's tools
 work on them (``pybabel extract/update/compile``). A teacher adds a language by adding a

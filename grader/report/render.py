@@ -7,7 +7,7 @@ import json
 from ..messages import msg
 from .i18n import label, text, titled, words
 from .results import Report, report_schema
-from .terminal import to_text
+from .formats import renderer
 
 
 def to_json(report: Report) -> str:
@@ -79,11 +79,21 @@ def to_junit(report: Report) -> str:
 
 
 def render(report: Report, fmt: str, *, width: int = 80, color: bool = False) -> str:
-    """Dispatch on a format name: ``terminal``, ``json``, ``gradescope`` or ``junit``."""
-    if fmt == "json":
-        return to_json(report) + "\n"
-    if fmt == "gradescope":
-        return to_gradescope(report) + "\n"
-    if fmt == "junit":
-        return '<?xml version="1.0" encoding="utf-8"?>\n' + to_junit(report) + "\n"
-    return to_text(report, width=width, color=color)
+    """The report in format ``fmt``, one of ``formats.FORMATS``.
+
+    Raises:
+        UnknownFormat: no format has that name.
+    """
+    return renderer(fmt)(report, width=width, color=color)
+
+
+def render_json(report: Report, *, width: int = 80, color: bool = False) -> str:
+    return to_json(report) + "\n"
+
+
+def render_gradescope(report: Report, *, width: int = 80, color: bool = False) -> str:
+    return to_gradescope(report) + "\n"
+
+
+def render_junit(report: Report, *, width: int = 80, color: bool = False) -> str:
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + to_junit(report) + "\n"

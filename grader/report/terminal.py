@@ -271,3 +271,8 @@ def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
     again += "" if report.inputs == "kit" else f" --seed {report.seed}"
     console.print(Text(f"{titled(lang, 'reproduce')} {again}" + (f" --lang {lang}" if lang != "en" else ""), style="dim"))
     return _TRAILING.sub(r"\1", buffer.getvalue())
+
+
+def render_terminal(report: Report, *, width: int = 80, color: bool = False) -> str:
+    """The terminal report, as the registry of formats calls it."""
+    return to_text(report, width=width, color=color)

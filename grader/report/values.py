@@ -46,7 +46,7 @@ def sequence_text(kind: str, items: list[Value], more: bool) -> str:
     return text[:TEXT_CHARS]
 
 
-def summarize(value: Any, depth: int = 0) -> Value:
+def value_shown(value: Any, depth: int = 0) -> Value:
     """A ``Value`` for the report; never raises."""
     if isinstance(value, np.ndarray):
         full = None
@@ -55,7 +55,7 @@ def summarize(value: Any, depth: int = 0) -> Value:
         text, note = _array_text(value)
         return Value(type="ndarray", shape=list(value.shape), dtype=str(value.dtype), value=full, text=text, note=note)
     if isinstance(value, (tuple, list)):
-        items = [summarize(v, depth + 1) for v in value[:8]] if depth < 3 else None
+        items = [value_shown(v, depth + 1) for v in value[:8]] if depth < 3 else None
         kind = "list" if isinstance(value, list) else "tuple"
         return Value(type=type(value).__name__, value=None, text=sequence_text(kind, items or [], len(value) > 8),
                      items=items)
@@ -69,7 +69,7 @@ def summarize(value: Any, depth: int = 0) -> Value:
     if isinstance(value, SympyText):
         return Value(type="sympy", text=value.srepr[:TEXT_CHARS])
     if isinstance(value, dict):
-        return Value(type="dict", text=repr({k: summarize(v, depth + 1).text for k, v in list(value.items())[:8]})[:TEXT_CHARS])
+        return Value(type="dict", text=repr({k: value_shown(v, depth + 1).text for k, v in list(value.items())[:8]})[:TEXT_CHARS])
     if isinstance(value, float):
         return Value(type="float", value=_json_number(value), text=f"{value:.10g}")
     if isinstance(value, (bool, int, str, complex)) or value is None:

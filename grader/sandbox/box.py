@@ -1,7 +1,7 @@
 """Run a submission's calls in sandboxed children, and never fail for anything the code does.
 
-A child (``childrun.py``) is started by a launcher (``launch.py``: a fresh ``python -I``, or a fork
-of a pre-warmed server) in an empty directory, its own session, a scrubbed environment; it confines
+A child (``supervisor.py``) is started by a launcher (``launch.py``: a fresh ``python -I``, or a fork
+of a pre-warmed server, ``forkserver.py``) in an empty directory, its own session, a scrubbed environment; it confines
 itself (``child/confine.py``). After a time-out or a crash the remaining calls go to a fresh child; a
 child that answered every call is kept for the next round of calls (``Sandbox``).
 """
@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 from ..messages import Msg, msg
-from .supervisor import Launcher, _Capture, _ChildRun
+from .outcome import Capture
+from .supervisor import ChildRun, Launcher
 from ..wire.jobs import Chunk, EncodedJobs, Job, JobOutcome, OutcomeStatus
 from .launch import SubprocessLauncher
-from ..worksheet.checkbase import Limits
+from ..wire.limits import Limits
 
 PARENT_LAYERS = ("subprocess", "own-session", "clean-environment", "stdin-closed", "output-capped")
 
@@ -36,7 +37,6 @@ class SandboxResult:
     stderr: str
     dropped: int
     isolation: tuple[str, ...]
-    restarts: int
     notes: tuple[str, ...] = ()
 
 
@@ -58,7 +58,7 @@ class Sandbox:
         self.load: Optional[dict[str, Any]] = None
         self.layers: list[str] = []
         self.notes: list[str] = []
-        self.kept: Optional[_ChildRun] = None
+        self.kept: Optional[ChildRun] = None
         ahead = getattr(self.launcher, "workdir", None)  # a child started ahead works in its own folder
         if ahead is not None and getattr(self.launcher, "child", None) is not None:
             self._folder = None
@@ -92,8 +92,8 @@ class Sandbox:
         """
         limits = self.limits
         outcomes: list[Optional[JobOutcome]] = [None] * len(jobs)
-        stdout = _Capture(limits.output_kb * 1024)
-        stderr = _Capture(limits.output_kb * 1024)
+        stdout = Capture(limits.output_kb * 1024)
+        stderr = Capture(limits.output_kb * 1024)
         poisoned: dict[str, JobOutcome] = {}
         restarts = -1
         pending = list(range(len(jobs)))
@@ -117,7 +117,7 @@ class Sandbox:
                     continue
             else:
                 whole = encoded is not None and len(pending) == len(jobs) and encoded.jobs is jobs
-                run = _ChildRun(self.chunks, [jobs[i] for i in pending], limits, self.workdir, self.total_deadline,
+                run = ChildRun(self.chunks, [jobs[i] for i in pending], limits, self.workdir, self.total_deadline,
                                 stdout, stderr, self.hide, self.launcher, rounds=self.keep,
                                 encoded=encoded if whole else None)
                 state = run.run()
@@ -151,7 +151,7 @@ class Sandbox:
             load_ok=bool(load.get("ok")), load_message=load.get("message"),
             load_errors=list(load.get("errors") or []), outcomes=outcomes,
             stdout=stdout.text(), stderr=stderr.text(), dropped=stdout.dropped + stderr.dropped,
-            isolation=PARENT_LAYERS + tuple(self.layers), restarts=max(restarts, 0), notes=tuple(self.notes),
+            isolation=PARENT_LAYERS + tuple(self.layers), notes=tuple(self.notes),
         )
 
 

@@ -1,7 +1,5 @@
-"""From a sandbox run to check results: what the child must not see, the load's outcome, the
-cells that explain a missing function, where free-text answers are, and the second pass (smaller
-failing inputs, gradient diagnoses) of failed checks. ``api.Grader`` calls these in order.
-"""
+"""What a sandboxed child must not see: the worksheet's folders (its reference and mistakes), the
+grader's own files, the other students' work."""
 
 from __future__ import annotations
 
@@ -9,19 +7,17 @@ import sys
 from pathlib import Path
 from typing import Sequence, Union
 
-from ..worksheet.models import Worksheet
 
 
 class Hiding:
-    """Which folders the child must not see: the worksheet and its reference modules, the grader's
+    """Which folders the child must not see: ``secret`` (the worksheet's folders), the grader's
     own files (and any installed copy with bundled references), plus per submission its folder
     (other students' work) and any ``extra`` (e.g. bulk output). A folder that holds the Python
     installation is never hidden (the child needs it). The fixed part is computed once."""
 
-    def __init__(self, ws: Worksheet) -> None:
+    def __init__(self, secret: Sequence[Path]) -> None:
         package = Path(__file__).resolve().parent.parent  # the grader package
-        candidates = [Path(ws.base_dir), package]
-        candidates += [ws.path_of(m).parent for m in (ws.reference, ws.generators, ws.mistakes, ws.predicates) if m]
+        candidates = [*secret, package]
         for name in ("exercises", "reference"):  # a source checkout keeps these beside the package
             candidates.append(package.parent / name)
         for entry in sys.path:  # any other installed copy of the grader

@@ -1,5 +1,5 @@
 """One sandboxed child's life: start it, feed it the request, read its frames, enforce the time
-limits, and kill everything it started. ``sandbox.py`` restarts children and aggregates outcomes.
+limits, and kill everything it started. ``box.py`` restarts children and aggregates outcomes.
 
 A child started with ``rounds`` stays alive after answering every job, waiting for more: a second
 round of jobs (the second pass for failed checks) then costs no new child, no confinement and no
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import selectors
-import signal
 import sys
 import threading
 import time
@@ -18,50 +17,17 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence, Union
 
 from ..messages import Msg, msg
-from ..wire.codec import CodecError, Decoder, FrameReader, dump, jobs_text, pack_text, unpack_payload
+from ..wire.codec import CodecError, Decoder, FrameReader, unpack_payload
 from ..errors import SandboxError
-from ..wire.jobs import Chunk, EncodedJobs, Job, JobOutcome, OutcomeStatus, read_outcome
-from .launch import Child, ForkServer, ProgressCell, SubprocessLauncher, is_root, kill_sandbox
-from ..worksheet.checkbase import Limits
+from ..wire.jobs import Chunk, EncodedJobs, Job, JobOutcome, OutcomeStatus
+from .outcome import Capture, crash_message, read_outcome
+from .forkserver import ForkServer
+from .launch import Child, ProgressCell, SubprocessLauncher
+from .reaping import kill_sandbox
+from .request import jobs_frame, request_frame
+from ..wire.limits import Limits
 
 Launcher = Union[SubprocessLauncher, ForkServer]
-
-class _Capture:
-    """Keeps the first ``cap`` bytes of a stream and counts the rest."""
-
-    def __init__(self, cap: int) -> None:
-        self.cap, self.data, self.dropped = cap, bytearray(), 0
-
-    def add(self, chunk: bytes) -> None:
-        room = self.cap - len(self.data)
-        self.data += chunk[:max(room, 0)]
-        self.dropped += max(len(chunk) - max(room, 0), 0)
-
-    def text(self) -> str:
-        return self.data.decode("utf-8", errors="replace")
-
-
-def _signal_name(code: int) -> str:
-    try:
-        return signal.Signals(-code).name
-    except ValueError:
-        return f"signal {-code}"
-
-
-def _crash_message(returncode: Optional[int], memory_mb: int) -> Msg:
-    if returncode is None:
-        return msg("crash.stopped_answering")
-    if returncode < 0:
-        name = _signal_name(returncode)
-        if name == "SIGSEGV":
-            return msg("crash.segfault", signal=name)
-        if name == "SIGXCPU":
-            return msg("crash.cpu_limit", signal=name)
-        return msg("crash.killed", signal=name)
-    if returncode == 0:
-        return msg("crash.exited_early")
-    return msg("crash.exited", status=returncode, memory=memory_mb)
-
 
 @dataclass
 class _RunState:
@@ -81,11 +47,11 @@ class _RunState:
 BETWEEN_ROUNDS = -2  # the cell's job while a kept child waits for its next round
 
 
-class _ChildRun:
+class ChildRun:
     """One child process working through a list of jobs until it finishes, hangs or dies."""
 
     def __init__(self, chunks: list[Chunk], jobs: list[Job], limits: Limits, workdir: str,
-                 total_deadline: float, stdout: _Capture, stderr: _Capture, hide: Sequence[str],
+                 total_deadline: float, stdout: Capture, stderr: Capture, hide: Sequence[str],
                  launcher: Launcher, rounds: bool = False, encoded: Optional[EncodedJobs] = None) -> None:
         self.chunks, self.jobs, self.limits, self.hide, self.launcher = chunks, jobs, limits, hide, launcher
         self.namespaces = limits.namespaces and sys.platform.startswith("linux")
@@ -104,44 +70,9 @@ class _ChildRun:
         self._began = False
 
     def _request(self) -> bytes:
-        limits = {
-            "memory_bytes": self.limits.memory_mb * 2**20,
-            "file_bytes": self.limits.file_mb * 2**20,
-            "cpu_seconds": int(self.limits.total_timeout) + 2,
-            "core_bytes": 0,
-            "processes": self.limits.processes,
-        }
-        sandbox = {
-            "namespaces": self.namespaces,
-            "hide": list(self.hide),
-            "workdir": self.workdir,
-            "uid": "auto" if is_root() else None,
-            "tmp_bytes": max(self.limits.file_mb, 1) * 2**20,
-        }
-        # the envelope is plain JSON (names and item paths from the spec); only the call arguments
-        # are values for ``encode``; jobs a fork server decoded once are named, not sent
-        envelope: dict[str, Any] = {}
-        wire = None
-        if self.encoded is not None:
-            preload = getattr(self.launcher, "preload", None)
-            if preload is not None and preload(self.encoded.name, self.encoded.frame()):
-                envelope["preloaded"] = self.encoded.name
-            else:
-                wire = self.encoded.wire()
-        envelope.update({
-            "chunks": [{"source": c.source, "filename": c.filename, "stop_on_error": c.stop_on_error}
-                       for c in self.chunks],
-            "rounds": self.rounds,
-            "limits": limits,
-            "sandbox": sandbox,
-            "module_name": "submission",
-            "notebook": any(not c.stop_on_error for c in self.chunks),
-            "cell_timeout": self.limits.cell_timeout,
-            "result_bytes": self.limits.result_mb * 2**20,  # the largest frame the parent reads
-        })
-        if "preloaded" in envelope:
-            return pack_text(dump(envelope), [])
-        return _request_frame(self.jobs, wire=wire, envelope=envelope)
+        return request_frame(self.chunks, self.jobs, self.limits, hide=self.hide, workdir=self.workdir,
+                             namespaces=self.namespaces, rounds=self.rounds, encoded=self.encoded,
+                             launcher=self.launcher)
 
     def run(self) -> _RunState:
         """Start the child and run the first round of jobs. The child is killed at the end unless it
@@ -183,7 +114,7 @@ class _ChildRun:
         self._round(request, started=time.monotonic())
         return self.state
 
-    def next_round(self, jobs: list[Job], stdout: _Capture, stderr: _Capture) -> _RunState:
+    def next_round(self, jobs: list[Job], stdout: Capture, stderr: Capture) -> _RunState:
         """Run more jobs in the child kept from the last round; its load and layers carry over.
         While the child has not begun them, the progress cell reads ``BETWEEN_ROUNDS``."""
         old = self.state
@@ -191,7 +122,7 @@ class _ChildRun:
         self.state = _RunState(layers=old.layers, notes=old.notes, init_pid=old.init_pid, uid=old.uid,
                                load=old.load, since=time.monotonic())
         self.cell.write(BETWEEN_ROUNDS, 0)
-        self._round(_request_frame(jobs), started=time.monotonic())
+        self._round(jobs_frame(jobs), started=time.monotonic())
         return self.state
 
     def began(self) -> bool:
@@ -303,7 +234,7 @@ class _ChildRun:
                         return
             if not self._finished():
                 self._observe(time.monotonic())
-                self._stop("crashed", _crash_message(proc.wait(1.0), self.limits.memory_mb))
+                self._stop("crashed", crash_message(proc.wait(1.0), self.limits.memory_mb))
         finally:
             # a child kept for another round does not close its pipes: take only what is there
             kept = self.rounds and self.state.stop is None
@@ -391,16 +322,3 @@ class _ChildRun:
 
 def _fd(key: Any) -> int:
     return key.fd
-
-
-def _request_frame(jobs: list[Job], envelope: Optional[dict[str, Any]] = None,
-                   wire: Optional[tuple[str, list[bytes]]] = None) -> bytes:
-    """A request frame: the plain JSON ``envelope`` with the ``jobs`` in the child's wire format
-    (``wire``: their text and blobs, already encoded; the envelope has no blob of its own)."""
-    if wire is None:
-        blobs: list[bytes] = []
-        text = jobs_text([j.steps for j in jobs], blobs)
-    else:
-        text, blobs = wire
-    head = dump(envelope)[:-1] + "," if envelope else "{"
-    return pack_text(head + '"jobs":' + text + "}", blobs)

@@ -318,7 +318,7 @@ def _raw_array(data: dict, blob: bytes, dtypes: dict[str, np.dtype]) -> np.ndarr
     if math.prod(shape) * kind.itemsize != len(blob):
         raise CodecError("the array's bytes do not match its shape")
     array = _frombuffer(blob, dtype=kind).reshape(shape).copy()
-    return array.view(np.uint8) != 0 if kind.kind == "b" else array  # only 0 and 1 are booleans
+    return array.view(np.uint8).astype(bool) if kind.kind == "b" else array  # a 0-d array stays one
 
 
 # ---------------------------------------------------------------- frames

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import InternalError
 from ..judge.kinds import kind_of
 from .generators import draw_inputs
-from .reference import Reference
 from .models import Check, Question, Worksheet
 from .steps import Template, parts_of, step_of, template_of
+
+if TYPE_CHECKING:
+    from .reference import Reference
 
 
 

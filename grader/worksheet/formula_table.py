@@ -3,7 +3,7 @@
 ``ANSWERS = {"III.4 max_step": "2/Max(lambda_min, lambda_max)", "I.1 mean": 0}`` in a ``.py``
 file or a notebook code cell; a value may be a string, a number or a SymPy expression.
 
-An answer is judged by its values at points of the worksheet's domain (``symbolic.sample_points``):
+An answer is judged by its values at points of the worksheet's domain (``formula_points.sample_points``):
 a ``FormulaTable`` holds, per formula key, the points, the right values there and each catalogued
 mistake's values there (its variant called on the inputs the point stands for). The answer passes
 when it agrees with the right values at every point, and a mistake's hint is shown when it agrees
@@ -59,9 +59,9 @@ def targets(ws: Worksheet) -> list[tuple[Any, int, Formula]]:
 
 def domain(ws: Worksheet) -> tuple[list[str], dict[str, Any], list[Any]]:
     """The names formulas may use, the compiled definitions and the compiled relations."""
-    from . import symbolic
+    from . import formula_points
 
-    return symbolic.domain(list(ws.symbols), ws.definitions, ws.relations)
+    return formula_points.domain(list(ws.symbols), ws.definitions, ws.relations)
 
 
 def point_inputs(ws: Worksheet, check: Any, formula: Formula, point: dict[str, float], helpers: dict) -> Optional[list]:
@@ -88,7 +88,7 @@ def build_table(ws: Worksheet, reference: Any, seed: int, keys: Optional[set[str
     """The ``FormulaTable`` of a worksheet for one seed (only ``keys``, when given): points drawn
     in its domain, the expected formulas' values there, and every catalogued variant's values
     where the formula's point maps to inputs of the check's function."""
-    from . import symbolic
+    from . import formula_points, symbolic
     from .steps import pick
 
     names, definitions, relations = domain(ws)
@@ -97,7 +97,7 @@ def build_table(ws: Worksheet, reference: Any, seed: int, keys: Optional[set[str
         if keys is not None and formula.key not in keys:
             continue
         rng_seed = zlib.crc32(f"{seed}:{formula.key}".encode())
-        points = symbolic.sample_points(ws.symbols, definitions, relations, seed=rng_seed)
+        points = formula_points.sample_points(ws.symbols, definitions, relations, seed=rng_seed)
         expected = symbolic.compile_formula(formula.expected, names)
         case = FormulaCase(formula.key, points, [expected(p) for p in points], names=tuple(sorted(expected.names)))
         function = check.steps()[0].function if len(check.steps()) == 1 else None

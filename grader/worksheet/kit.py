@@ -202,7 +202,7 @@ def make_kit(worksheet: Union[str, Path, Worksheet], out: Union[str, Path]) -> P
         InternalError: the reference or a generator fails on a public case.
     """
     from .. import __version__
-    from ..api import open_worksheet
+    from .loading import open_worksheet
     from .reference import load_reference
     from .table import build_table
 

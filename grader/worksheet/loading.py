@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from pydantic import ValidationError
 
@@ -211,6 +211,13 @@ KIT_SUFFIX = ".kit"
 def bundled_kits() -> Path:
     """Folder of the kits that ship with the grader (TD 5's): what a student grades with."""
     return Path(__file__).resolve().parent.parent / "kits"
+
+
+def open_worksheet(worksheet: Union[str, Path, Worksheet]) -> Worksheet:
+    """A worksheet from a model, a spec path, or the name of a bundled worksheet."""
+    if isinstance(worksheet, Worksheet):
+        return worksheet
+    return load_worksheet(resolve_worksheet(str(worksheet)))
 
 
 def resolve_worksheet(name_or_path: str) -> Path:

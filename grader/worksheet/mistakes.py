@@ -15,7 +15,6 @@ from typing import Any, Callable, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import SpecError
-from .steps import run_steps
 
 
 class Mistake(BaseModel):
@@ -59,15 +58,5 @@ def load_catalogue(path: Path, module: ModuleType, predicates: Optional[dict[str
     if problems:
         raise SpecError(path, problems)
     return mistakes
-
-
-def outputs_with(mistake: Mistake, plan: Any, inputs: dict[str, Any], reference: Any) -> list[Any]:
-    """The outputs of a check's steps (``plan``'s) when ``mistake``'s variant stands in for its
-    function; the reference runs the other steps, and each call gets copies of its arguments."""
-    def call(function: str, args: list[Any]) -> Any:
-        if function == mistake.function:
-            return reference.apply(mistake.variant, args)
-        return reference.call(function, args)
-    return run_steps(plan.check, dict(inputs), call, plan.template)
 
 

@@ -14,7 +14,8 @@ from typing import Annotated, Literal, Optional, Union
 from pydantic import Field, model_validator
 
 from ..judge.kinds import MODELS
-from .checkbase import IDENT, CalledCheck, Formula, Frozen, Limits, SymbolSpec, Tolerance
+from ..wire.limits import Limits
+from .checkbase import IDENT, CalledCheck, Formula, Frozen, SymbolSpec, Tolerance
 
 SCHEMA_VERSION = 1
 SPEC_FILENAME = "worksheet.toml"
@@ -67,7 +68,8 @@ class Worksheet(Frozen):
             cids = [c.id for c in q.checks]
             if len(set(cids)) != len(cids):
                 raise ValueError(f"check ids repeat in question {q.id}: {cids}")
-        from .symbolic import FormulaError, check_syntax, compile_relation, domain, sample_points
+        from .formula_points import domain, sample_points
+        from .symbolic import FormulaError, check_syntax, compile_relation
 
         names = set(self.symbols) | set(self.definitions)
         for text in [*self.definitions.values(), *(f.expected for f in self.formulas() if f.expected is not None)]:
@@ -103,6 +105,12 @@ class Worksheet(Frozen):
 
     def path_of(self, relative: str) -> Path:
         return (Path(self.base_dir) / relative).resolve()
+
+    def folders(self) -> list[Path]:
+        """Where the worksheet's files are: its own folder and those of its modules (what a
+        sandboxed child must not see)."""
+        modules = (self.reference, self.generators, self.mistakes, self.predicates)
+        return [Path(self.base_dir), *(self.path_of(m).parent for m in modules if m)]
 
     def tolerance_of(self, check: CalledCheck) -> Tolerance:
         return check.tolerance or self.tolerance

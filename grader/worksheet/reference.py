@@ -7,13 +7,15 @@ import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
 from ..wire.codec import RngSeed
 from ..errors import InternalError, SpecError
-from .models import Worksheet
+
+if TYPE_CHECKING:
+    from .models import Worksheet
 
 
 def _load_module(path: Path, name: str) -> ModuleType:

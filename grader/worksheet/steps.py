@@ -6,9 +6,12 @@ values, a known mistake's, the child's jobs).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 from .checkbase import REF, BaseCheck, Part
+
+if TYPE_CHECKING:
+    from .mistakes import Mistake
 
 Arg = Union[str, tuple[int, int]]  # an input's name, or (step, index) of an earlier step's output
 Template = list[tuple[str, list[Arg]]]  # each step: its function and its arguments
@@ -59,3 +62,13 @@ def expected_parts(check: BaseCheck, parts: list[Part], outputs: list[Any],
                    part_steps: Optional[list[int]] = None) -> list[Any]:
     steps = part_steps or [step_of(check, p) for p in parts]
     return [pick(outputs[s], p.index) for s, p in zip(steps, parts)]
+
+
+def outputs_with(mistake: "Mistake", plan: Any, inputs: dict[str, Any], reference: Any) -> list[Any]:
+    """The outputs of a check's steps (``plan``'s) when ``mistake``'s variant stands in for its
+    function; the reference runs the other steps, and each call gets copies of its arguments."""
+    def call(function: str, args: list[Any]) -> Any:
+        if function == mistake.function:
+            return reference.apply(mistake.variant, args)
+        return reference.call(function, args)
+    return run_steps(plan.check, dict(inputs), call, plan.template)

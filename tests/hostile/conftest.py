@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.worksheet.checkbase import Limits
+from grader.wire.limits import Limits
 
 LIMITS = Limits(call_timeout=1.5, load_timeout=3.0, total_timeout=20.0)
 OTHER = "def good_sigma(d):\n    return 1 / d ** 0.5  # another student's work\n"

@@ -22,7 +22,7 @@ def grader(request):
     if request.param == "fresh":
         yield Grader(TD5)
         return
-    from grader.sandbox.launch import ForkServer
+    from grader.sandbox.forkserver import ForkServer
 
     server = ForkServer()
     try:
@@ -469,7 +469,7 @@ def good_sigma(d):
     report = grade(path, limits)
     assert report.score == FULL
     assert "net-namespace" not in report.isolation and "rlimits" in report.isolation
-    from grader.report.render import to_text
+    from grader.report.terminal import to_text
 
     assert "reduced isolation" in to_text(report)
     time.sleep(1.5)
@@ -483,7 +483,8 @@ def test_forked_children_are_each_the_init_of_their_own_pid_namespace(klass):
     namespace back: two children never share one, nor a uid, nor see each other or the server."""
     import os
 
-    from grader.sandbox.launch import ForkServer, is_root
+    from grader.sandbox.forkserver import ForkServer
+    from grader.sandbox.reaping import is_root
 
     path = klass.write(sub({"good_sigma": """
 def good_sigma(d):

@@ -41,7 +41,7 @@ def launcher(request):
     if request.param == "fresh":
         yield None
         return
-    from grader.sandbox.launch import ForkServer
+    from grader.sandbox.forkserver import ForkServer
 
     server = ForkServer()
     try:
@@ -63,6 +63,15 @@ def box(klass, launcher, source=COUNTER, keep=True):
     return Sandbox([Chunk(source, str(path))], LIMITS, hide=[str(klass.folder)], launcher=launcher, keep=keep)
 
 
+def _wait_kept_child_gone(sandbox, timeout=10.0):
+    """Until the kept child has ended (it kills itself, or its threads close its pipes): an event,
+    not a time."""
+    from grader.sandbox.reaping import wait_ended
+
+    assert sandbox.kept is not None
+    wait_ended([sandbox.kept.proc.pid], timeout=timeout)
+
+
 def test_a_second_round_runs_in_the_child_of_the_first(klass, launcher):
     with box(klass, launcher) as sandbox:
         assert values(sandbox.run([job("count"), job("count")])) == [("ok", 1), ("ok", 2)]
@@ -75,7 +84,7 @@ def test_a_second_round_runs_in_the_child_of_the_first(klass, launcher):
 def test_a_child_that_dies_between_rounds_is_replaced_and_blames_nothing(klass, launcher):
     with box(klass, launcher) as sandbox:
         assert values(sandbox.run([job("count"), job("arm", 0.05)])) == [("ok", 1), ("ok", 0)]
-        time.sleep(0.5)  # the kept child is gone by now
+        _wait_kept_child_gone(sandbox)
         second = sandbox.run([job("count"), job("count")])
         assert values(second) == [("ok", 1), ("ok", 2)]  # a fresh child: it loaded the module again
         assert second.load_ok
@@ -110,15 +119,15 @@ def sever(delay):
 """
     with box(klass, launcher, source) as sandbox:
         assert values(sandbox.run([job("count"), job("sever", 0.05)])) == [("ok", 1), ("ok", 0)]
-        time.sleep(0.5)
+        _wait_kept_child_gone(sandbox)
         assert values(sandbox.run([job("count")])) == [("ok", 1)]  # a fresh child, no blame
 
 
 def test_a_failing_submission_is_graded_with_one_child(klass, launcher, monkeypatch):
     """The second pass (smaller failing inputs, gradient diagnoses) reuses the first child."""
     children, rounds = [], []
-    run, rerun = childrun._ChildRun.run, Sandbox.run
-    monkeypatch.setattr(childrun._ChildRun, "run", lambda self: children.append(1) or run(self))
+    run, rerun = childrun.ChildRun.run, Sandbox.run
+    monkeypatch.setattr(childrun.ChildRun, "run", lambda self: children.append(1) or run(self))
     monkeypatch.setattr(Sandbox, "run", lambda self, jobs, *more: rounds.append(len(jobs)) or rerun(self, jobs, *more))
     from conftest import ROOT
 

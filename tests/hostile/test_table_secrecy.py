@@ -101,7 +101,7 @@ def _marked(table):
 
 @pytest.mark.parametrize("launcher", ["fresh", "forked"])
 def test_no_child_holds_an_expected_value(tmp_path, launcher):
-    from grader.sandbox.launch import ForkServer
+    from grader.sandbox.forkserver import ForkServer
 
     server = ForkServer() if launcher == "forked" else None
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from conftest import TD5, edited_td5
 from grader.messages import english
 from grader.cli import main
-from grader.checkspec import run_selfcheck
+from grader.checkspec import check_spec
 
 
 def _copy(tmp_path, edit):
@@ -26,7 +26,7 @@ def test_a_spec_that_fixes_eps_is_caught(tmp_path, capsys):
         return text.replace(", eps = 1e-5 }", " }")
 
     folder = _copy(tmp_path, fix_eps)
-    result = run_selfcheck(str(folder), seeds=2, mistake_seeds=2, sampler_runs=5)
+    result = check_spec(str(folder), seeds=2, mistake_seeds=2, sampler_runs=5)
     assert not result.ok
     bad = [f for f in result.findings if not f.ok]
     assert any("bn-eps-forgotten" in english(f.detail) for f in bad)
@@ -44,12 +44,12 @@ def test_a_spec_whose_sizes_hide_the_fan_in_mistake(tmp_path):
                             'n_h = { kind = "int", low = 1, high = 4000, log = true }', 1)
         return text.replace('points = 1\ncases = 12\nedge_cases = [{ d = 4', 'points = 1\nedge_cases = [{ d = 4', 1)
 
-    result = run_selfcheck(str(_copy(tmp_path, square)), seeds=1, mistake_seeds=1, sampler_runs=2)
+    result = check_spec(str(_copy(tmp_path, square)), seeds=1, mistake_seeds=1, sampler_runs=2)
     assert any("glorot-sigma-fan-in" in english(f.detail) for f in result.findings if not f.ok)
 
 
 def test_an_invalid_spec_is_reported(tmp_path):
-    result = run_selfcheck(str(_copy(tmp_path, lambda t: t.replace("schema_version = 1", "schema_version = 1\nbogus = 3"))))
+    result = check_spec(str(_copy(tmp_path, lambda t: t.replace("schema_version = 1", "schema_version = 1\nbogus = 3"))))
     assert not result.ok and "bogus" in english(result.findings[0].detail)
 
 
@@ -70,14 +70,14 @@ def test_a_reference_that_fails_to_import_is_a_finding(tmp_path):
     folder = _copy(tmp_path, lambda t: t.replace("# TD 5", "# TD 5 (copy)", 1))
     solution = tmp_path / "reference" / "td5" / "solution.py"
     solution.write_text(solution.read_text() + "\nraise RuntimeError('not ready')\n")
-    result = run_selfcheck(str(folder), seeds=1, mistake_seeds=1, sampler_runs=1)
+    result = check_spec(str(folder), seeds=1, mistake_seeds=1, sampler_runs=1)
     assert not result.ok and english(result.findings[-1].what) == "reference" and "not ready" in english(result.findings[-1].detail)
 
 
 def test_an_expected_formula_that_disagrees_with_the_reference_is_a_finding(tmp_path):
     # the author typed the rate at the optimal step with the condition number upside down
     folder = _copy(tmp_path, lambda t: t.replace('expected = "(kappa - 1)/(kappa + 1)"', 'expected = "(1 - kappa)/(1 + kappa)"'))
-    result = run_selfcheck(str(folder), seeds=1, mistake_seeds=1, sampler_runs=2)
+    result = check_spec(str(folder), seeds=1, mistake_seeds=1, sampler_runs=2)
     bad = [f for f in result.findings if not f.ok]
     assert len(bad) == 1 and "formula answers" in english(bad[0].what)
     assert "III.4 convergence_rate" in english(bad[0].detail) and "the reference" in english(bad[0].detail)
@@ -86,14 +86,14 @@ def test_an_expected_formula_that_disagrees_with_the_reference_is_a_finding(tmp_
 def test_relations_that_cannot_hold_or_an_unknown_inputs_function_are_spec_errors(tmp_path):
     impossible = _copy(tmp_path / "a", lambda t: t.replace('relations = ["lambda_min <= lambda_max"]',
                                                             'relations = ["lambda_min <= lambda_max", "lambda_min > lambda_max"]'))
-    result = run_selfcheck(str(impossible), seeds=1, mistake_seeds=1, sampler_runs=1)
+    result = check_spec(str(impossible), seeds=1, mistake_seeds=1, sampler_runs=1)
     assert not result.findings[0].ok and "relations" in english(result.findings[0].detail)
     assert "hold at too few points" in english(result.findings[0].detail)
     unknown = _copy(tmp_path / "b", lambda t: t.replace('inputs = "spectrum_inputs"', 'inputs = "spectrum"', 1))
-    result = run_selfcheck(str(unknown), seeds=1, mistake_seeds=1, sampler_runs=1)
+    result = check_spec(str(unknown), seeds=1, mistake_seeds=1, sampler_runs=1)
     assert not result.findings[0].ok and "'spectrum' is not defined" in english(result.findings[0].detail)
     not_a_relation = _copy(tmp_path / "c", lambda t: t.replace('"lambda_min <= lambda_max"]', '"lambda_min + lambda_max"]'))
-    result = run_selfcheck(str(not_a_relation), seeds=1, mistake_seeds=1, sampler_runs=1)
+    result = check_spec(str(not_a_relation), seeds=1, mistake_seeds=1, sampler_runs=1)
     assert not result.findings[0].ok and "relation 'lambda_min + lambda_max'" in english(result.findings[0].detail)
 
 
@@ -107,6 +107,6 @@ def test_a_kit_whose_public_cases_miss_a_mistake_is_a_finding(tmp_path):
         return text.replace('points = 1\ncases = 12\n' + old, 'points = 1\ncases = 0\n' + old.replace(
             '[{ d = 1, n_h = 1 }, { d = 784, n_h = 10 }, { d = 3, n_h = 2000 }]', '[{ d = 4, n_h = 4 }]'), 1)
 
-    result = run_selfcheck(str(_copy(tmp_path, few)), seeds=1, mistake_seeds=1, sampler_runs=1)
+    result = check_spec(str(_copy(tmp_path, few)), seeds=1, mistake_seeds=1, sampler_runs=1)
     kit = next(f for f in result.findings if english(f.what).startswith("kit"))
     assert not kit.ok and "do not catch glorot-sigma-fan-in" in english(kit.detail)

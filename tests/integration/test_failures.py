@@ -137,7 +137,7 @@ def test_a_crash_on_a_late_case_is_blamed_on_that_case(make_submission, grade):
 def test_answers_sent_in_batches_never_exceed_the_result_limit(make_submission, grade):
     # with a 1 MiB limit, many small answers then one of ~0.7 MiB must still arrive (the batch is
     # cut so that no frame goes over the limit); ~1.5 MiB is refused for that check alone
-    from grader.worksheet.checkbase import Limits
+    from grader.wire.limits import Limits
 
     limits = Limits(result_mb=1)
     near = make_submission({"gd_iterate": "def gd_iterate(w0, w_star, H, step, t):\n    return np.zeros(90_000)"})

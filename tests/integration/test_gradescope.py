@@ -45,7 +45,7 @@ def submit(root: Path, *files: Path) -> dict:
 def test_the_zip_holds_the_scripts_the_grader_and_the_worksheet(autograder):
     source = autograder / "source"
     assert (source / "setup.sh").is_file() and (source / "run_autograder").is_file()
-    assert (source / "grader-src" / "pyproject.toml").is_file() and (source / "grader-src" / "grader" / "cli.py").is_file()
+    assert (source / "grader-src" / "pyproject.toml").is_file() and (source / "grader-src" / "grader" / "cli" / "__init__.py").is_file()
     assert sorted(p.name for p in (source / "worksheet").rglob("*.py")) == \
         ["generators.py", "mistakes.py", "predicates.py", "solution.py"]
 

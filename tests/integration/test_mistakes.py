@@ -85,7 +85,8 @@ def test_a_variant_that_mutates_its_arguments_changes_nothing_else():
     # a mistake's variant may scribble over its inputs (written in place, as students do): the
     # case's inputs, and so the next mistake tried on them, must not see it
     from grader.api import Grader
-    from grader.worksheet.mistakes import Mistake, outputs_with
+    from grader.worksheet.mistakes import Mistake
+    from grader.worksheet.steps import outputs_with
 
     grader = Grader(ROOT / "exercises" / "td5")
     plan = _plan(grader, "II.1/bn_forward")
@@ -107,7 +108,8 @@ def test_a_variant_that_mutates_its_arguments_changes_nothing_else():
 def test_a_sampler_variant_gets_a_generator():
     # a variant written for a sampler draws from the rng it is given, as the reference does
     from grader.api import Grader
-    from grader.worksheet.mistakes import Mistake, outputs_with
+    from grader.worksheet.mistakes import Mistake
+    from grader.worksheet.steps import outputs_with
 
     grader = Grader(ROOT / "exercises" / "td5")
     plan = _plan(grader, "I.2/glorot_normal")

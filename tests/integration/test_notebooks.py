@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from conftest import BASE, EXAMPLES, failing
 from grader.errors import SubmissionError
-from grader.report.render import to_text
+from grader.report.terminal import to_text
 from grader.submission.files import load_submission
 
 
@@ -212,7 +212,7 @@ def test_an_interrupted_training_loop_blames_its_own_cell_every_time_even_under_
     import subprocess
     import sys
 
-    from grader.worksheet.checkbase import Limits
+    from grader.wire.limits import Limits
 
     definitions = BASE.split("def gradient_counterexample")[0]
     head, forward = definitions.split("def bn_forward")

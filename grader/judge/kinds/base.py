@@ -10,8 +10,7 @@ from typing import Any, Callable, ClassVar
 
 from ...messages import Msg
 from ...worksheet.checkbase import BaseCheck, CalledCheck, Tolerance
-from ...worksheet.mistakes import outputs_with
-from ...worksheet.steps import expected_parts, run_steps
+from ...worksheet.steps import expected_parts, outputs_with, run_steps
 from ..compare import Verdict, compare
 
 HINT_ALPHA = 1e-7  # false-match bound of a known sampler mistake's law, on a check that has none of its own

@@ -1,6 +1,6 @@
 """The fork server: a pre-warmed process that forks one sandboxed child per submission.
 
-Started as ``python -I <this file> SOCKET_FD`` (by ``launch.ForkServer``) before any reference or
+Started as ``python -I <this file> SOCKET_FD`` (by ``sandbox.forkserver.ForkServer``) before any reference or
 spec is loaded anywhere near it. It imports numpy and the child's own modules, then, for each
 request on the socket (the child's pipes and progress cell, passed as file descriptors), forks a
 child that runs ``main.main`` exactly as a fresh interpreter would: it confines itself first.

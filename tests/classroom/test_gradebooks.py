@@ -17,7 +17,7 @@ from conftest import BASE, replace_functions
 from grader.messages import english, listed, msg
 from grader.classroom.bulk import grade_class
 from grader.cli import main
-from grader.classroom.gradebook import MOODLE_COLUMNS
+from grader.classroom.lms import MOODLE_COLUMNS
 
 TYPO = replace_functions(BASE, {"glorot_sigma": "def glorot_sigma(d, n_h):\n    return 2 / np.sqrt(d + n_h)"})
 BROKEN = BASE + "\ndef oops(:\n    pass\n"

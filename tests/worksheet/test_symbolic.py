@@ -11,7 +11,8 @@ import pytest
 
 from conftest import BASE, EXAMPLES
 from grader.worksheet.checkbase import SymbolSpec
-from grader.worksheet.symbolic import FormulaError, agree, compile_formula, compile_relation, sample_points
+from grader.worksheet.formula_points import agree, sample_points
+from grader.worksheet.symbolic import FormulaError, compile_formula, compile_relation
 
 SPEC = {"d": SymbolSpec(integer=True), "n_h": SymbolSpec(integer=True), "sigma": SymbolSpec(),
         "lambda_min": SymbolSpec(), "lambda_max": SymbolSpec()}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from grader.wire.codec import CodecError
-from grader.wire.jobs import Job, JobOutcome, read_outcome
+from grader.sandbox.outcome import read_outcome
+from grader.wire.jobs import Job, JobOutcome
 
 JOB = Job(steps=[{"function": "f", "args": [], "send": None}, {"function": "g", "args": [], "send": None}],
           timeout=1.0)

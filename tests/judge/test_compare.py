@@ -135,3 +135,19 @@ def test_the_brief_verdict_is_the_verdict(expected, actual):
     from grader.judge.compare import agrees
 
     assert agrees(expected, actual, TOL) == compare(expected, actual, TOL).ok
+
+
+@pytest.mark.parametrize("expected,actual,ok,words", [
+    (True, True, True, ""), (np.bool_(False), False, True, ""), (True, False, False, "got False, expected True"),
+    (np.array([True, False]), np.array([True, True]), False, "1 of 2 truth values differs"),
+    (True, 1, False, "expected a truth value"), (np.array([True]), np.array([True, False]), False, "shape"),
+])
+def test_truth_values_are_compared_as_truth_values(expected, actual, ok, words):
+    # found by the property tests: a reference returning a bool failed every answer, the right one too
+    verdict = compare(expected, actual, TOL)
+    assert verdict.ok is ok and words in (english(verdict.message) if verdict.message else "")
+
+
+def test_a_complex_value_agrees_with_itself():
+    assert compare(1 + 2j, 1 + 2j, TOL).ok and compare(0j, 0j, TOL).ok
+    assert not compare(1 + 2j, 1 - 2j, TOL).ok

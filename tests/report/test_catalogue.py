@@ -18,7 +18,7 @@ from grader.catalogue import ENGLISH
 from grader.messages import Msg, english, from_json, joined, listed, map_strings, msg, verbatim, worded
 from grader.report.i18n import LOCALES, as_json, figure, languages, points_of, text
 
-CATALOGUE = Path(__file__).parents[2] / "grader" / "catalogue.py"
+CATALOGUE = Path(__file__).parents[2] / "grader" / "catalogue"
 SHIPPED = [lang for lang in languages() if lang != "en"]
 
 
@@ -80,14 +80,15 @@ def test_babel_extracts_exactly_the_catalogue():
     # what a teacher runs to start a new language: `pybabel extract -k define:1c,2 -k define_plural:1c,2,3`
     found = {}
     keywords = {"define": ((1, "c"), 2), "define_plural": ((1, "c"), 2, 3)}
-    for _line, message, _comments, context in extract_from_file("python", str(CATALOGUE), keywords=keywords):
-        found[context] = message if isinstance(message, str) else tuple(message)
+    for part in sorted(CATALOGUE.glob("*.py")):
+        for _line, message, _comments, context in extract_from_file("python", str(part), keywords=keywords):
+            found[context] = message if isinstance(message, str) else tuple(message)
     assert found == {code: (s if p is None else (s, p)) for code, (s, p) in ENGLISH.items()}
 
 
 def test_every_code_is_used_or_meant():
     # a code the engine never names is dead wording (its translation would be work for nothing)
-    sources = "\n".join(p.read_text() for p in (CATALOGUE.parent).rglob("*.py") if p != CATALOGUE)
+    sources = "\n".join(p.read_text() for p in (CATALOGUE.parent).rglob("*.py") if CATALOGUE not in p.parents)
     dynamic = ("status.", "label.", "sep.", "join.", "value.", "noitem.", "crash.", "points.", "law.")
     unused = [c for c in ENGLISH if f'"{c}"' not in sources and f"'{c}'" not in sources
               and not c.startswith(dynamic) and c != "text"]

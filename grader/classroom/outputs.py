@@ -1,0 +1,101 @@
+"""What a bulk run writes beside the reports: the rows of its gradebooks (one per student), the
+gradebooks (the grader's own, Canvas's, Moodle's) and the class summary with its plots.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional, Sequence, Union
+
+from ..errors import GraderError
+from ..messages import Msg, joined, msg, students
+from ..report.i18n import as_json
+from ..worksheet.models import Worksheet
+from .classroll import Outputs, Roll
+from .discover import Entry
+from .files import write_atomic
+from .gradebook import Digest, Row, strip_message_paths, to_csv
+from .lms import to_canvas, to_moodle
+from .roster import CanvasRoster, MoodleRoster
+from .summary import summarize, to_markdown, write_plots
+
+if TYPE_CHECKING:
+    from .bulk import BatchResult
+
+GRADEBOOKS = ("canvas", "moodle")
+
+
+class UsageError(GraderError, ValueError):
+    """Options that do not fit the class (``--only`` a student who is not in it, say)."""
+
+
+def gradebooks(gradebook: Union[str, Sequence[str], None]) -> list[str]:
+    """The LMS gradebooks asked for: ``"canvas"``, ``["canvas", "moodle"]``; ``"default"``: none."""
+    names = [gradebook] if isinstance(gradebook, str) else list(gradebook or ())
+    books = []
+    for name in names:
+        if name not in (*GRADEBOOKS, "default"):
+            raise UsageError(msg("bulk.unknown_gradebook", name=name, known=joined(list(GRADEBOOKS), "comma")))
+        if name != "default" and name not in books:
+            books.append(name)
+    return books
+
+
+def maxima(ws: Worksheet) -> tuple[float, float, dict[str, tuple[float, float]]]:
+    """The worksheet's automatic maximum, its points graded by hand, and both per question."""
+    per = {q.id: (sum(c.max_points for c in q.checks if c.kind != "manual"),
+                  sum(c.max_points for c in q.checks if c.kind == "manual")) for q in ws.questions}
+    return sum(a for a, _ in per.values()), sum(m for _, m in per.values()), per
+
+
+def problem_row(entry: Entry, message: Msg, status: str = "unreadable") -> Row:
+    return Row(entry.student_id, entry.name, entry.shown, status, None, message, entry.late, entry.source, time.time())
+
+
+def row(entry: Entry, digest: Digest, when: float) -> Row:
+    status = "graded" if digest.load_ok else "load_error"
+    return Row(entry.student_id, entry.name, entry.shown, status, digest,
+               None if digest.load_ok else strip_message_paths(digest.load_message), entry.late, entry.source, when)
+
+
+def write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, books: list[str], lang: str,
+                   preloaded: Optional[threading.Thread], the_roster: Union[CanvasRoster, MoodleRoster, None],
+                   column: str, regrade: str) -> None:
+    rows = result.rows
+    automatic, manual, questions = maxima(ws)
+    if the_roster is not None:  # the LMS knows their names better than a file name does
+        rows = [replace(r, name=s.student) if (s := the_roster.find(r.student_id)) is not None and s.student else r
+                for r in rows]
+        result.rows = rows
+    notes: list[Msg] = []
+    written = Outputs(out, notes, write_atomic)
+    written.write("gradebook.csv", to_csv(rows, [q.id for q in ws.questions], lang))
+    if "canvas" in books:
+        text, more = to_canvas(rows, column, automatic, the_roster if isinstance(the_roster, CanvasRoster) else None)
+        written.write("gradebook-canvas.csv", text)
+        notes += more
+    if "moodle" in books:
+        text, more = to_moodle(rows, automatic, the_roster if isinstance(the_roster, MoodleRoster) else None, lang)
+        written.write("gradebook-moodle.csv", text)
+        notes += more
+    summary = summarize(rows, result.problems, maximum=automatic, manual=manual, questions=questions,
+                        older=rolled.older, foreign=rolled.foreign, notes=notes, regrade=regrade, lang=lang)
+    plots = write_plots(summary, out, preloaded, lang)
+    summary["plots"] = plots
+    if not plots:
+        missing = msg("bulk.plots_missing")
+        summary["plots_missing"] = as_json(missing, lang)
+        notes.append(msg("bulk.no_plots", why=missing))
+    if rolled.older:
+        notes.append(msg("bulk.older", students=students(len(rolled.older)), command=regrade))
+    for other, ids in rolled.foreign.items():
+        notes.append(msg("bulk.foreign", n=len(ids), worksheet=other, out=str(out)))
+    written.write("summary.json", json.dumps(summary, indent=2))
+    written.write("summary.md", to_markdown(summary, plots, ws.title, lang))
+    written.save()
+    result.notes = notes
+    result.summary = summary
