@@ -27,12 +27,12 @@ import time
 from pathlib import Path
 
 import grader.api as api
-import grader.assemble as assemble
+import grader.judge.assemble as assemble
 from grader.classroom.worker import keep_freed_memory
 from grader.wire.codec import RngSeed
 from grader.sandbox.forkserver import ForkServer
 from grader.judge.plan import plan_check
-from grader.judge.kinds.statistical import StatisticalCheck
+from grader.judge.kinds.statistical import StatisticalCheck, sampling
 from grader.judge.stats import check_sample
 from grader.sandbox.box import run_in_sandbox
 from grader.submission.files import load_submission
@@ -119,7 +119,7 @@ def floor(grader: api.Grader, correct: Path, n: int, sandbox_ms: float) -> str:
 
     def tests() -> None:
         for check, case, sample in samples:
-            check_sample(sample, check.law, float(case.scale), check.alpha / (check.cases + len(check.edge_cases)))
+            check_sample(sample, check.law, float(sampling(case)[1]), check.alpha / (check.cases + len(check.edge_cases)))
 
     def planning() -> None:
         for q in ws.questions:

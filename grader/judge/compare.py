@@ -128,11 +128,11 @@ def _compare_finite(e: np.ndarray, a: np.ndarray, tol: Tolerance) -> Optional[Ve
     diff, scale = np.abs(delta), np.abs(e)
     if not (diff <= tol.atol + tol.rtol * scale).all():
         return None
-    nonzero = scale > 0
-    with np.errstate(over="ignore"):  # a tiny scale: the relative error is inf, as it is
-        if nonzero.all():
-            max_rel = float((diff / scale).max())
-        else:
+    if scale.min() > 1e-300:  # the commonest case: no zero, nothing tiny to divide by
+        max_rel = float((diff / scale).max())
+    else:
+        nonzero = scale > 0
+        with np.errstate(over="ignore"):  # a tiny scale: the relative error is inf, as it is
             max_rel = float((diff[nonzero] / scale[nonzero]).max()) if nonzero.any() else 0.0
         if (diff[~nonzero] > 0).any():
             max_rel = math.inf

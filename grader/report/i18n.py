@@ -116,40 +116,48 @@ def localized(report: Any, lang: str, *, extra: Optional[Mapping[str, str]] = No
 
     from .results import CheckResult, Hint, Message, PartResult, QuestionResult, Report, Value, WorksheetInfo
 
-    def walk(value: Any) -> Any:
-        if isinstance(value, Message):
+    atoms = (str, int, float, bool, type(None))
+    containers = (BaseModel, list, dict)
+
+    def walk(value: Any) -> Any:  # dispatched on the exact type first: it runs on every node of a report
+        kind = type(value)
+        if kind in atoms:
+            return value
+        if kind is Message:
             return value.model_copy(update={"text": text(value, lang, extra)})
-        if isinstance(value, Hint):
+        if kind is list:  # the very list when nothing in it changed (no copy of its parents)
+            new = [walk(v) for v in value]
+            return value if all(a is b for a, b in zip(new, value)) else new
+        if kind is dict:
+            pairs = {k: walk(v) for k, v in value.items()}
+            return value if all(pairs[k] is v for k, v in value.items()) else pairs
+        if kind is Value and value.note is None and not value.items:  # plain data: nothing to word
+            return value
+        if kind is Hint:
             words = (hints or {}).get(value.id, {})
             return value.model_copy(update={"text": words.get(lang, words.get("en", value.text))}) if words else value
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        if isinstance(value, BaseModel):
-            update = {}
-            for name in type(value).model_fields:
-                old = getattr(value, name)
-                if isinstance(old, (BaseModel, list, dict)):
-                    new = walk(old)
-                    if new is not old:
-                        update[name] = new
-            if isinstance(value, Value) and value.note is not None:
-                update["text"] = text(value.note, lang, extra)[:400]
-                update["note"] = walk(value.note)
-            elif isinstance(value, Value) and "items" in update:  # a tuple of arrays: worded through its items
-                from .values import sequence_text
+        if not isinstance(value, BaseModel):
+            return value
+        update = {}
+        for name, old in value.__dict__.items():
+            if isinstance(old, containers) and old and not (kind is Value and name == "value"):
+                new = walk(old)
+                if new is not old:
+                    update[name] = new
+        if kind is Value and value.note is not None:
+            update["text"] = text(value.note, lang, extra)[:400]
+        elif kind is Value and "items" in update:  # a tuple of arrays: worded through its items
+            from .values import sequence_text
 
-                more = value.text.endswith(", ...)") or value.text.endswith(", ...]")
-                update["text"] = sequence_text("list" if value.type == "list" else "tuple", update["items"], more)
-            if isinstance(value, Report):
-                update["language"] = lang
-            if isinstance(value, (CheckResult, PartResult)):  # the worksheet's own words for its names
-                name = value.id.split("/", 1)[-1] if isinstance(value, CheckResult) else value.name
-                update["shown_name"] = (extra or {}).get(name)
-            if isinstance(value, (CheckResult, QuestionResult, WorksheetInfo)):
-                update["shown_title"] = (extra or {}).get(value.title) if value.title else None
-            return value.model_copy(update=update) if update else value
-        return value
+            more = value.text.endswith(", ...)") or value.text.endswith(", ...]")
+            update["text"] = sequence_text("list" if value.type == "list" else "tuple", update["items"], more)
+        if kind is Report:
+            update["language"] = lang
+        if kind is CheckResult or kind is PartResult:  # the worksheet's own words for its names
+            name = value.id.split("/", 1)[-1] if kind is CheckResult else value.name
+            update["shown_name"] = (extra or {}).get(name)
+        if kind is CheckResult or kind is QuestionResult or kind is WorksheetInfo:
+            update["shown_title"] = (extra or {}).get(value.title) if value.title else None
+        return value.model_copy(update=update) if update else value
 
     return walk(report)
