@@ -32,8 +32,10 @@ def main() -> None:
                                                    for f in ("perfect.py", "partial.py")])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--grade", action="append", default=[], help="a grade command (repeat for an A/B)")
-    parser.add_argument("extra", nargs=argparse.REMAINDER, help="arguments for grade, after --")
-    args = parser.parse_args()
+    argv = sys.argv[1:]
+    cut = argv.index("--") if "--" in argv else len(argv)
+    args = parser.parse_args(argv[:cut])
+    args.extra = argv[cut + 1:]  # arguments for grade, after --
     grade = shutil.which("grade")
     command = [grade] if grade else [sys.executable, "-m", "grader"]
     extra = [a for a in args.extra if a != "--"]

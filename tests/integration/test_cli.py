@@ -198,3 +198,13 @@ def test_a_language_without_a_catalogue_is_refused_and_the_locale_falls_back_to_
     out = subprocess.run([sys.executable, "-m", "grader", str(EXAMPLES / "perfect.py")], capture_output=True,
                          text=True, timeout=120, env=env)
     assert out.returncode == 0 and "Score: 28 / 28" in out.stdout
+
+
+def test_the_child_is_started_before_the_engine_is_imported():
+    # ``grade FILE`` starts its sandboxed child first thing: the launcher must not pull in pydantic,
+    # numpy or the engine (a package __init__ importing them once delayed every child by ~0.2 s)
+    code = ("import sys; from grader.sandbox.launch import EarlyLauncher; from grader.cli import main; "
+            "heavy = [m for m in ('numpy', 'pydantic', 'rich', 'grader.api', 'grader.sandbox.box') if m in sys.modules]; "
+            "print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
