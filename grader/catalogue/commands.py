@@ -61,6 +61,7 @@ define("cli.commands", """commands:
   grade check-spec WORKSHEET   prove a worksheet sound: the reference scores full marks, every
                                known mistake is caught, the spec is valid
   grade kit WORKSHEET          build the kit students grade with (and Gradescope's autograder zip)
+  grade new NAME               create a worksheet that works as created, for you to change
   grade schema                 print the JSON Schema of a report
 
 'grade COMMAND --help' tells more of each.""")
@@ -101,6 +102,15 @@ define("cli.kit", "Build the kit students grade themselves with (the public case
 define("cli.kit_worksheet", "the worksheet's folder or spec file (with its reference)")
 define("cli.kit_out", "folder (or .kit file) for the kit (default: the current folder)")
 define("cli.kit_gradescope", "also write Gradescope's autograder zip here")
+define("cli.new", "Create a worksheet that works as created (its spec, reference, known mistakes and an example "
+                  "submission), for you to change")
+define("cli.new_name", "the worksheet's name (letters, digits, _): exercises/NAME, reference/NAME")
+define("cli.new_title", "its title (default: its name)")
+define("cli.new_root", "the folder to create it in (default: the current folder)")
+define("cli.new_written", "worksheet {name} created. Prove it sound: grade check-spec {spec}; grade the example: "
+                          "grade {example} -w {spec}")
+define("new.bad_name", "{name} cannot name a worksheet: use letters, digits and _ (not first), e.g. softmax or td6")
+define("new.exists", "exists already: grade new overwrites nothing (choose another name, or remove it)")
 define("cli.kit_written", "kit written to {path} ({size} KiB): students run grade FILE -w {name}")
 define("cli.gradescope_written", "Gradescope autograder written to {path}: upload it as the assignment's autograder "
                                  "(zip file)")

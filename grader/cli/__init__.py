@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 
 from ..errors import GraderError, OutputError, SpecError, SubmissionError
 from ..messages import msg
-from .authoring import cmd_check_spec, cmd_kit
+from .authoring import cmd_check_spec, cmd_kit, cmd_new
 from .classroom import bulk_line, cmd_bulk
 from .grading import cmd_grade, cmd_schema, grade_parser
 from .parsing import ExitCode, language, print_error, say
@@ -32,7 +32,7 @@ def _one_blas_thread() -> None:
         os.environ.setdefault(name, "1")
 
 
-COMMANDS = {"schema": cmd_schema, "bulk": cmd_bulk, "check-spec": cmd_check_spec, "kit": cmd_kit}
+COMMANDS = {"schema": cmd_schema, "bulk": cmd_bulk, "check-spec": cmd_check_spec, "kit": cmd_kit, "new": cmd_new}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

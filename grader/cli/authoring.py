@@ -30,6 +30,23 @@ def cmd_kit(argv: Sequence[str], lang: str) -> int:
     return ExitCode.OK
 
 
+def cmd_new(argv: Sequence[str], lang: str) -> int:
+    parser = Parser(lang, "grade new", msg("cli.new"))
+    parser.add("name", help=msg("cli.new_name"))
+    parser.add("--title", default="", help=msg("cli.new_title"))
+    parser.add("--root", default=".", help=msg("cli.new_root"))
+    lang_option(parser)
+    args = parser.parse_args(argv)
+    from ..worksheet.scaffold import new_worksheet
+
+    written = new_worksheet(args.name, args.root, args.title)
+    for path in written:
+        print("  " + str(path))
+    spec = written[0].parent
+    print(say(lang, "cli.new_written", name=args.name, spec=str(spec), example=str(written[-1])))
+    return ExitCode.OK
+
+
 def cmd_check_spec(argv: Sequence[str], lang: str) -> int:
     parser = Parser(lang, "grade check-spec", msg("cli.check_spec"))
     parser.add("worksheet", help=msg("cli.check_spec_worksheet"))

@@ -13,7 +13,7 @@ from .parsing import ExitCode, Parser, color, lang_option, say, write
 
 def grade_parser(lang: str) -> Parser:
     parser = Parser(lang, "grade", msg("cli.grade"), msg("cli.commands"),
-                     usage="grade FILE [options]\n       grade {bulk,check-spec,kit,schema} ...")
+                     usage="grade FILE [options]\n       grade {bulk,check-spec,kit,new,schema} ...")
     parser.add("file", help=msg("cli.file"))
     parser.add("--worksheet", "-w", default="td5", help=msg("cli.worksheet"))
     parser.add("--format", "-f", choices=list(FORMATS), default="terminal", help=msg("cli.format"))

@@ -14,6 +14,7 @@ from typing import Any, Callable
 from .compare import agrees
 from ..report.results import Hint
 from ..worksheet.checkbase import Tolerance
+from ..worksheet.mistakes import hint_in
 from .stats import check_sample
 
 
@@ -47,4 +48,4 @@ def explains(mistake: Any, part: int, failing: list[tuple[Any, Any]], tol: Toler
 
 
 def hint(mistake: Any, lang: str = "en") -> Hint:
-    return Hint(id=mistake.id, text=mistake.hint.get(lang, mistake.hint["en"]))
+    return Hint(id=mistake.id, text=hint_in(mistake.hint, lang))

@@ -135,7 +135,7 @@ def localized(report: Any, lang: str, *, extra: Optional[Mapping[str, str]] = No
             return value
         if kind is Hint:
             words = (hints or {}).get(value.id, {})
-            return value.model_copy(update={"text": words.get(lang, words.get("en", value.text))}) if words else value
+            return value.model_copy(update={"text": words.get(lang) or words.get("en") or value.text}) if words else value
         if not isinstance(value, BaseModel):
             return value
         update = {}

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..report.results import Hint
 from .checkbase import Formula
+from .mistakes import hint_in
 from .models import Worksheet
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def build_table(ws: Worksheet, reference: Any, seed: int, keys: Optional[set[str
             except Exception:  # the variant cannot run there: it explains nothing for this formula
                 continue
             case.mistakes[mistake.id] = values
-            case.hints[mistake.id] = Hint(id=mistake.id, text=mistake.hint["en"])
+            case.hints[mistake.id] = Hint(id=mistake.id, text=hint_in(mistake.hint, "en"))
         table[formula.key] = case
     return table
 

@@ -23,6 +23,7 @@ from .formula_table import FormulaCase
 from .cases import Case
 from ..report.results import Hint
 from ..judge.kinds import kind_of
+from .mistakes import hint_in
 from .models import Worksheet
 from .table import AnswerTable, CheckTable, MistakeInfo, ProbeCase
 
@@ -74,7 +75,7 @@ def table_data(table: AnswerTable) -> dict[str, Any]:
 def table_of(data: dict[str, Any]) -> AnswerTable:
     """An answer table from ``table_data``'s data (decoded)."""
     mistakes = [MistakeInfo(m["id"], m["function"], m["kind"], dict(m["hint"]), m["detect"]) for m in data["mistakes"]]
-    english = {m.id: Hint(id=m.id, text=m.hint.get("en", "")) for m in mistakes}
+    english = {m.id: Hint(id=m.id, text=hint_in(m.hint, "en")) for m in mistakes}
     checks = {}
     for cid, t in data["checks"].items():
         probe = t["probe"]

@@ -8,9 +8,10 @@ signature), a ``law`` (for samplers: the law and scale a wrong sampler draws fro
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Mapping, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -22,7 +23,9 @@ class Mistake(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     function: str
-    hint: dict[str, str] = Field(description="the hint in each language: en and fr")
+    hint: dict[str, str] = Field(min_length=1, description="the hint in one language or more, by language code "
+                                                         "({'en': ...} or {'en': ..., 'fr': ...}); a report in "
+                                                         "another language shows it in English, else the first")
     variant: Optional[Callable[..., Any]] = None
     law: Optional[Callable[..., tuple[str, float]]] = None
     detect: Optional[Union[str, Callable[[Any, dict[str, Any]], bool]]] = Field(
@@ -32,9 +35,16 @@ class Mistake(BaseModel):
     def _one_kind(self) -> "Mistake":
         if sum(x is not None for x in (self.variant, self.law, self.detect)) != 1:
             raise ValueError("give exactly one of variant, law, detect")
-        if not {"en", "fr"} <= set(self.hint):
-            raise ValueError("the hint needs both 'en' and 'fr'")
+        bad = [lang for lang, text in self.hint.items() if not re.match(r"^[a-z]{2,3}(_[A-Z]{2})?$", lang)
+               or not isinstance(text, str) or not text.strip()]
+        if bad:
+            raise ValueError(f"the hint is a text per language code (en, fr, de...): {bad[0]!r} is not one with a text")
         return self
+
+
+def hint_in(hint: Mapping[str, str], lang: str) -> str:
+    """A hint in ``lang``, else in English, else in the first language its author wrote it in."""
+    return hint.get(lang) or hint.get("en") or next(iter(hint.values()), "")
 
 
 def load_catalogue(path: Path, module: ModuleType, predicates: Optional[dict[str, Callable[..., Any]]] = None) -> list[Mistake]:

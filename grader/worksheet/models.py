@@ -8,10 +8,11 @@ on which generated and edge-case inputs, how to judge, and for how many points; 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..judge.kinds import MODELS
 from ..wire.limits import Limits
@@ -19,14 +20,24 @@ from .checkbase import IDENT, CalledCheck, Formula, Frozen, SymbolSpec, Toleranc
 
 SCHEMA_VERSION = 1
 SPEC_FILENAME = "worksheet.toml"
+QUESTION_ID = r"^[^\s/](?:[^/]*[^\s/])?$"  # anything as printed on the sheet, but a slash
 
 Check = Annotated[Union[MODELS], Field(discriminator="kind")]  # type: ignore[valid-type]
 
 
 class Question(Frozen):
-    id: str = Field(pattern=r"^[IVX]+(\.\d+)?$", description="question id as on the sheet, e.g. II.1")
+    id: str = Field(description="question id as on the sheet: II.1, Q1, 1.3, Exercise 2b (at most 40 characters, "
+                                "no slash: it separates a check's id)", json_schema_extra={"pattern": QUESTION_ID})
     title: str
     checks: list[Check] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _printed_id(cls, value: str) -> str:
+        if not re.match(QUESTION_ID, value) or len(value) > 40:
+            raise ValueError(f"{value!r} cannot be a question id: give it as the sheet prints it (II.1, Q1, 1.3, "
+                             "Exercise 2b), at most 40 characters, with no slash and no space at either end")
+        return value
 
     @property
     def max_points(self) -> float:

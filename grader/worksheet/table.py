@@ -20,7 +20,7 @@ import numpy as np
 
 from ..errors import InternalError
 from ..judge.kinds import kind_of
-from .mistakes import Mistake
+from .mistakes import Mistake, hint_in
 from .formula_table import FormulaTable, build_table as build_formula_table
 from .generators import draw_inputs
 from .cases import Case, Steps, case_rng, draw_cases
@@ -83,7 +83,7 @@ class AnswerTable:
 
     def hints(self, lang: str) -> dict[str, str]:
         """Mistake id -> its hint in ``lang`` (English where it has none)."""
-        return {m.id: m.hint.get(lang, m.hint.get("en", "")) for m in self.mistakes}
+        return {m.id: hint_in(m.hint, lang) for m in self.mistakes}
 
 
 def mistake_info(mistake: Mistake) -> MistakeInfo:

@@ -1,8 +1,7 @@
 """Reference solutions of TD 5 (trusted; loaded only by the grading process, never by the child).
 
-The sheet's printed typos are corrected here (see DESIGN.md): Glorot normal uses
-sigma = sqrt(2/(d+n_h)), Glorot uniform uses limit = sqrt(6/(d+n_h)), and the batch variance is
-1/m sum (x_i - mu_B)^2.
+The printed sheet's typos are corrected here: Glorot normal uses sigma = sqrt(2/(d+n_h)),
+Glorot uniform uses limit = sqrt(6/(d+n_h)), and the batch variance is 1/m sum (x_i - mu_B)^2.
 """
 
 import numpy as np

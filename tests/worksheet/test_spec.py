@@ -129,3 +129,39 @@ def test_a_reference_that_is_not_utf8(tmp_path):
     target.write_bytes(target.read_bytes() + "\n# r\xe9f\xe9rence\n".encode("latin-1"))
     with pytest.raises(SpecError, match=r"solution\.py cannot be read as Python source"):
         load_worksheet(folder)
+
+
+@pytest.mark.parametrize("new_id", ["Q1", "1.3", "Exercise 2b", "IX.1"])
+def test_a_question_id_is_whatever_the_sheet_prints(tmp_path, new_id):
+    folder = _copy(tmp_path, lambda t: t.replace('id = "I.1"\n', f'id = "{new_id}"\n', 1))
+    ws = load_worksheet(folder)
+    assert ws.questions[0].id == new_id
+    assert ws.questions[0].checks[0].id == "preactivation_stats"
+
+
+@pytest.mark.parametrize("bad_id", ["I/1", " Q1", "", "x" * 41])
+def test_a_question_id_with_a_slash_or_blank_ends_is_refused_by_name(tmp_path, bad_id):
+    error = _error(tmp_path, lambda t: t.replace('id = "I.1"\n', f'id = "{bad_id}"\n', 1))
+    assert "questions[0].id" in str(error) and "worksheet.toml" in str(error) and "line 41" in str(error)
+    assert "as the sheet prints it (II.1, Q1, 1.3, Exercise 2b)" in str(error)
+
+
+def test_a_hint_in_one_language_is_enough_and_shown_in_every_other():
+    from grader.worksheet.mistakes import Mistake, hint_in
+
+    english = Mistake(id="m", function="f", variant=abs, hint={"en": "Take the absolute value."})
+    assert hint_in(english.hint, "fr") == "Take the absolute value."
+    french = Mistake(id="m", function="f", variant=abs, hint={"fr": "Prenez la valeur absolue."})
+    assert hint_in(french.hint, "en") == hint_in(french.hint, "de") == "Prenez la valeur absolue."
+    both = Mistake(id="m", function="f", variant=abs, hint={"en": "e", "fr": "f"})
+    assert hint_in(both.hint, "fr") == "f" and hint_in(both.hint, "de") == "e"
+
+
+@pytest.mark.parametrize("hint", [{}, {"en": ""}, {"english": "text"}, {"en": 3}])
+def test_a_hint_without_a_text_per_language_code_is_refused(hint):
+    from pydantic import ValidationError
+
+    from grader.worksheet.mistakes import Mistake
+
+    with pytest.raises(ValidationError):
+        Mistake(id="m", function="f", variant=abs, hint=hint)

@@ -1,0 +1,166 @@
+"""``grade new NAME``: a worksheet that works as created, for an author to change: its spec, its
+reference, its known mistakes and an example submission, each file saying what to change.
+
+The files are laid out as the project's own worksheets are (``exercises/NAME/worksheet.toml``,
+``reference/NAME/``, ``submissions_example/NAME/``), under a folder of the author's choice, and
+``grade check-spec exercises/NAME`` proves them sound before anything is changed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import OutputError, SpecError
+from ..messages import msg
+
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+SPEC = '''\
+# {title}: made by `grade new {name}`. Change the questions and checks to your sheet's, then
+# prove the worksheet sound (the reference scores full marks, every known mistake is caught):
+#     grade check-spec exercises/{name}
+# Every key, with its default, is in the grader's docs/writing-a-worksheet.md.
+schema_version = 1
+id = "{name}"
+title = "{title}"
+version = "1"
+reference = "../../reference/{name}/solution.py"  # the right answers: never handed to students
+mistakes = "../../reference/{name}/mistakes.py"   # plausible wrong answers, each with its hint
+
+[tolerance]  # |got - expected| <= atol + rtol * |expected|, for every check that does not say otherwise
+rtol = 1e-6
+atol = 1e-9
+
+# A question: its id and title as the sheet prints them (II.1, Q1, Exercise 2b...).
+[[questions]]
+id = "Q1"
+title = "Softmax of a batch of logits"
+
+# A check calls a student function on random cases and on edge cases, and compares with the reference.
+[[questions.checks]]
+id = "softmax"
+kind = "compare"
+function = "softmax"
+args = ["z"]          # the inputs passed to the function, in order
+points = 2
+cases = 10            # random cases, drawn from the inputs below (each student's seed decides them)
+edge_cases = [{{ m = 1, k = 3 }}, {{ m = 4, k = 1 }}, {{ m = 2, k = 2 }}]  # cases everyone gets
+[questions.checks.inputs]
+m = {{ kind = "int", low = 1, high = 16 }}   # a batch of m rows...
+k = {{ kind = "int", low = 1, high = 10 }}   # ...of k logits each
+z = {{ kind = "array", shape = ["m", "k"], distribution = "normal", scale = 3.0 }}
+
+# A free-text answer, graded by hand: the submission sets ANSWER_Q2 = "..." (or answers in a
+# markdown cell headed "Q2" in a notebook).
+[[questions]]
+id = "Q2"
+title = "Why subtract the maximum?"
+
+[[questions.checks]]
+id = "comment"
+kind = "manual"
+points = 1
+prompt = "Why does a careful softmax subtract max(z) from the logits first?"
+answer = "ANSWER_Q2"
+'''
+
+SOLUTION = '''\
+"""Reference solution of {title} (trusted: loaded by the grading process only, never by a
+student's sandboxed child, and never put in the kit students get).
+
+One function per function the checks call, with the same name and arguments as the sheet asks.
+"""
+
+import numpy as np
+
+
+def softmax(z):
+    """Row-wise softmax of a batch of logits, shape (m, k); stable for large logits."""
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+'''
+
+MISTAKES = '''\
+"""Known mistakes of {title}: plausible wrong answers, each with the hint a student who made it
+gets (trusted: loaded by the grading process only).
+
+Each entry of MISTAKES names the function it replaces and one way to recognise it: a ``variant``
+(a wrong version of the function, same arguments), a ``law`` (for a sampler: the law and scale it
+wrongly draws from) or ``detect`` (the name of a predicate on the output). The hint is shown when a
+student's outputs match the mistake's on every failing case. One language is enough; give others
+as you wish (``{{"en": ..., "fr": ...}}``): a report in another language shows the English one.
+"""
+
+import numpy as np
+
+
+def softmax_wrong_axis(z):
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def softmax_not_normalised(z):
+    return np.exp(z - z.max(axis=1, keepdims=True))
+
+
+MISTAKES = [
+    {{"id": "softmax-wrong-axis", "function": "softmax", "variant": softmax_wrong_axis,
+     "hint": {{"en": "Each row is one example: normalise along axis=1 (its k logits), not down the batch."}}}},
+    {{"id": "softmax-not-normalised", "function": "softmax", "variant": softmax_not_normalised,
+     "hint": {{"en": "The probabilities of a row must sum to 1: divide by their sum."}}}},
+]
+'''
+
+EXAMPLE = '''\
+"""An example submission of {title}: full marks. Try `grade submissions_example/{name}/perfect.py
+-w exercises/{name}`, then break it to see the report a student gets."""
+
+import numpy as np
+
+
+def softmax(z):
+    z = np.asarray(z, dtype=float)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+ANSWER_Q2 = "exp overflows for large logits; softmax(z - c) = softmax(z) for any constant c."
+'''
+
+
+def scaffold_files(name: str, title: str) -> dict[str, str]:
+    """The files of a new worksheet, by their path under the author's folder."""
+    filled = {"name": name, "title": title.replace('"', "'")}
+    return {
+        f"exercises/{name}/worksheet.toml": SPEC.format(**filled),
+        f"reference/{name}/solution.py": SOLUTION.format(**filled),
+        f"reference/{name}/mistakes.py": MISTAKES.format(**filled),
+        f"submissions_example/{name}/perfect.py": EXAMPLE.format(**filled),
+    }
+
+
+def new_worksheet(name: str, root: str | Path = ".", title: str = "") -> list[Path]:
+    """Write a new worksheet's files under ``root``; return their paths. Nothing is overwritten.
+
+    Raises:
+        SpecError: ``name`` is not a name a worksheet can have.
+        OutputError: one of the files exists already, or cannot be written.
+    """
+    if not NAME.match(name):
+        raise SpecError(name, msg("new.bad_name", name=name))
+    root = Path(root)
+    files = {root / path: text for path, text in scaffold_files(name, title or name).items()}
+    taken = [path for path in files if path.exists()]
+    if taken:
+        raise OutputError(taken[0], msg("new.exists"))
+    written = []
+    try:
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        raise OutputError(path, exc) from None
+    return written

@@ -1,0 +1,81 @@
+"""``grade new NAME``: a worksheet that works as created, graded and proved sound like TD 5, with
+question ids as a sheet prints them (Q1, Q2) and hints in one language."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from grader.api import grade_submission
+from grader.checkspec import check_spec
+from grader.classroom.bulk import grade_class
+from grader.cli import main
+
+
+@pytest.fixture(scope="module")
+def created(tmp_path_factory):
+    root = tmp_path_factory.mktemp("course")
+    assert main(["new", "softmax", "--title", "Softmax", "--root", str(root)]) == 0
+    return root
+
+
+def test_the_new_worksheet_is_sound_as_created(created):
+    result = check_spec(str(created / "exercises" / "softmax"), seeds=20, mistake_seeds=3, sampler_runs=10)
+    assert result.ok, [(f.what, f.detail) for f in result.findings if not f.ok]
+
+
+def test_its_example_gets_full_marks_and_a_planted_mistake_its_hint_in_any_language(created, tmp_path):
+    spec = created / "exercises" / "softmax"
+    example = created / "submissions_example" / "softmax" / "perfect.py"
+    report = grade_submission(example, spec, seed=3)
+    assert report.score == report.max_score - report.manual_pending == 2
+    assert next(c for c in report.checks() if c.id == "Q2/comment").answer.startswith("exp overflows")
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text(example.read_text().replace("return e / e.sum(axis=1, keepdims=True)", "return e"))
+    for lang in ("en", "fr"):  # the hint is written in English only: a French report shows it too
+        check = next(c for c in grade_submission(wrong, spec, seed=3, lang=lang).checks() if c.id == "Q1/softmax")
+        assert check.status == "failed" and [h.id for h in check.hints] == ["softmax-not-normalised"]
+        assert check.hints[0].text == "The probabilities of a row must sum to 1: divide by their sum."
+
+
+def test_a_notebook_answers_its_free_text_under_the_question_heading(created, tmp_path):
+    example = (created / "submissions_example" / "softmax" / "perfect.py").read_text()
+    code = example.split('ANSWER_Q2 = ')[0].split('"""', 2)[2]
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(code),
+        nbformat.v4.new_markdown_cell("## Q2\n\nA large logit overflows exp; shifting all logits changes nothing."),
+    ])
+    path = tmp_path / "answers.ipynb"
+    path.write_text(nbformat.writes(notebook))
+    report = grade_submission(path, created / "exercises" / "softmax", seed=1)
+    assert report.score == 2
+    assert "overflows exp" in next(c for c in report.checks() if c.id == "Q2/comment").answer
+
+
+def test_a_class_is_graded_with_it(created, tmp_path):
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    example = (created / "submissions_example" / "softmax" / "perfect.py").read_text()
+    (klass / "ann.py").write_text(example)
+    (klass / "bob.py").write_text(example.replace("axis=1", "axis=0"))
+    result = grade_class(klass, str(created / "exercises" / "softmax"), tmp_path / "out", jobs=1)
+    scores = {r.student_id: r.report.score for r in result.rows}
+    assert result.graded == 2 and scores == {"ann": 2.0, "bob": 0.0}
+    bob = json.loads((tmp_path / "out" / "bob.json").read_text())
+    assert bob["questions"][0]["id"] == "Q1"
+    assert [h["id"] for h in bob["questions"][0]["checks"][0]["hints"]] == ["softmax-wrong-axis"]
+
+
+def test_grade_new_overwrites_nothing_and_refuses_a_bad_name(created, capsys):
+    spec = created / "exercises" / "softmax" / "worksheet.toml"
+    spec.write_text(spec.read_text() + "\n# changed by its author\n")
+    before = spec.read_text()
+    assert main(["new", "softmax", "--root", str(created)]) == 2
+    err = capsys.readouterr().err
+    assert "worksheet.toml" in err and "overwrites nothing" in err
+    assert spec.read_text() == before
+    assert main(["new", "9lives", "--root", str(created)]) == 2
+    assert "cannot name a worksheet" in capsys.readouterr().err
+    assert not (created / "exercises" / "9lives").exists()
