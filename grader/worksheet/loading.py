@@ -16,6 +16,7 @@ from ..errors import SpecError
 from ..judge.kinds import Defined, kind_of
 from .checkbase import IDENT
 from .models import SCHEMA_VERSION, SPEC_FILENAME, Worksheet
+from .sharing import apply_shared
 
 try:
     import tomllib
@@ -181,6 +182,10 @@ def load_worksheet(path: str | Path) -> Worksheet:
     if isinstance(data, dict) and data.get("schema_version") not in (None, SCHEMA_VERSION):
         raise SpecError(path, f"schema_version {data.get('schema_version')!r} is not supported "
                               f"(this grader reads version {SCHEMA_VERSION})")
+    shared = apply_shared(data) if isinstance(data, dict) else []
+    if shared:
+        raise SpecError(path, [f"line {line}: {_key_path(loc)}: {why}" if (line := _line_of(text, loc)) else
+                               f"{_key_path(loc)}: {why}" for loc, why in shared])
     data["base_dir"] = str(path.parent.resolve())
     data["spec_file"] = str(path.resolve())
     try:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import edited_td5
+from conftest import TD5, edited_td5
 from grader.errors import SpecError
 from grader.worksheet.models import Worksheet
 from grader.worksheet.loading import load_worksheet, resolve_worksheet
@@ -142,7 +142,9 @@ def test_a_question_id_is_whatever_the_sheet_prints(tmp_path, new_id):
 @pytest.mark.parametrize("bad_id", ["I/1", " Q1", "", "x" * 41])
 def test_a_question_id_with_a_slash_or_blank_ends_is_refused_by_name(tmp_path, bad_id):
     error = _error(tmp_path, lambda t: t.replace('id = "I.1"\n', f'id = "{bad_id}"\n', 1))
-    assert "questions[0].id" in str(error) and "worksheet.toml" in str(error) and "line 41" in str(error)
+    spec = (TD5 / "worksheet.toml").read_text().splitlines()
+    line = next(i for i, l in enumerate(spec, 1) if l == 'id = "I.1"')
+    assert "questions[0].id" in str(error) and "worksheet.toml" in str(error) and f"line {line}:" in str(error)
     assert "as the sheet prints it (II.1, Q1, 1.3, Exercise 2b)" in str(error)
 
 
