@@ -23,7 +23,7 @@ from .judge.plan import plan_check
 from .worksheet.loading import load_worksheet, resolve_worksheet
 from .worksheet.models import Worksheet
 from .worksheet.reference import Reference, load_reference
-from .messages import Msg, joined, msg
+from .messages import Msg, joined, listed, msg
 
 
 @dataclass
@@ -170,6 +170,17 @@ def check_kit(ws: Worksheet, reference: Reference, out: SpecCheck) -> None:
             msg("spec.kit_sound") if not problems else joined(problems))
 
 
+def _hint_languages(mistakes: list, out: SpecCheck) -> None:
+    """A note (not a problem) for each language some hints are written in and others not: a
+    student reading that language gets those in English (or in their first language)."""
+    languages = sorted({lang for m in mistakes for lang in m.hint})
+    for lang in languages:
+        lacking = [m.id for m in mistakes if lang not in m.hint]
+        if lacking:
+            out.add(msg("spec.hint_language", lang=lang), True,
+                    msg("spec.hints_lacking", n=len(lacking), lang=lang, ids=listed(lacking, 4)))
+
+
 def check_spec(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sampler_runs: int = 300) -> SpecCheck:
     out = SpecCheck()
     try:
@@ -186,6 +197,7 @@ def check_spec(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sampler_r
     except SpecError as exc:
         out.add(msg("spec.reference"), False, exc.message)
         return out
+    _hint_languages(reference.mistakes, out)
     for what, run in ((msg("spec.reference_seeds", n=seeds), lambda: check_reference(ws, seeds, out)),
                       (msg("spec.catalogue"), lambda: check_mistakes(ws, reference, mistake_seeds, out)),
                       (msg("spec.formulas"), lambda: check_formulas(ws, reference, mistake_seeds, out)),

@@ -79,3 +79,16 @@ def test_grade_new_overwrites_nothing_and_refuses_a_bad_name(created, capsys):
     assert main(["new", "9lives", "--root", str(created)]) == 2
     assert "cannot name a worksheet" in capsys.readouterr().err
     assert not (created / "exercises" / "9lives").exists()
+
+
+def test_check_spec_notes_the_hints_a_language_lacks(tmp_path):
+    assert main(["new", "notes", "--root", str(tmp_path)]) == 0
+    mistakes = tmp_path / "reference" / "notes" / "mistakes.py"
+    mistakes.write_text(mistakes.read_text().replace(
+        '"hint": {"en": "The probabilities of a row must sum to 1: divide by their sum."}',
+        '"hint": {"en": "The probabilities of a row must sum to 1: divide by their sum.", "fr": "Divisez par la somme."}'))
+    result = check_spec(str(tmp_path / "exercises" / "notes"), seeds=3, mistake_seeds=2, sampler_runs=5)
+    assert result.ok  # a note, not a problem
+    notes = [f for f in result.findings if f.what.code == "spec.hint_language"]
+    assert [n.what.params["lang"] for n in notes] == ["fr"]
+    assert notes[0].detail.params["n"] == 1 and "softmax-wrong-axis" in str(notes[0].detail.params["ids"])
