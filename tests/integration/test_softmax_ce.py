@@ -63,3 +63,34 @@ def test_a_class_is_graded_with_it(tmp_path):
     assert result.graded == 2 and {r.student_id: r.report.score for r in result.rows} == {"ada": 7.0, "ben": 2.0}
     ben = json.loads((tmp_path / "out" / "ben.json").read_text())
     assert ben["worksheet"]["id"] == "softmax_ce" and Path(tmp_path / "out" / "gradebook-moodle.csv").is_file()
+
+
+def _catalogue():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("softmax_ce_mistakes", ROOT / "reference" / "softmax_ce" / "mistakes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.MISTAKES
+
+
+OVERFLOWING = {  # the mistakes recognised by their output, as a student writes them
+    "softmax-overflow": "def softmax(z):\n    e = np.exp(z)\n    return e / e.sum(axis=1, keepdims=True)\n",
+    "ce-overflow": ("def cross_entropy(z, y):\n    e = np.exp(z)\n    p = e / e.sum(axis=1, keepdims=True)\n"
+                    "    return -np.log(p[np.arange(len(y)), y]).mean()\n"),
+}
+
+
+@pytest.mark.parametrize("mistake", _catalogue(), ids=lambda m: m["id"])
+def test_each_planted_mistake_earns_its_hint(mistake, tmp_path):
+    source = (EXAMPLES / "perfect.py").read_text()
+    if "variant" in mistake:  # the mistakes module's own code, then the function replaced by the variant
+        source += "\n" + (ROOT / "reference" / "softmax_ce" / "mistakes.py").read_text()
+        source += f"\n{mistake['function']} = {mistake['variant'].__name__}\n"
+    else:
+        source += "\n" + OVERFLOWING[mistake["id"]]
+    path = tmp_path / "planted.py"
+    path.write_text(source)
+    report = grade_submission(path, SPEC, seed=2)
+    check = next(c for c in report.checks() if c.id.endswith("/" + mistake["function"]))
+    assert check.status == "failed" and mistake["id"] in [h.id for h in check.hints]
