@@ -3,12 +3,9 @@
 ``ANSWERS = {"III.4 max_step": "2/Max(lambda_min, lambda_max)", "I.1 mean": 0}`` in a ``.py``
 file or a notebook code cell; a value may be a string, a number or a SymPy expression.
 
-An answer is judged by its values at points of the worksheet's domain (``formula_points.sample_points``):
-a ``FormulaTable`` holds, per formula key, the points, the right values there and each catalogued
-mistake's values there (its variant called on the inputs the point stands for). The answer passes
-when it agrees with the right values at every point, and a mistake's hint is shown when it agrees
-with that mistake's values instead, as for a function. The table is all judging needs: not the
-expected formula itself, nor the reference.
+An answer is judged against the worksheet's ``FormulaTable`` (``worksheet/formula_table.py``): it
+passes when it agrees with the right values at every point, and a mistake's hint is shown when it
+agrees with that mistake's values instead, as for a function.
 """
 
 from __future__ import annotations

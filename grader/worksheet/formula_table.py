@@ -1,14 +1,7 @@
-"""Formula answers: a check whose function is missing may be answered by ``ANSWERS[key]``.
-
-``ANSWERS = {"III.4 max_step": "2/Max(lambda_min, lambda_max)", "I.1 mean": 0}`` in a ``.py``
-file or a notebook code cell; a value may be a string, a number or a SymPy expression.
-
-An answer is judged by its values at points of the worksheet's domain (``formula_points.sample_points``):
-a ``FormulaTable`` holds, per formula key, the points, the right values there and each catalogued
-mistake's values there (its variant called on the inputs the point stands for). The answer passes
-when it agrees with the right values at every point, and a mistake's hint is shown when it agrees
-with that mistake's values instead, as for a function. The table is all judging needs: not the
-expected formula itself, nor the reference.
+"""The formula table: per formula key, the points of the worksheet's domain where answers are
+judged (``formula_points.sample_points``), the right values there and each catalogued mistake's
+values there (its variant called on the inputs the point stands for). It is all that judging a
+formula answer needs (``judge/formulas.py``): not the expected formula itself, nor the reference.
 """
 
 from __future__ import annotations
