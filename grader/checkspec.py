@@ -181,6 +181,29 @@ def _hint_languages(mistakes: list, out: SpecCheck) -> None:
                     msg("spec.hints_lacking", n=len(lacking), lang=lang, ids=listed(lacking, 4)))
 
 
+def worksheet_texts(ws: Worksheet) -> set[str]:
+    """The worksheet's own texts a report shows, which its ``[translations]`` may translate."""
+    texts = {ws.title}
+    for q in ws.questions:
+        texts.add(q.title)
+        for c in q.checks:
+            texts.update(t for t in (c.id, c.title, *(p.name for p in c.parts)) if t)
+    return texts
+
+
+def check_translations(ws: Worksheet, out: SpecCheck) -> None:
+    """Each language's translations must translate texts the worksheet has (a typo would leave the
+    text untranslated, silently); a text left untranslated is a note."""
+    texts = worksheet_texts(ws)
+    for lang, pairs in sorted(ws.translations.items()):
+        unknown = sorted(set(pairs) - texts)
+        if unknown:
+            out.add(msg("spec.translations", lang=lang), False,
+                    msg("spec.translations_unknown", n=len(unknown), texts=listed(unknown, 4)))
+        else:
+            out.add(msg("spec.translations", lang=lang), True, msg("spec.translations_count", n=len(pairs)))
+
+
 def check_spec(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sampler_runs: int = 300) -> SpecCheck:
     out = SpecCheck()
     try:
@@ -198,6 +221,7 @@ def check_spec(path: str, *, seeds: int = 100, mistake_seeds: int = 5, sampler_r
         out.add(msg("spec.reference"), False, exc.message)
         return out
     _hint_languages(reference.mistakes, out)
+    check_translations(ws, out)
     for what, run in ((msg("spec.reference_seeds", n=seeds), lambda: check_reference(ws, seeds, out)),
                       (msg("spec.catalogue"), lambda: check_mistakes(ws, reference, mistake_seeds, out)),
                       (msg("spec.formulas"), lambda: check_formulas(ws, reference, mistake_seeds, out)),

@@ -19,6 +19,10 @@ define("spec.catalogue", "known mistakes")
 define("spec.hint_language", "hints in {lang}")
 define_plural("spec.hints_lacking", "note: {n} hint is not in {lang} ({ids}); a report in {lang} shows it in English",
               "note: {n} hints are not in {lang} ({ids}); a report in {lang} shows them in English")
+define("spec.translations", "translations in {lang}")
+define_plural("spec.translations_unknown", "{n} translated text is not a text of the worksheet: {texts}",
+              "{n} translated texts are not texts of the worksheet: {texts}")
+define_plural("spec.translations_count", "{n} text", "{n} texts")
 define("spec.no_catalogue", "no catalogue")
 define("spec.not_caught", "{mistake} is not caught: full marks on {checks} (seed {seed})")
 define_plural("spec.mistakes_seeds", "{n} known mistake x {seeds} seeds", "{n} known mistakes x {seeds} seeds")

@@ -41,32 +41,32 @@ class Formula(Frozen):
 
 
 class SymbolSpec(Frozen):
-    positive: bool = True
-    integer: bool = False
+    positive: bool = Field(True, description="sample points are positive (else any sign)")
+    integer: bool = Field(False, description="sample points are integers (dimensions such as d, n_h)")
 
 
 class Part(Frozen):
     """One scored piece of a check's output, e.g. ``dgamma`` = item 1 of ``bn_backward``'s tuple."""
 
-    name: str
+    name: str = Field(description="its name in reports (a word is translated by the worksheet's translations)")
     step: Optional[str] = Field(None, description="which step's output (a function name); default the last")
     index: list[int] = Field(default_factory=list, description="index path into that output")
-    points: float = Field(gt=0)
-    formula: Optional[Formula] = None
+    points: float = Field(gt=0, description="points of this part")
+    formula: Optional[Formula] = Field(None, description="formula answer accepted for this part when the function is missing")
 
 
 class Step(Frozen):
     """One call of a pipeline; an argument is an input name or ``$function[i]`` (an earlier output)."""
 
-    function: str = Field(pattern=IDENT)
-    args: list[str] = Field(default_factory=list)
+    function: str = Field(pattern=IDENT, description="the student function called")
+    args: list[str] = Field(default_factory=list, description="its arguments: input names, or $function[i] for item i of an earlier step's output")
 
 
 class BaseCheck(Frozen):
-    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
-    title: str = ""
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="the check's name, unique in its question (letters, digits, _ . -)")
+    title: str = Field("", description="shown beside the check's id in reports")
     points: Optional[float] = Field(None, gt=0, description="points of the check (or give them per part)")
-    parts: list[Part] = Field(default_factory=list)
+    parts: list[Part] = Field(default_factory=list, description="scored pieces of the output, each with its points")
     timeout: Optional[float] = Field(None, gt=0, description="seconds per case; default limits.call_timeout")
     hidden: bool = Field(False, description="hide inputs and expected values from the student's report")
 
@@ -94,32 +94,32 @@ class Shrink(Frozen):
 
     dims: dict[str, list[int]] = Field(description="candidate values of integer inputs, simplest first")
     inputs: dict[str, Generator] = Field(default_factory=dict, description="generators used instead while shrinking")
-    max_candidates: int = Field(12, ge=1, le=64)
+    max_candidates: int = Field(12, ge=1, le=64, description="smaller cases tried at most")
 
 
 class GradientCheck(Frozen):
     """Compare a backward pass with finite differences of the student's own forward pass."""
 
-    forward: str = Field(pattern=IDENT)
-    backward: str = Field(pattern=IDENT)
+    forward: str = Field(pattern=IDENT, description="the student's forward function")
+    backward: str = Field(pattern=IDENT, description="the student's backward function")
     wrt: str = Field(description="the input the gradient is taken with respect to")
     upstream: str = Field(description="the input holding dL/d(output)")
     output: int = Field(0, description="index of the forward output in its returned tuple")
     gradient: int = Field(0, description="index of d(wrt) in the backward's returned tuple")
     dims: dict[str, int] = Field(default_factory=dict, description="fixed dimensions of the diagnosis case")
-    step: float = Field(1e-5, gt=0)
+    step: float = Field(1e-5, gt=0, description="finite-difference step")
 
 
 class CalledCheck(BaseCheck):
     """A check that calls student functions on generated inputs."""
 
-    inputs: dict[str, Generator] = Field(default_factory=dict)
+    inputs: dict[str, Generator] = Field(default_factory=dict, description="a generator per input name (see Generators)")
     shrink: Optional[Shrink] = Field(None, description="search for a smaller failing case when one fails")
     formula: Optional[Formula] = Field(None, description="formula answer accepted when the function is missing")
-    gradient_check: Optional[GradientCheck] = None
+    gradient_check: Optional[GradientCheck] = Field(None, description="diagnose a wrong gradient by finite differences")
     cases: int = Field(10, ge=0, description="number of random cases")
     edge_cases: list[dict[str, Any]] = Field(default_factory=list, description="inputs fixed by hand")
-    tolerance: Optional[Tolerance] = None
+    tolerance: Optional[Tolerance] = Field(None, description="default: the worksheet's tolerance")
     input_mutation: Literal["warn", "fail", "allow"] = Field(
         "warn", description="a call that changes one of its array arguments in place: a warning in the report "
                             "(warn), the check fails (fail), or nothing is said (allow)")

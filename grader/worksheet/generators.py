@@ -30,8 +30,8 @@ class IntGen(_Gen):
     """An integer in ``[low, high]`` (inclusive), uniform or log-uniform."""
 
     kind: Literal["int"]
-    low: int
-    high: int
+    low: int = Field(description="smallest value")
+    high: int = Field(description="largest value")
     log: bool = Field(False, description="draw log-uniformly, so small and large values both appear")
 
     @model_validator(mode="after")
@@ -56,9 +56,9 @@ class FloatGen(_Gen):
     """A float in ``[low, high]``, uniform or log-uniform."""
 
     kind: Literal["float"]
-    low: float
-    high: float
-    log: bool = False
+    low: float = Field(description="smallest value")
+    high: float = Field(description="largest value")
+    log: bool = Field(False, description="draw log-uniformly")
 
     @model_validator(mode="after")
     def _check(self) -> "FloatGen":
@@ -81,7 +81,7 @@ class ChoiceGen(_Gen):
     """One of a fixed list of values, uniformly."""
 
     kind: Literal["choice"]
-    values: list[Any] = Field(min_length=1)
+    values: list[Any] = Field(min_length=1, description="the values to choose from")
 
     def draw(self, rng: np.random.Generator, env: Mapping[str, Any], custom: Mapping[str, Callable]) -> Any:
         return self.values[int(rng.integers(len(self.values)))]
@@ -94,8 +94,8 @@ class FixedGen(_Gen):
     """Always the same value (lists become float arrays when ``array`` is true)."""
 
     kind: Literal["fixed"]
-    value: Any
-    array: bool = False
+    value: Any = Field(description="the value")
+    array: bool = Field(False, description="make a list a float64 array")
 
     def draw(self, rng: np.random.Generator, env: Mapping[str, Any], custom: Mapping[str, Callable]) -> Any:
         return np.asarray(self.value, dtype=float) if self.array else self.value
@@ -108,12 +108,13 @@ class ArrayGen(_Gen):
     """A float64 array whose shape may name other (integer) inputs, e.g. ``shape = ["m", "n"]``."""
 
     kind: Literal["array"]
-    shape: list[Dim]
-    distribution: Literal["uniform", "normal", "integers"] = "uniform"
-    low: float = -1.0
-    high: float = 1.0
-    loc: float = 0.0
-    scale: float = 1.0
+    shape: list[Dim] = Field(description="the shape; a dimension may name an integer input")
+    distribution: Literal["uniform", "normal", "integers"] = Field(
+        "uniform", description="uniform in [low, high), normal(loc, scale), or integers in [low, high] (as floats)")
+    low: float = Field(-1.0, description="lower bound (uniform, integers)")
+    high: float = Field(1.0, description="upper bound (uniform, integers)")
+    loc: float = Field(0.0, description="mean (normal)")
+    scale: float = Field(1.0, description="standard deviation (normal)")
 
     def refs(self) -> list[str]:
         return [d for d in self.shape if isinstance(d, str)]
@@ -140,11 +141,11 @@ class SpdGen(_Gen):
     """
 
     kind: Literal["spd"]
-    size: Dim
-    cond_low: float = Field(1.0, ge=1.0)
-    cond_high: float = Field(100.0, ge=1.0)
-    max_eig_low: float = Field(0.5, gt=0)
-    max_eig_high: float = Field(2.5, gt=0)
+    size: Dim = Field(description="n, of the n x n matrix (or an integer input's name)")
+    cond_low: float = Field(1.0, ge=1.0, description="smallest condition number")
+    cond_high: float = Field(100.0, ge=1.0, description="largest condition number")
+    max_eig_low: float = Field(0.5, gt=0, description="smallest largest eigenvalue")
+    max_eig_high: float = Field(2.5, gt=0, description="largest largest eigenvalue")
 
     @model_validator(mode="after")
     def _check(self) -> "SpdGen":

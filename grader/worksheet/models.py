@@ -28,8 +28,8 @@ Check = Annotated[Union[MODELS], Field(discriminator="kind")]  # type: ignore[va
 class Question(Frozen):
     id: str = Field(description="question id as on the sheet: II.1, Q1, 1.3, Exercise 2b (at most 40 characters, "
                                 "no slash: it separates a check's id)", json_schema_extra={"pattern": QUESTION_ID})
-    title: str
-    checks: list[Check] = Field(min_length=1)
+    title: str = Field(description="the question's title, as the sheet prints it")
+    checks: list[Check] = Field(min_length=1, description="its checks (at least one), each of a kind")
 
     @field_validator("id")
     @classmethod
@@ -47,10 +47,10 @@ class Question(Frozen):
 class Worksheet(Frozen):
     """A worksheet: its questions and checks, and where its trusted reference lives."""
 
-    schema_version: Literal[1]
-    id: str = Field(pattern=IDENT)
-    title: str
-    version: str
+    schema_version: Literal[1] = Field(description="version of this format: 1")
+    id: str = Field(pattern=IDENT, description="the worksheet's name (letters, digits, _): its kit is ID.kit")
+    title: str = Field(description="shown at the top of every report")
+    version: str = Field(description="your version of the sheet, written in every report (e.g. 2026.1)")
     reference: Optional[str] = Field(None, description="reference solution module, relative to this file (required "
                                                        "in a spec; a kit has none)")
     public_seed: int = Field(0, ge=0, description="seed of the cases a kit holds (the public cases students grade "
@@ -59,14 +59,17 @@ class Worksheet(Frozen):
     mistakes: Optional[str] = Field(None, description="module with the catalogue of known mistakes (MISTAKES)")
     predicates: Optional[str] = Field(None, description="module of predicates on outputs (property checks, mistakes "
                                                         "recognised by their output): the only code a kit carries")
-    tolerance: Tolerance = Tolerance()
-    limits: Limits = Limits()
+    tolerance: Tolerance = Field(Tolerance(), description="default tolerance of every check")
+    limits: Limits = Field(Limits(), description="time and resource limits of the sandboxed child")
     symbols: dict[str, SymbolSpec] = Field(default_factory=dict, description="symbols of formula answers")
     definitions: dict[str, str] = Field(default_factory=dict, description="symbols defined by a formula, e.g. kappa")
     relations: list[str] = Field(default_factory=list,
                                  description="relations between symbols that formula answers may rely on, "
                                              "e.g. 'lambda_min <= lambda_max'")
-    questions: list[Question] = Field(min_length=1)
+    translations: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="the worksheet's own texts in other languages, by language: exact "
+                                          "English text (a title, a check or part name) -> its translation")
+    questions: list[Question] = Field(min_length=1, description="the questions, in the sheet's order")
     base_dir: str = Field("", exclude=True, description="folder of the spec file (set by the loader)")
     spec_file: str = Field("", exclude=True, description="the spec file itself (set by the loader)")
 

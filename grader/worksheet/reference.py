@@ -75,12 +75,10 @@ def load_reference(ws: Worksheet) -> Reference:
     """Import the worksheet's reference (and helpers) from their files, under private names."""
     solution = _load_module(ws.path_of(ws.reference), f"_grader_reference_{ws.id}")
     helpers: dict[str, Callable[..., Any]] = {}
-    translations: dict[str, list[tuple[str, str]]] = {}
+    translations = {lang: list(texts.items()) for lang, texts in ws.translations.items()}
     if ws.generators:
         module = _load_module(ws.path_of(ws.generators), f"_grader_helpers_{ws.id}")
         helpers = {k: v for k, v in vars(module).items() if callable(v) and not k.startswith("_")}
-        translations = {lang: [tuple(pair) for pair in pairs]
-                        for lang, pairs in getattr(module, "TRANSLATIONS", {}).items()}
     predicates = load_predicates(ws.path_of(ws.predicates), ws.id) if ws.predicates else {}
     mistakes = []
     if ws.mistakes:

@@ -32,6 +32,10 @@ mistakes = "../../reference/{name}/mistakes.py"   # plausible wrong answers, eac
 rtol = 1e-6
 atol = 1e-9
 
+# The sheet's own texts in other languages, for reports in them (grade FILE --lang fr): uncomment.
+# [translations.fr]
+# "Softmax of a batch of logits" = "Softmax d'un lot de logits"
+
 # A question: its id and title as the sheet prints them (II.1, Q1, Exercise 2b...).
 [[questions]]
 id = "Q1"

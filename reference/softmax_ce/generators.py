@@ -12,14 +12,3 @@ def logits(rng, m, k, scale):
 def labels(rng, m, k):
     """A label per example: integers in 0..k-1."""
     return rng.integers(0, k, size=m)
-
-
-TRANSLATIONS = {"fr": [  # (the worksheet's English, its French): titles and check names
-    ("Softmax and cross-entropy", "Softmax et entropie croisée"),
-    ("Softmax of a batch of logits, numerically stable", "Softmax d'un lot de logits, numériquement stable"),
-    ("Mean cross-entropy of the batch, from the logits (log-sum-exp)",
-     "Entropie croisée moyenne du lot, à partir des logits (log-sum-exp)"),
-    ("Gradient of the mean cross-entropy with respect to the logits",
-     "Gradient de l'entropie croisée moyenne par rapport aux logits"),
-    ("comment", "commentaire"),
-]}

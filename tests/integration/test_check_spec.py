@@ -110,3 +110,18 @@ def test_a_kit_whose_public_cases_miss_a_mistake_is_a_finding(tmp_path):
     result = check_spec(str(_copy(tmp_path, few)), seeds=1, mistake_seeds=1, sampler_runs=1)
     kit = next(f for f in result.findings if english(f.what).startswith("kit"))
     assert not kit.ok and "do not catch glorot-sigma-fan-in" in english(kit.detail)
+
+
+def test_a_translation_of_a_text_the_worksheet_lacks_is_a_finding(tmp_path):
+    # a typo in the English side would leave the title untranslated, silently: check-spec says so
+    from grader.checkspec import SpecCheck, check_translations
+    from grader.worksheet.loading import load_worksheet
+
+    ws = load_worksheet(_copy(tmp_path, lambda t: t.replace('"Glorot normal initialisation" =', '"Glorot normal initialization" =')))
+    out = SpecCheck()
+    check_translations(ws, out)
+    (finding,) = out.findings
+    assert not finding.ok and "Glorot normal initialization" in english(finding.detail)
+    ok = SpecCheck()
+    check_translations(load_worksheet(TD5), ok)
+    assert ok.ok and "texts" in english(ok.findings[0].detail)

@@ -15,8 +15,8 @@ class CompareCheck(CalledCheck):
     """Student vs reference on the same inputs, output by output."""
 
     kind: Literal["compare"]
-    function: str = Field(pattern=IDENT)
-    args: list[str] = Field(default_factory=list)
+    function: str = Field(pattern=IDENT, description="the student function called")
+    args: list[str] = Field(default_factory=list, description="the input names passed to it, in order")
 
     def steps(self) -> list[Step]:
         return [Step(function=self.function, args=self.args)]

@@ -21,7 +21,7 @@ class ManualCheck(BaseCheck):
     """A free-text answer graded by hand; the submission's text is copied into the report."""
 
     kind: Literal["manual"]
-    prompt: str
+    prompt: str = Field(description="the question, shown to the grader with each answer")
     answer: str = Field(pattern=IDENT, description="module-level name holding the answer, e.g. ANSWER_I_2")
 
 

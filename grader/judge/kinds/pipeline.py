@@ -16,7 +16,7 @@ class PipelineCheck(CalledCheck):
     """Several calls in one child, later ones fed the student's own earlier outputs."""
 
     kind: Literal["pipeline"]
-    pipeline: list[Step] = Field(min_length=1)
+    pipeline: list[Step] = Field(min_length=1, description="the calls, in order")
 
     def steps(self) -> list[Step]:
         return list(self.pipeline)

@@ -17,11 +17,11 @@ class PropertyCheck(CalledCheck):
     """The student's output must satisfy a predicate written beside the reference."""
 
     kind: Literal["property"]
-    function: str = Field(pattern=IDENT)
-    args: list[str] = Field(default_factory=list)
+    function: str = Field(pattern=IDENT, description="the student function called")
+    args: list[str] = Field(default_factory=list, description="the input names passed to it, in order")
     predicate: str = Field(pattern=IDENT, description="function of the predicates module: (output, inputs) -> "
                                                        "list of problems")
-    cases: int = Field(1, ge=0)
+    cases: int = Field(1, ge=0, description="number of random cases")
 
     def steps(self) -> list[Step]:
         return [Step(function=self.function, args=self.args)]

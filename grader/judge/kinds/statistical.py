@@ -21,13 +21,13 @@ class StatisticalCheck(CalledCheck):
     """A sampler's output must have the right shape and law (tests with a bounded false-failure rate)."""
 
     kind: Literal["statistical"]
-    function: str = Field(pattern=IDENT)
-    args: list[str] = Field(default_factory=list)
-    law: Literal["normal", "uniform"]
+    function: str = Field(pattern=IDENT, description="the student function called")
+    args: list[str] = Field(default_factory=list, description="the input names passed to it, in order")
+    law: Literal["normal", "uniform"] = Field(description="the law the samples must follow (centred)")
     scale: Step = Field(description="reference call giving sigma (normal) or the limit (uniform)")
-    shape: list[Dim]
+    shape: list[Dim] = Field(description="the output's shape; a dimension may name an input")
     alpha: float = Field(1e-7, gt=0, lt=0.01, description="bound on the false-failure probability of a correct sampler")
-    cases: int = Field(0, ge=0)
+    cases: int = Field(0, ge=0, description="number of random cases")
 
     def steps(self) -> list[Step]:
         return [Step(function=self.function, args=self.args)]
