@@ -14,7 +14,7 @@ from grader.worksheet.loading import load_worksheet
 ROOT = Path(__file__).resolve().parent.parent
 # folders whose tests start sandboxed children, kernels or worker pools: ``pytest -m "not slow"``
 # leaves them out (the pure stages answer in seconds); CI runs everything
-SLOW = ("integration", "classroom", "hostile")
+SLOW = ("integration", "classroom", "hostile", "review")
 EXAMPLES = ROOT / "submissions_example"
 TD5 = ROOT / "exercises" / "td5"
 

@@ -1,5 +1,6 @@
 """The message catalogue: every code the engine says, with its English wording, in three parts
-(``grading``: one submission; ``classroom``: a class; ``commands``: check-spec, the command, %grade).
+(``grading``: one submission; ``classroom``: a class; ``commands``: check-spec, the command, %grade;
+``review``: grading by hand and the final gradebook).
 
 Wordings are ``str.format`` templates of the message's parameters; a plural one has a singular and
 a plural form, chosen by its ``n``. Other languages translate these entries in their gettext
@@ -10,9 +11,9 @@ Imports nothing of the grader: every layer may word a message in English (an exc
 
 from __future__ import annotations
 
-from . import classroom, commands, grading
+from . import classroom, commands, grading, review
 from .entries import merged
 
-ENGLISH = merged(grading.PART, classroom.PART, commands.PART)
+ENGLISH = merged(grading.PART, classroom.PART, commands.PART, review.PART)
 
 __all__ = ["ENGLISH"]

@@ -156,6 +156,22 @@ define_plural("summary.foreign_text", "{n} report in this folder was graded with
               "{n} reports in this folder were graded with the worksheet '{worksheet}' and are not in this summary "
               "nor in the gradebooks: {ids}.")
 define("summary.notes", "Gradebooks")
+define_plural("bulk.manual_waiting", "{n} student still has answers to grade by hand ({who}): their total in the "
+              "gradebooks lacks those points until `grade review {out}` gives them",
+              "{n} students still have answers to grade by hand ({who}): their totals in the "
+              "gradebooks lack those points until `grade review {out}` gives them")
+define_plural("summary.by_hand", "Graded by hand: {complete} of the {n} student with answers to grade (mean of those: {mean}).",
+              "Graded by hand: {complete} of the {n} students with answers to grade (mean of those: {mean}).")
+define("summary.similarity", "Submissions much more alike than the class's usual")
+define_plural("summary.similarity_text", "{n} pair of the {compared} submissions compared is at least {threshold} alike "
+              "(the class's usual pair: {median}), once renamed variables, reordered functions, comments and the code "
+              "most of the class shares are set aside. A pointer for a human to look at, never a verdict: "
+              "`grade review` shows each pair side by side.",
+              "{n} pairs of the {compared} submissions compared are at least {threshold} alike "
+              "(the class's usual pair: {median}), once renamed variables, reordered functions, comments and the code "
+              "most of the class shares are set aside. A pointer for a human to look at, never a verdict: "
+              "`grade review` shows each pair side by side.")
+define("summary.similarity_head", "| submission | submission | alike |")
 define("summary.percent", "{value}%")
 define("plot.scores", "Score distribution")
 define("plot.scores_x", "automatic score, out of {max}")
@@ -163,3 +179,16 @@ define("plot.students", "students")
 define("plot.rates", "Pass rate per check")
 define_plural("plot.rates_x", "share of the {n} student with a score who passes it (%)",
               "share of the {n} students with a score who pass it (%)")
+
+# manual.json and grade gradebook
+define("gradebook.no_results", "no report of a bulk run here: grade the class into this folder first "
+       "(grade bulk FOLDER --out FOLDER_OF_RESULTS)")
+define("manual.unreadable", "{file}: cannot be read ({error})")
+define("manual.corrupt", "{file}: damaged, not JSON ({error}); the grades by hand are in it: restore it from a "
+       "backup, or move it away to start again")
+define("manual.not_a_book", "{file}: not a file of grades by hand (no \"format\": \"grader-manual\")")
+define("manual.newer", "{file}: written by a newer grader (format version {version}; this one reads up to "
+       "{known}): upgrade the grader to read it")
+define("manual.invalid", "{file}: {where}: {error}")
+define("manual.other_worksheet", "{file}: grades of the worksheet '{worksheet}', not of '{this}'")
+define("manual.conflict", "changed meanwhile (in another tab or window): the page shows it as it is now")

@@ -65,6 +65,9 @@ define("cli.commands", """commands:
   grade FILE                   grade one submission (.py or .ipynb): this page
   grade bulk FOLDER|ZIP        grade a class (a folder, or an LMS download: Moodle, Canvas, a zip):
                                reports, gradebooks (CSV, Canvas, Moodle) and a summary with plots
+  grade review RESULTS         grade the free-text answers in a local page, by question, with a
+                               rubric; override automatic points; import grades (--import CSV)
+  grade gradebook RESULTS      write the gradebooks again, with the points given by hand
   grade check-spec WORKSHEET   prove a worksheet sound: the reference scores full marks, every
                                known mistake is caught, the spec is valid
   grade kit WORKSHEET          build the kit students grade with (and Gradescope's autograder zip)

@@ -35,8 +35,10 @@ from .archives import ArchiveError
 from .discover import ClassFolderError, Discovery, Entry, discover
 from .files import write_atomic
 from .gradebook import Digest, Row, strip_message_paths
+from .manual import has_grades, read_book, settle
 from .outputs import UsageError, gradebooks, problem_row, row, write_outputs
 from .pools import Pools
+from .similarity import class_similarity
 from .roster import CanvasRoster, MoodleRoster, RosterError, read_roster, unmatched
 from .summary import preload_plotting
 from .worker import grade_one, init_worker
@@ -129,6 +131,7 @@ def grade_class(
     only: Sequence[str] = (),
     roster: Union[str, Path, None] = None,
     assignment: Optional[str] = None,
+    starter: Union[str, Path, None] = None,
 ) -> BatchResult:
     """Grade every submission under ``root`` into ``out``; see the module docstring. The
     gradebooks and the summary hold every student ``out`` knows (``classroll``), not only this
@@ -136,6 +139,7 @@ def grade_class(
     stay as they are. ``gradebook``: the LMS files to write too (``canvas``, ``moodle``).
     ``roster``: the teacher's export from the LMS (``roster.py``), which fills the LMS file of its
     kind; ``assignment`` picks the Canvas assignment column (or names it without a roster).
+    ``starter``: the code students started from, left out of the similarity report.
     ``seed``: the run seed (default: the worksheet's hidden seed, ``api.hidden_seed``). Every
     student is graded against one answer table drawn from it, computed here once (the workers load
     no reference); ``per_student_inputs``: each student's own cases instead, from a seed derived
@@ -178,6 +182,7 @@ def grade_class(
     if not found.entries:
         raise ClassFolderError(msg("discover.none_found_because", path=str(root), problems=joined(found.problems[:3]))
                                if found.problems else msg("discover.none_found", path=str(root)))
+    book = read_book(out, ws.id)  # a corrupt manual.json: said before anything is graded
     known = scan(out)
     entries = _chosen(found.entries, only, root)
     _check_folder(out, ws, entries, known)
@@ -217,6 +222,7 @@ def grade_class(
                     report = localized(report, lang, extra=dict(reference.translations.get(lang, ())),
                                        hints=reference.hint_texts())
                     write_atomic(report_path, report.model_dump_json(indent=2))
+                report = settle(report_path, report, book)
                 record(row(entry, Digest.of(report), report_path.stat().st_mtime))
                 result.cached += 1
                 continue
@@ -269,7 +275,10 @@ def grade_class(
                 else:
                     # the report is complete on disk: only now does the cache vouch for it
                     write_atomic(out / CACHE / f"{entry.student_id}.key", key)
-                    record(row(entry, digest, (out / f"{entry.student_id}.json").stat().st_mtime))
+                    report_path = out / f"{entry.student_id}.json"
+                    if has_grades(book, entry.student_id):  # graded by hand before: their points go in again
+                        digest = Digest.of(settle(report_path, Report.model_validate_json(report_path.read_text()), book))
+                    record(row(entry, digest, report_path.stat().st_mtime))
                     if digest.load_ok:
                         result.graded += 1
                     else:
@@ -281,16 +290,24 @@ def grade_class(
                 graded = result.graded + result.did_not_load
                 raise InternalError(msg("bulk.workers_stopped", error=str(broken), n=graded))
         result.spare = pools.spare_used
-    rolled = roll(known, rows, ws.id, ws.version, spec)
+    rolled = roll(known, rows, ws.id, ws.version, spec, lambda path, report: settle(path, report, book))
     result.rows = rolled.rows
     result.kept = sum(1 for r in rolled.rows if r.kept)
     in_root = {e.student_id for e in found.entries}
     folder = str(root) if set(rolled.older) <= in_root else "FOLDER"
     named = "" if str(worksheet) == "td5" else f" -w {worksheet}"
     regrade = f"grade bulk {folder} --out {out}{named} --only {' '.join(rolled.older)}"
-    write_outputs(out, ws, result, rolled, books, lang, preloaded, the_roster, column, regrade)
+    similar = class_similarity(found.entries, starter, _previous(out / "similarity.json"))
+    write_outputs(out, ws, result, rolled, books, lang, preloaded, the_roster, column, regrade, similar)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _previous(path: Path) -> Optional[dict]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def _chosen(entries: list[Entry], only: Sequence[str], root: Path) -> list[Entry]:

@@ -27,7 +27,7 @@ from .gradebook import Digest, Row
 
 CACHE = ".grader-cache"
 RECORDS = "students"
-OUTPUTS = ("summary.json",)  # the folder's JSON files that are not reports
+OUTPUTS = ("summary.json", "manual.json", "similarity.json")  # the folder's JSON files that are not reports
 
 
 def record_path(out: Path, student_id: str) -> Path:
@@ -101,7 +101,7 @@ class Roll:
     older: list[str] = field(default_factory=list)  # graded with an older version of this worksheet or its reference
 
 
-def kept_row(known: Known, spec: str) -> tuple[Optional[Row], bool]:
+def kept_row(known: Known, spec: str, settle: Optional[Callable[[Path, Report], Report]] = None) -> tuple[Optional[Row], bool]:
     """The row of a student this run did not handle, and whether it is out of date; none for a
     JSON file that is no bulk report and has no record (the teacher's own file, a report of
     ``grade --out``)."""
@@ -125,6 +125,8 @@ def kept_row(known: Known, spec: str) -> tuple[Optional[Row], bool]:
                    late, source, when, True), False
     if not record and parsed.submission.student_id != sid:
         return None, False
+    if settle is not None:  # the points graded by hand since
+        parsed = settle(report, parsed)
     digest = Digest.of(parsed)
     name = name or parsed.submission.student_name or ""
     file = file or Path(parsed.submission.path).name
@@ -143,7 +145,8 @@ def _message(value: object) -> Optional[Msg]:
     return found if isinstance(found, Msg) else None
 
 
-def roll(known: dict[str, Known], current: dict[str, Row], worksheet_id: str, version: str, spec: str) -> Roll:
+def roll(known: dict[str, Known], current: dict[str, Row], worksheet_id: str, version: str, spec: str,
+         settle: Optional[Callable[[Path, Report], Report]] = None) -> Roll:
     """Every student's row: this run's (``current``), then everyone else the folder knows."""
     result = Roll()
     rows = dict(current)
@@ -154,7 +157,7 @@ def roll(known: dict[str, Known], current: dict[str, Row], worksheet_id: str, ve
         if other and other != worksheet_id:
             result.foreign.setdefault(other, []).append(sid)
             continue
-        row, stale = kept_row(entry, spec)
+        row, stale = kept_row(entry, spec, settle)
         if row is None:
             continue
         rows[sid] = row

@@ -36,7 +36,7 @@ IGNORED = ("__pycache__", ".ipynb_checkpoints", "__MACOSX", ".git")
 MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?$")  # a folder
 MOODLE_FILE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<rest>.+)$")
 CANVAS = re.compile(r"^(?P<name>[a-z0-9-]+)_(?P<late>late_)?(?P<id>\d+)_(?P<sub>\d+)_(?P<rest>.+)$", re.I)
-RESERVED = ("summary",)  # ids whose report would be another output file (summary.json)
+RESERVED = ("summary", "manual", "similarity")  # ids whose report would be another output file (summary.json...)
 MAX_ID_BYTES = 100  # a student id, in UTF-8: its files (<id>.gradescope.json, .<id>.json.<pid>.tmp) stay under 255
 MAX_DEPTH = 6  # wrapping folders and nested class folders looked into
 

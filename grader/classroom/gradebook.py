@@ -26,7 +26,8 @@ class QuestionScore:
     id: str
     score: float
     max_score: float  # automatic and by hand
-    manual: float = 0.0  # of which graded by hand (not yet in ``score``)
+    manual: float = 0.0  # of which graded by hand and not graded yet (not in ``score``)
+    by_hand: float = 0.0  # of ``score``, the points given by hand
 
 
 @dataclass(frozen=True)
@@ -53,22 +54,51 @@ class Digest:
     load_message: Optional[Message]
     worksheet_id: str = ""
     worksheet_version: str = ""
+    manual_points: float = 0.0  # of ``score``, the points graded by hand (free-text answers)
+    manual_max: float = 0.0  # the points of the checks graded by hand, graded yet or not
+    comments: tuple[tuple[str, str], ...] = ()  # (check label, the teacher's words): grades by hand, overrides
 
     @property
     def automatic_max(self) -> float:
+        """The maximum of the points scored so far (all, less those awaiting a grader)."""
         return round(self.max_score - self.manual_pending, 6)
+
+    @property
+    def automatic_score(self) -> float:
+        """The score of the automatic checks alone."""
+        return round(self.score - self.manual_points, 6)
+
+    @property
+    def automatic_only_max(self) -> float:
+        """The maximum of the automatic checks alone."""
+        return round(self.max_score - max(self.manual_max, self.manual_pending), 6)
 
     @classmethod
     def of(cls, report: Report) -> "Digest":
         return cls(
             questions=tuple(QuestionScore(q.id, q.score, q.max_score,
-                                          sum(c.max_points for c in q.checks if c.status == "manual"))
+                                          sum(c.max_points for c in q.checks if c.pending),
+                                          sum(c.points for c in q.checks if c.graded_by_hand is not None))
                             for q in report.questions),
             checks=tuple(CheckDigest(c.id, c.status, tuple((h.id, h.text) for h in c.hints), c.title, c.message)
                          for c in report.checks()),
             score=report.score, max_score=report.max_score, manual_pending=report.manual_pending,
             percent=report.percent, seed=report.seed, load_ok=report.load.ok, load_message=report.load.message,
-            worksheet_id=report.worksheet.id, worksheet_version=report.worksheet.version)
+            worksheet_id=report.worksheet.id, worksheet_version=report.worksheet.version,
+            manual_points=round(sum(c.points for c in report.checks() if c.graded_by_hand is not None), 6),
+            manual_max=round(sum(c.max_points for c in report.checks() if c.status == "manual"), 6),
+            comments=tuple(comment for c in report.checks() if (comment := _teacher_words(c)) is not None))
+
+
+def _teacher_words(check: Any) -> Optional[tuple[str, str]]:
+    """What the teacher said of a check: a grade's rubric items and comment, an override's reason."""
+    label = check.title or check.id.replace("/", " ")
+    if check.graded_by_hand is not None:
+        words = "; ".join([*check.graded_by_hand.rubric, *([check.graded_by_hand.comment] if check.graded_by_hand.comment else [])])
+        return (label, words) if words else None
+    if check.override is not None:
+        return label, check.override.reason
+    return None
 
 
 @dataclass(frozen=True)
@@ -148,7 +178,7 @@ def feedback_message(row: Row, limit: int = 5, lang: str = "en") -> Optional[Msg
     auto = [c for c in r.checks if c.status != "manual"]
     failed = [c for c in auto if c.status != "passed"]
     sentences: list[Any] = [msg("feedback.passed", n=len(auto) - len(failed), total=len(auto),
-                                points=points_of(lang, r.score, r.automatic_max))]
+                                points=points_of(lang, r.automatic_score, r.automatic_only_max))]
     if failed:
         sentences.append(msg("feedback.fix", checks=listed([check_label(c) for c in failed], limit)))
         hint = next((c for c in failed if c.hints), None)
@@ -156,24 +186,33 @@ def feedback_message(row: Row, limit: int = 5, lang: str = "en") -> Optional[Msg
             words = hint.hints[0][1]
             sentences.append(msg("feedback.hint", check=check_label(hint),
                                  text=words if words.endswith((".", "!", "?")) else words + "."))
+    if r.manual_points or r.manual_max > r.manual_pending:
+        sentences.append(msg("feedback.graded_by_hand", points=points_of(lang, r.manual_points, r.manual_max - r.manual_pending)))
+    for label, words in r.comments:
+        sentences.append(msg("feedback.comment", check=label, text=words if words.endswith((".", "!", "?")) else words + "."))
     if r.manual_pending:
         sentences.append(msg("feedback.by_hand", k=figure(r.manual_pending, lang), n=r.manual_pending))
     return joined(sentences, "space")
 
 
+def _percent(r: Digest) -> float:
+    return round(100.0 * r.automatic_score / r.automatic_only_max, 2) if r.automatic_only_max > 0 else 0.0
+
+
 def to_csv(rows: Sequence[Row], questions: Sequence[str], lang: str = "en") -> str:
-    """One row per student: id, name, file, status, late, automatic score per question, totals
-    (automatic, and the points graded by hand apart), seed, worksheet version, message."""
+    """One row per student: id, name, file, status, late, score per question, totals (automatic;
+    the points graded by hand, awaiting and given; the whole), seed, worksheet version, message."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student_id", "name", "file", "status", "late", *questions, "total_automatic", "max_automatic",
-                     "percent_automatic", "manual_pending", "max_with_manual", "seed", "worksheet_version", "message"])
+                     "percent_automatic", "manual_pending", "max_with_manual", "manual_graded", "total", "seed",
+                     "worksheet_version", "message"])
     for row in rows:
         r = row.report
         by_id = {q.id: q.score for q in r.questions} if r else {}
         writer.writerow([row.student_id, row.name, row.file, row.status, "late" if row.late else "",
-                         *[number(by_id.get(q, "")) for q in questions], number(score(row)),
-                         number(r.automatic_max) if r else "", r.percent if r else "",
+                         *[number(by_id.get(q, "")) for q in questions], number(r.automatic_score) if r else "",
+                         number(r.automatic_only_max) if r else "", _percent(r) if r else "",
                          number(r.manual_pending) if r else "", number(r.max_score) if r else "",
-                         r.seed if r else "", r.worksheet_version if r else "", text(row.message, lang)])
+                         number(r.manual_points) if r else "", number(score(row)), r.seed if r else "", r.worksheet_version if r else "", text(row.message, lang)])
     return buffer.getvalue()

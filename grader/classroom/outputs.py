@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence, Union
 
 from ..errors import GraderError
-from ..messages import Msg, joined, msg, students
+from ..messages import Msg, joined, listed, msg, students
 from ..report.i18n import as_json
 from ..worksheet.models import Worksheet
 from .classroll import Outputs, Roll
@@ -64,9 +64,11 @@ def row(entry: Entry, digest: Digest, when: float) -> Row:
 
 def write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, books: list[str], lang: str,
                    preloaded: Optional[threading.Thread], the_roster: Union[CanvasRoster, MoodleRoster, None],
-                   column: str, regrade: str) -> None:
+                   column: str, regrade: str, similar: Optional[dict] = None) -> None:
     rows = result.rows
     automatic, manual, questions = maxima(ws)
+    by_hand = any(r.report is not None and r.report.manual_max > r.report.manual_pending for r in rows)
+    scored = round(automatic + manual, 6) if by_hand else automatic  # what the LMS's column is out of
     if the_roster is not None:  # the LMS knows their names better than a file name does
         rows = [replace(r, name=s.student) if (s := the_roster.find(r.student_id)) is not None and s.student else r
                 for r in rows]
@@ -75,15 +77,25 @@ def write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, b
     written = Outputs(out, notes, write_atomic)
     written.write("gradebook.csv", to_csv(rows, [q.id for q in ws.questions], lang))
     if "canvas" in books:
-        text, more = to_canvas(rows, column, automatic, the_roster if isinstance(the_roster, CanvasRoster) else None)
+        text, more = to_canvas(rows, column, scored, the_roster if isinstance(the_roster, CanvasRoster) else None)
         written.write("gradebook-canvas.csv", text)
         notes += more
     if "moodle" in books:
-        text, more = to_moodle(rows, automatic, the_roster if isinstance(the_roster, MoodleRoster) else None, lang)
+        text, more = to_moodle(rows, scored, the_roster if isinstance(the_roster, MoodleRoster) else None, lang)
         written.write("gradebook-moodle.csv", text)
         notes += more
+    if by_hand:
+        waiting = [r.student_id for r in rows if r.report is not None and r.report.load_ok and r.report.manual_pending]
+        if waiting:
+            notes.append(msg("bulk.manual_waiting", n=len(waiting), who=listed(waiting, 6),
+                             out=str(out)))
     summary = summarize(rows, result.problems, maximum=automatic, manual=manual, questions=questions,
                         older=rolled.older, foreign=rolled.foreign, notes=notes, regrade=regrade, lang=lang)
+    if similar is not None:
+        found = similar
+        written.write("similarity.json", json.dumps(found, indent=1))
+        summary["similarity"] = {k: found[k] for k in ("compared", "median", "threshold")} | {
+            "pairs": [{k: p[k] for k in ("a", "b", "similarity")} for p in found["pairs"]]}
     plots = write_plots(summary, out, preloaded, lang)
     summary["plots"] = plots
     if not plots:

@@ -49,10 +49,10 @@ def summarize(rows: Sequence[Row], problems: Sequence[Msg], *, maximum: Optional
     ``regrade`` the command that regrades them; ``foreign``: reports of other worksheets left out.
     Its messages are as a report holds them (code, parameters, and the text in ``lang``)."""
     reports = [r.report for r in rows if r.report is not None]
-    scores = [r.score for r in reports]
+    scores = [r.automatic_score for r in reports]
     if maximum is None:
-        maximum = reports[0].automatic_max if reports else 0.0
-        manual = reports[0].manual_pending if reports else 0.0
+        maximum = reports[0].automatic_only_max if reports else 0.0
+        manual = reports[0].manual_max if reports else 0.0
     per_question: dict[str, list[float]] = {}
     per_check: dict[str, Any] = {}
     failing: Counter[str] = Counter()
@@ -60,7 +60,7 @@ def summarize(rows: Sequence[Row], problems: Sequence[Msg], *, maximum: Optional
     mistake_text: dict[str, str] = {}
     for report in reports:
         for q in report.questions:
-            per_question.setdefault(q.id, []).append(q.score)
+            per_question.setdefault(q.id, []).append(round(q.score - q.by_hand, 6))
         made: dict[str, str] = {}  # a student's mistakes, each once however many checks show it
         for c in report.checks:
             if c.status == "manual":
@@ -78,6 +78,11 @@ def summarize(rows: Sequence[Row], problems: Sequence[Msg], *, maximum: Optional
             mistake_text[hint_id] = words
     if questions is None:
         questions = {q.id: (q.max_score - q.manual, q.manual) for q in (reports[0].questions if reports else ())}
+    loaded = [r for r in reports if r.load_ok and r.manual_max > 0]
+    by_hand = {"students": len(loaded), "complete": sum(1 for r in loaded if r.manual_pending == 0),
+               "started": sum(1 for r in loaded if 0 < r.manual_max - r.manual_pending),
+               "mean": statistics.fmean(r.manual_points for r in loaded if r.manual_pending == 0)
+               if any(r.manual_pending == 0 for r in loaded) else None}
     counts = {"graded": sum(r.status == "graded" for r in rows), "did_not_load": sum(r.status == "load_error" for r in rows),
               "unreadable": sum(r.status == "unreadable" for r in rows), "not_graded": sum(r.status == "error" for r in rows)}
     return {
@@ -94,6 +99,7 @@ def summarize(rows: Sequence[Row], problems: Sequence[Msg], *, maximum: Optional
         "max_score": maximum,  # automatic
         "manual_max": manual,
         "max_with_manual": round(maximum + manual, 6),
+        "by_hand": by_hand,  # the review's progress: students whose answers are graded by hand
         "score": {
             "students": len(scores),  # with a score: graded, or did not load (0)
             "mean": statistics.fmean(scores) if scores else None,
@@ -222,6 +228,10 @@ def to_markdown(summary: dict[str, Any], plots: list[str], title: str, lang: str
         lines += [say("summary.score", n=score.get("students", 0), max=figure(summary["max_score"], lang), hand=hand,
                       mean=_value(score["mean"], lang, 2), median=_value(score["median"], lang),
                       min=_value(score["min"], lang), top=_value(score["max"], lang)), ""]
+    progress = summary.get("by_hand") or {}
+    if progress.get("started"):
+        lines += [say("summary.by_hand", n=progress["students"], complete=progress["complete"],
+                      mean=_value(progress["mean"], lang, 2) if progress.get("mean") is not None else "-"), ""]
     lines += [f"![{p}]({p})" for p in plots]
     if summary.get("plots_missing"):
         lines += [say("summary.no_plots", why=summary["plots_missing"])]
@@ -243,6 +253,13 @@ def to_markdown(summary: dict[str, Any], plots: list[str], title: str, lang: str
         lines += ["", f"## {say('summary.foreign')}", ""]
         lines += [say("summary.foreign_text", n=len(ids), worksheet=other, ids=joined(ids, "comma"))
                   for other, ids in summary["other_worksheets"].items()]
+    similar = summary.get("similarity") or {}
+    if similar.get("pairs"):
+        lines += ["", f"## {say('summary.similarity')}", "",
+                  say("summary.similarity_text", n=len(similar["pairs"]), compared=similar["compared"],
+                      median=_percent(100 * similar["median"], lang), threshold=_percent(100 * similar["threshold"], lang)),
+                  "", say("summary.similarity_head"), "|---|---|---|"]
+        lines += [f"| {p['a']} | {p['b']} | {_percent(100 * p['similarity'], lang)} |" for p in similar["pairs"][:20]]
     if summary.get("notes"):
         lines += ["", f"## {say('summary.notes')}", ""] + [f"- {text(n, lang)}" for n in summary["notes"]]
     if summary["discovery_problems"] or summary["unreadable"]:

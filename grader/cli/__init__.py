@@ -17,6 +17,7 @@ from .authoring import cmd_check_spec, cmd_kit, cmd_new
 from .classroom import bulk_line, cmd_bulk
 from .grading import cmd_grade, cmd_schema, grade_parser
 from .parsing import ExitCode, language, print_error, say
+from .review import cmd_gradebook, cmd_review
 
 __all__ = ["ExitCode", "bulk_line", "main"]
 
@@ -32,7 +33,8 @@ def _one_blas_thread() -> None:
         os.environ.setdefault(name, "1")
 
 
-COMMANDS = {"schema": cmd_schema, "bulk": cmd_bulk, "check-spec": cmd_check_spec, "kit": cmd_kit, "new": cmd_new}
+COMMANDS = {"schema": cmd_schema, "bulk": cmd_bulk, "check-spec": cmd_check_spec, "kit": cmd_kit, "new": cmd_new,
+            "review": cmd_review, "gradebook": cmd_gradebook}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

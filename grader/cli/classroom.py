@@ -25,6 +25,7 @@ def bulk_parser(lang: str) -> Parser:
     parser.add("--roster", metavar="CSV", help=msg("cli.roster"))
     parser.add("--assignment", metavar="NAME", help=msg("cli.assignment"))
     parser.add("--format", choices=("json", "gradescope"), default="json", help=msg("cli.bulk_format"))
+    parser.add("--starter", metavar="FILE", help=msg("cli.starter"))
     lang_option(parser)
     parser.add("--quiet", "-q", action="store_true", help=msg("cli.quiet"))
     return parser
@@ -34,6 +35,7 @@ def cmd_bulk(argv: Sequence[str], lang: str) -> int:
     args = bulk_parser(lang).parse_args(argv)
     from ..classroom.bulk import UsageError, grade_class
     from ..classroom.discover import ClassFolderError
+    from ..classroom.manual import BookError
     from ..classroom.roster import RosterError
 
     root = Path(args.folder)
@@ -61,8 +63,8 @@ def cmd_bulk(argv: Sequence[str], lang: str) -> int:
                              per_student_inputs=args.per_student_inputs, force=args.force,
                              lang=lang, gradebook=args.gradebook,
                              gradescope=args.format == "gradescope", progress=progress, only=args.only,
-                             roster=args.roster, assignment=args.assignment)
-    except (ClassFolderError, RosterError, UsageError) as exc:
+                             roster=args.roster, assignment=args.assignment, starter=args.starter)
+    except (ClassFolderError, RosterError, UsageError, BookError) as exc:
         print_error(lang, "grade bulk", exc.message)
         return ExitCode.USAGE
     finally:

@@ -75,14 +75,14 @@ def to_html(report: Report, questions: Optional[Sequence[str]] = None, *, notes:
     rows = []
     for q in shown:
         for i, c in enumerate(q.checks):
-            points = "-" if c.status == "manual" else _points(c.points, lang)
+            points = "-" if c.pending else _points(c.points, lang)
             rows.append(f"<tr><td>{escape(q.id) if i == 0 else ''}</td><td>{escape(c.shown_name or c.id.split('/', 1)[1])}</td>"
                         f"<td>{_status(lang, c.status)}</td><td>{points} / {_points(c.max_points, lang)}</td></tr>")
     head = (f"<tr><th>Q</th><th>{escape(label(lang, 'check'))}</th><th>{escape(label(lang, 'status'))}</th>"
             f"<th>{escape(label(lang, 'points'))}</th></tr>")
     out.append(f"<table>{head}{''.join(rows)}</table>")
     score = sum(q.score for q in shown)
-    auto = sum(c.max_points for q in shown for c in q.checks if c.status != "manual")
+    auto = sum(c.max_points for q in shown for c in q.checks if not c.pending)
     out.append(f"<p><b>{escape(titled(lang, 'score'))} {_points(score, lang)} / {_points(auto, lang)}</b></p>")
     failing = [c for q in shown for c in q.checks if c.status not in ("passed", "manual")]
     if failing and report.load.ok:

@@ -20,11 +20,16 @@ def schema_json() -> str:
 
 
 def to_gradescope(report: Report) -> str:
-    """Gradescope's ``results.json``: the automatic score, one test per check (manual ones omitted)."""
+    """Gradescope's ``results.json``: one test per check (a free-text answer once graded by hand,
+    with the teacher's comment), the score of those."""
     lang = report.language
     tests = []
-    for number, check in enumerate((c for c in report.checks() if c.status != "manual"), start=1):
-        lines = [words(check.message)] if check.message else []
+    for number, check in enumerate((c for c in report.checks() if not c.pending), start=1):
+        lines = [words(check.message)] if check.message and check.graded_by_hand is None else []
+        if check.graded_by_hand is not None:
+            lines += [*check.graded_by_hand.rubric, check.graded_by_hand.comment]
+        if check.override is not None:
+            lines.append(f"{titled(lang, 'override')} {check.override.reason}")
         lines += [f"{titled(lang, 'hint')} {h.text}" for h in check.hints]
         lines += [f"{titled(lang, 'warning')} {w.text}" for w in check.warnings]
         if check.failure is not None and check.failure.expected is not None and not check.hidden:

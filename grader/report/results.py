@@ -143,6 +143,26 @@ def join_part_messages(parts: list[PartResult]) -> Optional[Msg]:
                    for r in failing])
 
 
+class ManualGrade(_Model):
+    """The points a teacher gave a free-text answer (``grade review``), with their comment."""
+
+    points: float
+    comment: str = ""
+    rubric: list[str] = Field(default_factory=list, description="the rubric items applied, each with its points")
+    grader: str = ""
+    when: str = ""
+    answer_changed: bool = Field(False, description="the answer is not the one graded (handed in again since)")
+
+
+class Override(_Model):
+    """Points a teacher gave instead of an automatic check's, and why."""
+
+    automatic_points: float
+    reason: str
+    grader: str = ""
+    when: str = ""
+
+
 class CheckResult(_Model):
     id: str = Field(description="question id and check id, e.g. II.1/bn_forward")
     kind: str
@@ -169,6 +189,15 @@ class CheckResult(_Model):
     warnings: list[MessageField] = Field(default_factory=list,
                                 description="what the check saw that costs no point, e.g. an input changed in place")
     duration: float = Field(0.0, description="seconds spent in the student's code for this check")
+    graded_by_hand: Optional[ManualGrade] = Field(None, description="a manual check's grade, once given: its points "
+                                                                      "are then in points")
+    override: Optional[Override] = Field(None, description="the teacher's points instead of the automatic ones "
+                                                           "(which it keeps)")
+
+    @property
+    def pending(self) -> bool:
+        """A free-text answer not graded yet."""
+        return self.status == "manual" and self.graded_by_hand is None
 
 
 class QuestionResult(_Model):
@@ -259,7 +288,7 @@ class Report(_Model):
     @property
     def manual_pending(self) -> float:
         """Points that await a human grader (free-text answers)."""
-        return round(sum(c.max_points for q in self.questions for c in q.checks if c.status == "manual"), 6)
+        return round(sum(c.max_points for q in self.questions for c in q.checks if c.pending), 6)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -90,7 +90,7 @@ def _summary_table(report: Report) -> Table:
             status = Text(f"{MARK[check.status]} {status_text(lang, check.status)}", style=STYLE[check.status])
             if check.warnings:
                 status.append(" ⚠", style="yellow")
-            points = "-" if check.status == "manual" else _points(check.points, lang)
+            points = "-" if check.pending else _points(check.points, lang)
             table.add_row(question.id if i == 0 else "", name, status, f"{points} / {_points(check.max_points, lang)}")
             for part in check.parts if len(check.parts) > 1 else []:
                 mark = Text(f"  {MARK[part.status]} {status_text(lang, part.status)}", style=STYLE[part.status])
@@ -258,8 +258,12 @@ def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
         console.print()
         console.print(Text(label(lang, "manual"), style="bold underline"))
         for check in manual:
-            console.print(Text.assemble((f"✎ {check.id}", "cyan"),
-                                        f"  ({points_count(lang, check.max_points)})"))
+            given = check.graded_by_hand
+            console.print(Text.assemble((f"✎ {check.id}", "cyan"), f"  ({points_count(lang, check.max_points)})" if given is None
+                                        else f"  {_points(check.points, lang)} / {figure(check.max_points, lang)}"))
+            if given is not None:
+                for line in [*given.rubric, *([given.comment] if given.comment else [])]:
+                    console.print(_indented(Text(f"{titled(lang, 'comment')} {line}", style="cyan"), 2))
             if check.answer:
                 console.print(_indented(Text(answer_text(check.answer[:1500])), 2))
             if not check.answer or (check.message and check.message.code != "manual.by_hand"):

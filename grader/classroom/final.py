@@ -1,0 +1,55 @@
+"""``grade gradebook results/``: a results folder's gradebooks, reports and summary written
+again with the points given by hand since (``manual.json``), without grading anyone again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional, Sequence, Union
+
+from ..errors import OutputError
+from ..messages import msg
+from ..worksheet.loading import open_worksheet, spec_digest
+from .bulk import BatchResult, class_worksheet
+from .classroll import roll, scan
+from .manual import read_book, settle
+from .outputs import gradebooks, write_outputs
+from .roster import CanvasRoster, read_roster
+
+
+def write_gradebooks(out: Union[str, Path], worksheet: Union[str, Path] = "td5", *, lang: str = "en",
+                     gradebook: Union[str, Sequence[str], None] = (), roster: Union[str, Path, None] = None,
+                     assignment: Optional[str] = None) -> BatchResult:
+    """Every student ``out`` knows, their reports given the book's points, and the gradebooks,
+    the summary and its plots written from them (a later ``grade bulk`` on the folder does the same).
+
+    Raises:
+        OutputError: ``out`` is no folder of a bulk run.
+        BookError: its ``manual.json`` is corrupt, newer, or of another worksheet.
+        SpecError, RosterError, UsageError: as for ``grade bulk``.
+    """
+    out = Path(out)
+    books = gradebooks(gradebook)
+    ws = open_worksheet(class_worksheet(worksheet))
+    the_roster = read_roster(roster) if roster else None
+    kind = "canvas" if isinstance(the_roster, CanvasRoster) else "moodle" if the_roster else None
+    if kind and kind not in books:
+        books.append(kind)
+    column = the_roster.column(assignment, ws.title, ws.id) if isinstance(the_roster, CanvasRoster) \
+        else (assignment or ws.title)
+    known = scan(out) if out.is_dir() else {}
+    if not known:
+        raise OutputError(out, msg("gradebook.no_results"))
+    book = read_book(out, ws.id)
+    rolled = roll(known, {}, ws.id, ws.version, spec_digest(ws), lambda path, report: settle(path, report, book))
+    if not rolled.rows:
+        raise OutputError(out, msg("gradebook.no_results"))
+    result = BatchResult(rows=rolled.rows, kept=len(rolled.rows))
+    try:
+        similar = json.loads((out / "similarity.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        similar = None
+    named = "" if str(worksheet) == "td5" else f" -w {worksheet}"
+    regrade = f"grade bulk FOLDER --out {out}{named} --only {' '.join(rolled.older)}"
+    write_outputs(out, ws, result, rolled, books, lang, None, the_roster, column, regrade, similar)
+    return result

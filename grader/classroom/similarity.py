@@ -1,0 +1,234 @@
+"""Which submissions of a class are much more alike than the class's usual: a pointer for a
+human, never a verdict.
+
+Winnowing, as MOSS does (Schleimer, Wilkerson and Aiken, SIGMOD 2003): each submission's code is
+cut into Python tokens with the standard library's ``tokenize`` (comments, blank lines and layout
+dropped; every name that is not a keyword, an attribute or a builtin becomes ``V``, every string
+``S``, so renaming variables changes nothing), hashed in overlapping runs of ``K`` tokens, and a
+fingerprint kept per window of ``W`` runs (the smallest hash). Fingerprints are a set, so reordered
+functions share theirs. Fingerprints of the starter code, and those most of the class shares (the
+worksheet's signatures, common idioms), are left out. Two submissions' similarity is the share of
+the smaller one's fingerprints the other has too.
+
+Not ``copydetect``: its package imports ``matplotlib.pyplot``, ``jinja2`` and ``tqdm`` at import
+(half a second and a plotting stack for every bulk run), and its tokens come from Pygments where
+Python's own tokenizer is exact and already here.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import io
+import json
+import keyword
+import tokenize
+import zlib
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
+
+import numpy as np
+
+K = 12  # tokens per hashed run: about one line of code
+W = 6  # runs per window: any match of K + W - 1 tokens is seen
+COMMON = 0.3  # a fingerprint in more than this share of the class (and 3 submissions or more) is the class's usual
+THRESHOLD = 0.6  # flag pairs at least this alike...
+ABOVE_USUAL = 0.3  # ...and this much above the class's median pair
+MIN_FINGERPRINTS = 12  # a submission with fewer (nearly empty) is not compared
+NAMES = frozenset(dir(builtins))
+SKIPPED = frozenset((tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENCODING, tokenize.ENDMARKER,
+                     getattr(tokenize, "FSTRING_MIDDLE", -1), getattr(tokenize, "FSTRING_END", -1)))
+STRINGS = frozenset((tokenize.STRING, getattr(tokenize, "FSTRING_START", -1)))
+LAYOUT = {tokenize.INDENT: ">", tokenize.DEDENT: "<"}
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """One submission's code and its fingerprints: hash -> the character spans of its runs."""
+
+    student_id: str
+    code: str
+    spans: dict[int, list[tuple[int, int]]]
+
+    @property
+    def hashes(self) -> np.ndarray:
+        return np.fromiter(sorted(self.spans), dtype=np.uint64, count=len(self.spans))
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str
+    b: str
+    similarity: float  # share of the smaller submission's fingerprints found in the other
+    shared: int  # fingerprints in common
+    spans_a: tuple[tuple[int, int], ...] = ()  # the matching parts, in each one's code (character offsets)
+    spans_b: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass
+class Similarity:
+    pairs: list[Pair] = field(default_factory=list)  # flagged, most alike first
+    compared: int = 0  # submissions compared
+    median: float = 0.0  # the class's usual: the median pair
+    threshold: float = THRESHOLD
+    skipped: list[str] = field(default_factory=list)  # too little code to compare, or not Python
+
+
+def tokens(code: str) -> list[tuple[str, int, int]]:
+    """The normalised tokens of ``code`` with their character spans; [] when it does not tokenize."""
+    starts = [0]
+    for line in code.split("\n"):  # the lines as tokenize reads them (io.StringIO splits at \n only)
+        starts.append(starts[-1] + len(line) + 1)
+    out: list[tuple[str, int, int]] = []
+    previous = ""
+    iskeyword, name, count = keyword.iskeyword, tokenize.NAME, len(starts)
+    try:
+        for kind, string, (row, col), (end_row, end_col), _ in tokenize.generate_tokens(io.StringIO(code).readline):
+            if kind in SKIPPED:
+                continue
+            begin = starts[row - 1] + col if row <= count else len(code)
+            end = starts[end_row - 1] + end_col if end_row <= count else len(code)
+            if kind == name:
+                word = string if previous == "." or string in NAMES or iskeyword(string) else "V"
+            elif kind in STRINGS:
+                word = "S"
+            else:
+                word = LAYOUT.get(kind, string)
+            out.append((word, begin, end))
+            previous = string
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return out if len(out) > K else []
+    return out
+
+
+def fingerprint(student_id: str, code: str) -> Fingerprints:
+    """Winnow ``code``'s K-token runs: the smallest hash of each window of W runs (the rightmost
+    one on a tie), each run's hash a CRC-32 of its tokens (stable from run to run)."""
+    toks = tokens(code)
+    words = [t[0] for t in toks]
+    count = len(toks) - K + 1
+    spans: dict[int, list[tuple[int, int]]] = {}
+    if count <= 0:
+        return Fingerprints(student_id, code, spans)
+    hashes = np.fromiter((zlib.crc32("\x1f".join(words[i:i + K]).encode()) for i in range(count)),
+                         dtype=np.int64, count=count)
+    if count < W:
+        chosen = np.array([count - 1 - int(np.argmin(hashes[::-1]))])
+    else:
+        windows = np.lib.stride_tricks.sliding_window_view(hashes, W)[:, ::-1]
+        chosen = np.arange(len(windows)) + W - 1 - windows.argmin(axis=1)
+        chosen = chosen[np.concatenate(([True], chosen[1:] != chosen[:-1]))]
+    for i in chosen.tolist():
+        spans.setdefault(int(hashes[i]), []).append((toks[i][1], toks[i + K - 1][2]))
+    return Fingerprints(student_id, code, spans)
+
+
+def merged(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    out: list[list[int]] = []
+    for begin, end in sorted(spans):
+        if out and begin <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([begin, end])
+    return tuple((a, b) for a, b in out)
+
+
+def compare(prints: Sequence[Fingerprints], starter: Optional[str] = None) -> Similarity:
+    """The pairs of ``prints`` much more alike than the class's usual (see the module docstring)."""
+    result = Similarity()
+    left_out: set[int] = set(fingerprint("", starter).spans) if starter else set()
+    counts: dict[int, int] = {}
+    for p in prints:
+        for value in p.spans:
+            counts[value] = counts.get(value, 0) + 1
+    usual = max(3, COMMON * len(prints))
+    left_out |= {value for value, n in counts.items() if n > usual}
+    kept, arrays = [], []
+    for p in prints:
+        values = np.array(sorted(set(p.spans) - left_out), dtype=np.uint64)
+        if len(values) < MIN_FINGERPRINTS:
+            result.skipped.append(p.student_id)
+            continue
+        kept.append(p)
+        arrays.append(values)
+    result.compared = len(kept)
+    scores = []
+    found = []
+    for i in range(len(kept)):
+        for j in range(i + 1, len(kept)):
+            shared = np.intersect1d(arrays[i], arrays[j], assume_unique=True)
+            share = len(shared) / min(len(arrays[i]), len(arrays[j]))
+            scores.append(share)
+            if share >= THRESHOLD:
+                found.append((i, j, share, shared))
+    result.median = float(np.median(scores)) if scores else 0.0
+    result.threshold = max(THRESHOLD, result.median + ABOVE_USUAL)
+    for i, j, share, shared in found:
+        if share < result.threshold:
+            continue
+        a, b = kept[i], kept[j]
+        common = [int(v) for v in shared]
+        result.pairs.append(Pair(a.student_id, b.student_id, round(share, 3), len(common),
+                                 merged(s for v in common for s in a.spans[v]),
+                                 merged(s for v in common for s in b.spans[v])))
+    result.pairs.sort(key=lambda p: (-p.similarity, p.a, p.b))
+    return result
+
+
+def as_json(result: Similarity, codes: dict[str, str]) -> dict:
+    """``similarity.json``: the flagged pairs with their matching parts, and the code of each
+    submission they name (the review page shows them side by side)."""
+    named = sorted({s for p in result.pairs for s in (p.a, p.b)})
+    return {
+        "format": "grader-similarity", "version": 1,
+        "method": f"winnowing of Python tokens (K={K}, W={W}); names, strings, comments and layout ignored",
+        "compared": result.compared, "median": round(result.median, 3), "threshold": round(result.threshold, 3),
+        "skipped": result.skipped,
+        "pairs": [{"a": p.a, "b": p.b, "similarity": p.similarity, "shared": p.shared,
+                   "spans_a": [list(s) for s in p.spans_a], "spans_b": [list(s) for s in p.spans_b]}
+                  for p in result.pairs],
+        "code": {sid: codes[sid] for sid in named},
+    }
+
+
+def code_of(path) -> Optional[str]:
+    """A submission's code: a ``.py`` file's text, a notebook's code cells one after another
+    (None when it cannot be read)."""
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if path.suffix.lower() == ".ipynb":
+        try:
+            cells = json.loads(data.decode("utf-8")).get("cells", [])
+            sources = ["".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+                       for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+        except (ValueError, UnicodeDecodeError, AttributeError, KeyError, TypeError):
+            return None
+        lines = ["\n".join(line for line in s.splitlines() if not line.lstrip().startswith(("%", "!"))) for s in sources]
+        return "\n\n".join(lines)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def class_similarity(entries: Sequence, starter=None, previous: Optional[dict] = None) -> dict:
+    """``similarity.json`` of a class's submissions (``discover`` entries): ``previous`` (the
+    folder's last one) again when no code changed since, else compared afresh."""
+    codes = {}
+    for entry in entries:
+        if entry.problem is None:
+            code = code_of(entry.path)
+            if code is not None:
+                codes[entry.student_id] = code
+    starter_code = code_of(starter) if starter else None
+    key = hashlib.sha256(json.dumps([sorted((sid, hashlib.sha256(c.encode()).hexdigest()) for sid, c in codes.items()),
+                                     starter_code, K, W, COMMON, THRESHOLD, ABOVE_USUAL]).encode()).hexdigest()
+    if previous is not None and previous.get("key") == key:
+        return previous
+    found = as_json(compare([fingerprint(sid, code) for sid, code in codes.items()], starter_code), codes)
+    return {**found, "key": key}

@@ -1,0 +1,125 @@
+"""The review server against hostile requests: no token, another host or address, a page of
+another origin, paths out of the folder, an answer holding HTML; and its JSON API."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import TD5
+from graded import HOSTILE_ANSWER, graded_class, results  # noqa: F401  (fixtures)
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx")
+
+TOKEN = "a-secret-token-for-tests"
+PORT = 8765
+
+
+def _app(results, lang="en"):
+    from grader.review.server import make_app
+    from grader.review.state import ReviewState
+    from grader.worksheet.loading import open_worksheet
+
+    state = ReviewState.open(results, open_worksheet(TD5), lang)
+    return state, make_app(state, TOKEN, PORT, grader="t")
+
+
+def _client(app, client=("127.0.0.1", 50000), host=f"127.0.0.1:{PORT}"):
+    from starlette.testclient import TestClient
+
+    return TestClient(app, base_url=f"http://{host}", client=client, follow_redirects=False)
+
+
+def _logged_in(app, **kwargs):
+    c = _client(app, **kwargs)
+    first = c.get(f"/?token={TOKEN}")
+    assert first.status_code == 303 and first.headers["location"] == "/"
+    assert "httponly" in first.headers["set-cookie"].lower() and "samesite=strict" in first.headers["set-cookie"].lower()
+    return c
+
+
+def test_requests_without_the_token_or_from_elsewhere_are_refused(results):
+    _, app = _app(results)
+    for path in ("/", "/grade/0/1", "/student/1", "/assets/review.js", "/nowhere"):
+        assert _client(app).get(path).status_code == 403, path
+        assert _client(app).get(path + "?token=wrong").status_code == 403, path
+    assert _client(app).post("/api/grade", json={}).status_code == 403
+    # another machine (whatever it sends), a page that renamed itself to reach this port (DNS rebinding)
+    assert _client(app, client=("10.0.0.7", 40000)).get(f"/?token={TOKEN}").status_code == 403
+    assert _client(app, host=f"evil.example:{PORT}").get(f"/?token={TOKEN}").status_code == 403
+    c = _logged_in(app)
+    assert c.get("/").status_code == 200
+    assert c.get("/", headers={"host": "evil.example"}).status_code == 403
+    # a change from another origin, or sent as a form (a cross-site form post), is refused
+    body = {"item": 0, "n": 1, "base": 0, "rubric": [], "adjustment": 1, "comment": ""}
+    assert c.post("/api/grade", json=body, headers={"origin": "http://evil.example"}).status_code == 403
+    assert c.post("/api/grade", data={"item": "0"}).status_code == 415
+    assert c.post("/api/grade", json=body, headers={"origin": f"http://127.0.0.1:{PORT}"}).status_code == 200
+
+
+def test_no_request_leaves_the_folder(results):
+    _, app = _app(results)
+    c = _logged_in(app)
+    for path in ("/assets/../../manual.json", "/assets/..%2f..%2fgradebook.csv", "/assets/%2e%2e/%2e%2e/etc/passwd",
+                 "/grade/0/99", "/grade/9/1", "/grade/-1/1", "/student/0", "/student/99", "/similar/99",
+                 "/alice.json", "/../alice.json", "/assets/graded.py"):
+        response = c.get(path)
+        assert response.status_code == 404, path
+        assert "alice" not in response.text and "root:" not in response.text, path
+    assert c.get("/assets/review.js").headers["content-type"].startswith("text/javascript")
+
+
+def test_an_answer_holding_html_is_shown_as_text_under_a_strict_policy(results):
+    state, app = _app(results)
+    c = _logged_in(app)
+    dana = state.by_id("dana")
+    page = c.get(f"/grade/0/{dana.number}")
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.text and "<img src=x" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&quot;alert(2)&quot;&gt; &amp; &lt;b&gt;" in page.text
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "default-src 'none'" in policy
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert HOSTILE_ANSWER  # (as the fixture wrote it)
+
+
+def test_the_api_saves_grades_items_and_overrides_and_refuses_bad_ones(results):
+    from grader.classroom.manual import read_book
+
+    state, app = _app(results)
+    c = _logged_in(app)
+    item = c.post("/api/item", json={"item": 0, "id": None, "base": 0, "text": "mentions the variance", "points": 1}).json()
+    assert item["key"] == "1"
+    n = state.by_id("bob").number
+    saved = c.post("/api/grade", json={"item": 0, "n": n, "base": 0, "rubric": [item["id"], "r99"], "adjustment": 0.5,
+                                       "comment": "ok"})
+    assert saved.status_code == 200 and saved.json()["score"] == 1.5 and saved.json()["revision"] == 1
+    stale = c.post("/api/grade", json={"item": 0, "n": n, "base": 0, "rubric": [], "adjustment": 0, "comment": "lost?"})
+    assert stale.status_code == 409 and "another tab" in stale.json()["error"]
+    grade = read_book(results, "td5").grades["bob"]["I.2/comment"]
+    assert (grade.rubric, grade.comment, grade.grader) == ([item["id"]], "ok", "t")
+    for bad in ({"item": 0, "n": n, "base": 0, "adjustment": "NaN"}, {"item": 0, "n": n, "base": -1},
+                {"item": 0, "n": n, "base": 1, "adjustment": 1e9}, {"item": 0, "n": n, "base": 1, "extra": 1}, [1, 2]):
+        assert c.post("/api/grade", json=bad).status_code == 400, bad
+    assert c.post("/api/grade", json={"item": 5, "n": n, "base": 0}).status_code == 404
+    assert c.post("/api/grade", content=b"{not json", headers={"content-type": "application/json"}).status_code == 400
+    # overriding an automatic check needs a reason and points within the check's
+    override = {"n": n, "check": "I.2/glorot_sigma", "base": 0, "points": 1, "reason": ""}
+    assert c.post("/api/override", json=override).status_code == 400
+    assert c.post("/api/override", json={**override, "points": 5, "reason": "r"}).status_code == 400
+    assert c.post("/api/override", json={**override, "check": "I.2/comment", "reason": "r"}).status_code == 404
+    assert c.post("/api/override", json={**override, "reason": "the sheet's typo"}).status_code == 200
+    assert read_book(results, "td5").overrides["bob"]["I.2/glorot_sigma"].reason == "the sheet's typo"
+    student = c.get(f"/student/{n}")
+    assert "the sheet&#x27;s typo" in student.text
+
+
+def test_the_page_speaks_the_report_language_and_hides_names_until_asked(results):
+    state, app = _app(results, "fr")
+    c = _logged_in(app)
+    home = c.get("/").text
+    assert "Notation à la main" in home and "Élève 1" in home and "alice" not in home
+    c.cookies.set("grader_names", "1")
+    assert "alice" in c.get("/").text
+    pair = c.get("/similar/0")
+    assert pair.status_code == 200 and "<mark>" in pair.text
