@@ -38,7 +38,7 @@ from .gradebook import Digest, Row, strip_message_paths
 from .manual import has_grades, read_book, settle
 from .outputs import UsageError, gradebooks, problem_row, row, write_outputs
 from .pools import Pools
-from .similarity import class_similarity
+from .similarity import class_similarity, in_background
 from .roster import CanvasRoster, MoodleRoster, RosterError, read_roster, unmatched
 from .summary import preload_plotting
 from .worker import grade_one, init_worker
@@ -234,7 +234,7 @@ def grade_class(
     if progress:
         progress(done, total, "")
     workers = max(1, min(jobs or usable_cores(), len(todo) or 1))
-    preloaded = None
+    preloaded, similar = None, None
 
     inputs = "student" if per_student_inputs else "class"
 
@@ -260,6 +260,7 @@ def grade_class(
                 broken = exc
             if preloaded is None:  # the main pool forked its workers at the first submit: no fork follows
                 preloaded = preload_plotting()
+                similar = in_background(found.entries, starter, _previous(out / "similarity.json"))
             for (entry, seed_i, key), future in pools.wait(more_to_come=bool(queue)):
                 try:
                     digest, status, error = future.result()
@@ -297,8 +298,8 @@ def grade_class(
     folder = str(root) if set(rolled.older) <= in_root else "FOLDER"
     named = "" if str(worksheet) == "td5" else f" -w {worksheet}"
     regrade = f"grade bulk {folder} --out {out}{named} --only {' '.join(rolled.older)}"
-    similar = class_similarity(found.entries, starter, _previous(out / "similarity.json"))
-    write_outputs(out, ws, result, rolled, books, lang, preloaded, the_roster, column, regrade, similar)
+    found_alike = similar() if similar else class_similarity(found.entries, starter, _previous(out / "similarity.json"))
+    write_outputs(out, ws, result, rolled, books, lang, preloaded, the_roster, column, regrade, found_alike)
     result.seconds = time.monotonic() - started
     return result
 

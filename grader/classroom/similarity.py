@@ -2,17 +2,17 @@
 human, never a verdict.
 
 Winnowing, as MOSS does (Schleimer, Wilkerson and Aiken, SIGMOD 2003): each submission's code is
-cut into Python tokens with the standard library's ``tokenize`` (comments, blank lines and layout
-dropped; every name that is not a keyword, an attribute or a builtin becomes ``V``, every string
-``S``, so renaming variables changes nothing), hashed in overlapping runs of ``K`` tokens, and a
+cut into Python tokens (comments, blank lines and layout dropped; every name that is not a
+keyword, an attribute or a builtin becomes ``V``, every string ``S``, so renaming variables changes
+nothing), hashed in overlapping runs of ``K`` tokens, and a
 fingerprint kept per window of ``W`` runs (the smallest hash). Fingerprints are a set, so reordered
 functions share theirs. Fingerprints of the starter code, and those most of the class shares (the
 worksheet's signatures, common idioms), are left out. Two submissions' similarity is the share of
 the smaller one's fingerprints the other has too.
 
 Not ``copydetect``: its package imports ``matplotlib.pyplot``, ``jinja2`` and ``tqdm`` at import
-(half a second and a plotting stack for every bulk run), and its tokens come from Pygments where
-Python's own tokenizer is exact and already here.
+(half a second and a plotting stack for every bulk run), and its tokens come from Pygments, a
+dependency for what one regular expression does here.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import hashlib
 import io
 import json
 import keyword
-import tokenize
+import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
@@ -36,10 +36,6 @@ THRESHOLD = 0.6  # flag pairs at least this alike...
 ABOVE_USUAL = 0.3  # ...and this much above the class's median pair
 MIN_FINGERPRINTS = 12  # a submission with fewer (nearly empty) is not compared
 NAMES = frozenset(dir(builtins))
-SKIPPED = frozenset((tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENCODING, tokenize.ENDMARKER,
-                     getattr(tokenize, "FSTRING_MIDDLE", -1), getattr(tokenize, "FSTRING_END", -1)))
-STRINGS = frozenset((tokenize.STRING, getattr(tokenize, "FSTRING_START", -1)))
-LAYOUT = {tokenize.INDENT: ">", tokenize.DEDENT: "<"}
 
 
 @dataclass(frozen=True)
@@ -74,44 +70,77 @@ class Similarity:
     skipped: list[str] = field(default_factory=list)  # too little code to compare, or not Python
 
 
+TOKEN = re.compile(r"""
+  (?P<comment>\#[^\n]*)
+| (?P<string>[rRbBuUfF]{0,2}(?:\"\"\"(?:\\.|[^\\])*?\"\"\"|\'\'\'(?:\\.|[^\\])*?\'\'\'
+                             |"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'))
+| (?P<name>[^\W\d]\w*)
+| (?P<number>\.?\d(?:[\w.]|[eE][+-])*)
+| (?P<newline>\n[ \t\f]*)
+| (?P<space>[ \t\f\r]+|\\\r?\n)
+| (?P<op>\*\*=?|//=?|>>=?|<<=?|->|:=|[-+*/%&|^@=!<>]=?|[()\[\]{},:;.~])
+| (?P<other>.)
+""", re.X | re.S)
+OPENING, CLOSING = frozenset("([{"), frozenset(")]}")
+
+
 def tokens(code: str) -> list[tuple[str, int, int]]:
-    """The normalised tokens of ``code`` with their character spans; [] when it does not tokenize."""
-    starts = [0]
-    for line in code.split("\n"):  # the lines as tokenize reads them (io.StringIO splits at \n only)
-        starts.append(starts[-1] + len(line) + 1)
+    """The normalised tokens of ``code`` with their character spans: Python's tokens (read by one
+    regular expression, several times faster than ``tokenize`` and as good for this), comments
+    and blank lines dropped, names that are no keyword, builtin or attribute as ``V``, strings as
+    ``S``, a block's start and end as ``>`` and ``<``."""
     out: list[tuple[str, int, int]] = []
-    previous = ""
-    iskeyword, name, count = keyword.iskeyword, tokenize.NAME, len(starts)
-    try:
-        for kind, string, (row, col), (end_row, end_col), _ in tokenize.generate_tokens(io.StringIO(code).readline):
-            if kind in SKIPPED:
-                continue
-            begin = starts[row - 1] + col if row <= count else len(code)
-            end = starts[end_row - 1] + end_col if end_row <= count else len(code)
-            if kind == name:
-                word = string if previous == "." or string in NAMES or iskeyword(string) else "V"
-            elif kind in STRINGS:
-                word = "S"
-            else:
-                word = LAYOUT.get(kind, string)
-            out.append((word, begin, end))
-            previous = string
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return out if len(out) > K else []
+    previous, depth, indents, pending = "", 0, [0], None
+    iskeyword = keyword.iskeyword
+    for match in TOKEN.finditer(code):
+        kind, string = match.lastgroup, match.group()
+        if kind in ("comment", "space"):
+            continue
+        if kind == "newline":
+            if depth == 0:
+                pending = (len(string) - 1, match.end())
+            continue
+        if pending is not None:  # the first token of a logical line: its indentation opens or closes blocks
+            width, at = pending
+            pending = None
+            if width > indents[-1]:
+                indents.append(width)
+                out.append((">", at, at))
+            while width < indents[-1]:
+                indents.pop()
+                out.append(("<", at, at))
+        begin, end = match.span()
+        if kind == "name":
+            word = string if previous == "." or string in NAMES or iskeyword(string) else "V"
+        elif kind == "string":
+            word = "S"
+        else:
+            word = string
+            if string in OPENING:
+                depth += 1
+            elif string in CLOSING:
+                depth = max(0, depth - 1)
+        out.append((word, begin, end))
+        previous = string
+    out += [("<", len(code), len(code))] * (len(indents) - 1)  # the blocks still open at the end
     return out
 
 
 def fingerprint(student_id: str, code: str) -> Fingerprints:
     """Winnow ``code``'s K-token runs: the smallest hash of each window of W runs (the rightmost
-    one on a tie), each run's hash a CRC-32 of its tokens (stable from run to run)."""
+    one on a tie); a run's hash is made of its tokens' CRC-32s, so it is the same from run to run."""
     toks = tokens(code)
     words = [t[0] for t in toks]
     count = len(toks) - K + 1
     spans: dict[int, list[tuple[int, int]]] = {}
     if count <= 0:
         return Fingerprints(student_id, code, spans)
-    hashes = np.fromiter((zlib.crc32("\x1f".join(words[i:i + K]).encode()) for i in range(count)),
-                         dtype=np.int64, count=count)
+    ids: dict[str, int] = {}
+    values = np.fromiter((ids.setdefault(w, zlib.crc32(w.encode())) for w in words), dtype=np.uint64, count=len(words))
+    hashes = np.zeros(count, dtype=np.uint64)
+    for j in range(K):  # a polynomial hash of each run of K tokens (wrapping at 2**64), all runs at once
+        hashes = hashes * np.uint64(1_000_003) + values[j:j + count]
+    hashes = (hashes >> np.uint64(1)).astype(np.int64)
     if count < W:
         chosen = np.array([count - 1 - int(np.argmin(hashes[::-1]))])
     else:
@@ -232,3 +261,29 @@ def class_similarity(entries: Sequence, starter=None, previous: Optional[dict] =
         return previous
     found = as_json(compare([fingerprint(sid, code) for sid, code in codes.items()], starter_code), codes)
     return {**found, "key": key}
+
+
+def in_background(entries: Sequence, starter=None, previous: Optional[dict] = None):
+    """``class_similarity`` in a thread, while the class is graded; call the returned function for
+    its result (waiting if need be). Start it only once this process forks no more children (see
+    ``summary.preload_plotting``)."""
+    import threading
+
+    done: dict = {}
+
+    def run() -> None:
+        try:
+            done["result"] = class_similarity(entries, starter, previous)
+        except BaseException as exc:  # noqa: BLE001  (raised again in the caller's thread)
+            done["error"] = exc
+
+    thread = threading.Thread(target=run, name="grader-similarity", daemon=True)
+    thread.start()
+
+    def result() -> dict:
+        thread.join()
+        if "error" in done:
+            raise done["error"]
+        return done["result"]
+
+    return result

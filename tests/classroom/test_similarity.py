@@ -172,3 +172,17 @@ def test_a_class_through_bulk_writes_similarity_json_and_the_summary_section(tmp
     assert "much more alike than the class's usual" in summary and "never a verdict" in summary
     assert "| ann | ben |" in summary
     assert "%matplotlib" not in code_of(root / "ben.ipynb") and "def bn_backward" in code_of(root / "ben.ipynb")
+
+
+def test_any_text_tokenizes_within_its_bounds():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=300))
+    def check(code):
+        for word, begin, end in tokens(code):
+            assert word and 0 <= begin <= end <= len(code)
+        fingerprint("x", code)
+
+    check()
+    assert tokens('s = """never closed\n') and tokens("\x00\x01 ((( '") is not None
