@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import time
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -22,8 +21,8 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence, Union
 
 from ..api import grader_version, hidden_seed
-from ..errors import InternalError, OutputError, SpecError
-from ..messages import Msg, joined, listed, msg, students
+from ..errors import InternalError, OutputError
+from ..messages import Msg, joined, msg
 from ..report.i18n import localized
 from ..report.results import Report
 from ..worksheet.loading import open_worksheet, spec_digest
@@ -35,11 +34,13 @@ from .archives import ArchiveError
 from .discover import ClassFolderError, Discovery, Entry, discover
 from .files import write_atomic
 from .gradebook import Digest, Row, strip_message_paths
-from .manual import has_grades, read_book, settle
+from .hand_points import has_grades, settle
+from .manual import read_book
 from .outputs import UsageError, gradebooks, problem_row, row, write_outputs
 from .pools import Pools
+from .preflight import check_folder, check_roster, chosen, class_worksheet, previous_similarity
 from .similarity import class_similarity, in_background
-from .roster import CanvasRoster, MoodleRoster, RosterError, read_roster, unmatched
+from .roster import CanvasRoster, read_roster
 from .summary import preload_plotting
 from .worker import grade_one, init_worker
 
@@ -90,29 +91,6 @@ def _key(entry: Entry, content: bytes, spec: str, seed: int, version: str) -> st
     """What a report depends on (not its language: a cached report is worded again in another)."""
     text = json.dumps([hashlib.sha256(content).hexdigest(), spec, seed, version, entry.student_id])
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def class_worksheet(worksheet: Union[str, Path, Worksheet]) -> Union[str, Path, Worksheet]:
-    """The worksheet a class is graded with: its folder, with the reference and the hidden cases.
-    A bare name (``td5``) is the source checkout's ``exercises/<name>`` (in the current folder, or
-    beside the package); the bundled kit under that name is the students' and grades its public
-    seed only, which is no way to grade a class.
-
-    Raises:
-        SpecError: a kit, or a name with no worksheet folder to be found.
-    """
-    if isinstance(worksheet, Worksheet):
-        return worksheet
-    text = str(worksheet)
-    if text.endswith(".kit"):
-        raise SpecError(text, msg("bulk.kit"))
-    if Path(text).exists() or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", text):
-        return worksheet
-    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
-        folder = base / "exercises" / text
-        if (folder / SPEC_FILENAME).is_file():
-            return folder
-    raise SpecError(text, msg("bulk.no_worksheet", name=text))
 
 
 def grade_class(
@@ -184,10 +162,10 @@ def grade_class(
                                if found.problems else msg("discover.none_found", path=str(root)))
     book = read_book(out, ws.id)  # a corrupt manual.json: said before anything is graded
     known = scan(out)
-    entries = _chosen(found.entries, only, root)
-    _check_folder(out, ws, entries, known)
+    entries = chosen(found.entries, only, root)
+    check_folder(out, ws, entries, known)
     if the_roster is not None:
-        _check_roster(the_roster, Path(roster), entries, known, ws.id)
+        check_roster(the_roster, Path(roster), entries, known, ws.id)
     spec, version = spec_digest(ws), grader_version()
     hide = [str(out.resolve()), str(root.resolve())]
     rows: dict[str, Row] = {}
@@ -260,7 +238,7 @@ def grade_class(
                 broken = exc
             if preloaded is None:  # the main pool forked its workers at the first submit: no fork follows
                 preloaded = preload_plotting()
-                similar = in_background(found.entries, starter, _previous(out / "similarity.json"))
+                similar = in_background(found.entries, starter, previous_similarity(out / "similarity.json"))
             for (entry, seed_i, key), future in pools.wait(more_to_come=bool(queue)):
                 try:
                     digest, status, error = future.result()
@@ -298,49 +276,7 @@ def grade_class(
     folder = str(root) if set(rolled.older) <= in_root else "FOLDER"
     named = "" if str(worksheet) == "td5" else f" -w {worksheet}"
     regrade = f"grade bulk {folder} --out {out}{named} --only {' '.join(rolled.older)}"
-    found_alike = similar() if similar else class_similarity(found.entries, starter, _previous(out / "similarity.json"))
+    found_alike = similar() if similar else class_similarity(found.entries, starter, previous_similarity(out / "similarity.json"))
     write_outputs(out, ws, result, rolled, books, lang, preloaded, the_roster, column, regrade, found_alike)
     result.seconds = time.monotonic() - started
     return result
-
-
-def _previous(path: Path) -> Optional[dict]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _chosen(entries: list[Entry], only: Sequence[str], root: Path) -> list[Entry]:
-    """The students to grade in this run: every one of ``root``, or those ``only`` names."""
-    if not only:
-        return entries
-    ids = {e.student_id for e in entries}
-    missing = [sid for sid in only if sid not in ids]
-    if missing:
-        raise UsageError(msg("bulk.only_unknown", ids=joined(missing, "comma"), n=len(missing), folder=str(root),
-                             known=listed(sorted(ids), 8)))
-    return [e for e in entries if e.student_id in set(only)]
-
-
-def _check_folder(out: Path, ws: Worksheet, entries: list[Entry], known: dict) -> None:
-    """This run must not overwrite a report of another worksheet (a folder of td4 reports graded
-    again with td5 would lose them): say which, and where to grade instead."""
-    clash = [(e.student_id, known[e.student_id].worksheet()) for e in entries if e.student_id in known]
-    clash = [(sid, other) for sid, other in clash if other and other != ws.id]
-    if clash:
-        raise OutputError(out, msg("bulk.other_worksheet", worksheet=clash[0][1], this=ws.id,
-                                   reports=listed([f"{sid}.json" for sid, _ in clash])))
-
-
-def _check_roster(the_roster: Union[CanvasRoster, MoodleRoster], path: Path, entries: list[Entry],
-                  known: dict, worksheet_id: str) -> None:
-    who = [(e.student_id, e.source, e.shown) for e in entries]
-    seen = {e.student_id for e in entries}
-    for sid, k in known.items():
-        if sid not in seen and k.record is not None and k.worksheet() == worksheet_id:
-            who.append((sid, str(k.record.get("source", "")), str(k.record.get("file", sid))))
-    problems = unmatched(the_roster, who)
-    if problems:
-        raise RosterError(path, msg("bulk.not_in_roster", students=students(len(problems)), n=len(problems),
-                                    who=listed(problems, 4)))

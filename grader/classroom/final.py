@@ -12,7 +12,8 @@ from ..messages import msg
 from ..worksheet.loading import open_worksheet, spec_digest
 from .bulk import BatchResult, class_worksheet
 from .classroll import roll, scan
-from .manual import read_book, settle
+from .hand_points import settle
+from .manual import read_book
 from .outputs import gradebooks, write_outputs
 from .roster import CanvasRoster, read_roster
 

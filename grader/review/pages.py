@@ -94,6 +94,10 @@ def _context(p: Page, student: Student) -> str:
         if c.status in ("passed", "manual"):
             continue
         hint = "".join(f'<br><span class="hint">{p.t("review.hint", text=h.text)}</span>' for h in c.hints[:1])
+        f = c.failure
+        if f is not None and not c.hidden and f.call:
+            got = f" → {e(f.actual.text)}" if f.actual is not None else ""
+            hint = f'<br><code>{e(f.call)}</code>{got}' + (f" ≠ {e(f.expected.text)}" if f.expected is not None else "") + hint
         lines.append(f'<li><b>{e(c.id)}</b> {e(c.status)} {p.num(c.points)}/{p.num(c.max_points)}'
                      f'{": " + e(c.message.text) if c.message else ""}{hint}</li>')
     failing = f"<ul>{''.join(lines)}</ul>" if lines else f"<p>{p.t('review.all_passed')}</p>"

@@ -13,7 +13,8 @@ import pytest
 
 from conftest import ROOT, TD5
 from graded import graded_class, results  # noqa: F401  (fixtures)
-from grader.classroom.manual import BookError, Conflict, Ledger, read_book, with_manual
+from grader.classroom.hand_points import with_manual
+from grader.classroom.manual import BookError, Conflict, Ledger, read_book
 from grader.messages import english
 from grader.report.results import Report
 
