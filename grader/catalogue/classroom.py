@@ -171,6 +171,7 @@ define_plural("summary.similarity_text", "{n} pair of the {compared} submissions
               "(the class's usual pair: {median}), once renamed variables, reordered functions, comments and the code "
               "most of the class shares are set aside. A pointer for a human to look at, never a verdict: "
               "`grade review` shows each pair side by side.")
+define("bulk.similarity_failed", "the similarity report could not be made ({error}); the gradebooks are complete")
 define("summary.similarity_head", "| submission | submission | alike |")
 define("summary.percent", "{value}%")
 define("plot.scores", "Score distribution")

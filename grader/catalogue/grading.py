@@ -215,6 +215,9 @@ define("sandbox.note", "sandbox: {note}")
 define_plural("output.dropped", "{n} byte of the submission's output was dropped (cap {cap} KiB per stream)",
               "{n} bytes of the submission's output were dropped (cap {cap} KiB per stream)")
 define("gradescope.summary", "{title}: {score} / {max} automatic points")
+define("gradescope.summary_all", "{title}: {score} / {max} points, those given by the teacher included")
+define("gradescope.summary_graded", "{title}: {score} / {max} points, those given by the teacher included; {manual} more "
+       "points are still to grade by hand")
 define("gradescope.summary_manual", "{title}: {score} / {max} automatic points; {manual} more points are graded by hand")
 
 # ---------------------------------------------------------------- the renderers' labels and statuses

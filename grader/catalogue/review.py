@@ -73,6 +73,8 @@ define("cli.review_port", "the port to serve on (default: a free one)")
 define("cli.review_no_browser", "print the link only, do not open a browser")
 define("cli.review_import", "import grades given elsewhere: a CSV with the columns student_id, question (a check "
        "graded by hand, e.g. I.2 or I.2/comment), score, and optionally comment")
+define("cli.review_replace", "with --import: replace grades given in the page (their rubric items and comment "
+       "are lost)")
 define("cli.review_grader", "your name, kept with each grade (default: the login name)")
 define("cli.review_open", "Grading page (Ctrl-C stops it; every change is already saved): {url}")
 define("cli.review_imported", "{n} grades imported from {file} into {book}; write the gradebooks: grade gradebook {folder}")
@@ -95,3 +97,5 @@ define("import.not_a_number", "the score '{score}' is not a number")
 define("import.range", "the score {score} is not between 0 and the maximum, {max}")
 define("import.twice", "'{student}' / '{question}' is given twice (lines {first} and {line})")
 define("import.refused", "nothing imported: {problems}")
+define("import.graded_here", "{student} / {question} is graded in the page already (rubric items or a comment): "
+       "--replace to replace that grade")

@@ -276,7 +276,11 @@ def grade_class(
     folder = str(root) if set(rolled.older) <= in_root else "FOLDER"
     named = "" if str(worksheet) == "td5" else f" -w {worksheet}"
     regrade = f"grade bulk {folder} --out {out}{named} --only {' '.join(rolled.older)}"
-    found_alike = similar() if similar else class_similarity(found.entries, starter, previous_similarity(out / "similarity.json"))
+    try:
+        found_alike = similar() if similar else class_similarity(found.entries, starter,
+                                                                 previous_similarity(out / "similarity.json"))
+    except Exception as exc:  # noqa: BLE001  (advisory: the gradebooks are written whatever happens to it)
+        found_alike = {"failed": f"{type(exc).__name__}: {exc}"}
     write_outputs(out, ws, result, rolled, books, lang, preloaded, the_roster, column, regrade, found_alike)
     result.seconds = time.monotonic() - started
     return result

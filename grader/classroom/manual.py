@@ -12,13 +12,17 @@ at every change (a kill leaves the previous file or the new one). It holds:
 - ``overrides``: per student, per automatic check: the points given instead of the automatic ones,
   and the reason (required), kept in the report beside the automatic points.
 
-Every grade, item and override has a ``revision``; a change names the revision it was made on, and
-one made on an older revision (another tab saved in between) is refused with the current state,
-never written over it.
+Every grade, item and override has a ``revision``, drawn from the book's own counter (so a
+revision is never given twice, even after a grade is taken back and given again); a change names
+the revision it was made on, and one made on an older revision (another tab saved in between) is
+refused with the current state, never written over it. A change is read, checked and written under
+a lock on ``manual.json.lock`` (``fcntl``), so two servers, or an import while the page is open,
+on one folder never lose each other's changes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -35,7 +39,7 @@ from ..messages import msg
 FILENAME = "manual.json"
 FORMAT = "grader-manual"
 VERSION = 1
-KEYS = "123456789qwertyuiop"  # rubric keys, in the order items are created
+KEYS = "123456789qwertyiopsdfghlzxvbnm"  # rubric keys, in the order items are made (not a, c, j, k, u: the page's)
 
 
 class BookError(GraderError, ValueError):
@@ -83,6 +87,7 @@ class Book(_Frozen):
     rubrics: dict[str, list[RubricItem]] = Field(default_factory=dict)
     grades: dict[str, dict[str, Grade]] = Field(default_factory=dict)
     overrides: dict[str, dict[str, Override]] = Field(default_factory=dict)
+    revision: int = Field(0, ge=0, description="the last revision given (every change takes the next)")
 
     def score(self, check_id: str, grade: Grade, maximum: float) -> float:
         """A grade's points: its adjustment and its items', kept within [0, maximum]."""
@@ -137,6 +142,9 @@ def write_book(folder: Path, book: Book) -> None:
     path = folder / FILENAME
     fd, tmp = tempfile.mkstemp(prefix=f".{FILENAME}.", suffix=".tmp", dir=folder)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # as any other file of the folder (mkstemp makes it 0600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(book.model_dump_json(indent=1))
             out.flush()
@@ -162,9 +170,26 @@ class Ledger:
     def book(self) -> Book:
         return read_book(self.folder, self.worksheet_id)
 
+    @contextlib.contextmanager
+    def locked(self):
+        """This process's threads one at a time, and other processes on the folder too."""
+        with self.lock, open(self.folder / f"{FILENAME}.lock", "a") as handle:
+            try:
+                import fcntl
+            except ImportError:  # not POSIX: this process's threads only
+                yield
+                return
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def _change(self, change) -> Book:
-        with self.lock:
-            book = change(read_book(self.folder, self.worksheet_id))
+        with self.locked():
+            old = read_book(self.folder, self.worksheet_id)
+            book = change(old, old.revision + 1)
+            book = book.model_copy(update={"revision": old.revision + 1})
             write_book(self.folder, book)
             return book
 
@@ -177,13 +202,13 @@ class Ledger:
         """
         made: list[Grade] = []
 
-        def change(book: Book) -> Book:
+        def change(book: Book, revision: int) -> Book:
             current = book.grades.get(student, {}).get(check_id)
             if (current.revision if current else 0) != base:
                 raise Conflict(msg("manual.conflict"))
             known = {item.id for item in book.rubrics.get(check_id, [])}
             grade = Grade(rubric=[i for i in dict.fromkeys(rubric) if i in known], adjustment=adjustment,
-                          comment=comment, grader=grader, when=now(), answer_sha256=answer_sha256, revision=base + 1)
+                          comment=comment, grader=grader, when=now(), answer_sha256=answer_sha256, revision=revision)
             made.append(grade)
             grades = {**book.grades, student: {**book.grades.get(student, {}), check_id: grade}}
             return book.model_copy(update={"grades": grades})
@@ -192,7 +217,7 @@ class Ledger:
         return made[0]
 
     def ungrade(self, student: str, check_id: str, *, base: int) -> None:
-        def change(book: Book) -> Book:
+        def change(book: Book, revision: int) -> Book:
             current = book.grades.get(student, {}).get(check_id)
             if (current.revision if current else 0) != base:
                 raise Conflict(msg("manual.conflict"))
@@ -206,19 +231,19 @@ class Ledger:
         """Create a rubric item (``item_id`` None) or change one made on revision ``base``."""
         made: list[RubricItem] = []
 
-        def change(book: Book) -> Book:
+        def change(book: Book, revision: int) -> Book:
             items = list(book.rubrics.get(check_id, []))
             if item_id is None:
                 used = {i.key for i in items}
                 key = next((k for k in KEYS if k not in used), "")
                 number = 1 + max((int(i.id[1:]) for i in items if i.id[1:].isdigit()), default=0)
-                new = RubricItem(id=f"r{number}", text=text, points=points, key=key)
+                new = RubricItem(id=f"r{number}", text=text, points=points, key=key, revision=revision)
                 items.append(new)
             else:
                 index = next((n for n, i in enumerate(items) if i.id == item_id), None)
                 if index is None or items[index].revision != base:
                     raise Conflict(msg("manual.conflict"))
-                new = items[index].model_copy(update={"text": text, "points": points, "revision": base + 1})
+                new = items[index].model_copy(update={"text": text, "points": points, "revision": revision})
                 items[index] = new
             made.append(new)
             return book.model_copy(update={"rubrics": {**book.rubrics, check_id: items}})
@@ -231,13 +256,13 @@ class Ledger:
         """Override an automatic check's points (``points`` None: back to the automatic ones)."""
         made: list[Optional[Override]] = []
 
-        def change(book: Book) -> Book:
+        def change(book: Book, revision: int) -> Book:
             current = book.overrides.get(student, {}).get(check_id)
             if (current.revision if current else 0) != base:
                 raise Conflict(msg("manual.conflict"))
             mine = {k: v for k, v in book.overrides.get(student, {}).items() if k != check_id}
             new = None if points is None else Override(points=points, reason=reason, grader=grader, when=now(),
-                                                       revision=base + 1)
+                                                       revision=revision)
             if new is not None:
                 mine[check_id] = new
             made.append(new)

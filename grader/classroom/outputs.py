@@ -85,13 +85,15 @@ def write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, b
         written.write("gradebook-moodle.csv", text)
         notes += more
     if by_hand:
-        waiting = [r.student_id for r in rows if r.report is not None and r.report.load_ok and r.report.manual_pending]
+        waiting = [r.student_id for r in rows if r.report is not None and r.report.manual_pending]
         if waiting:
             notes.append(msg("bulk.manual_waiting", n=len(waiting), who=listed(waiting, 6),
                              out=str(out)))
     summary = summarize(rows, result.problems, maximum=automatic, manual=manual, questions=questions,
                         older=rolled.older, foreign=rolled.foreign, notes=notes, regrade=regrade, lang=lang)
-    if similar is not None:
+    if similar is not None and "failed" in similar:
+        notes.append(msg("bulk.similarity_failed", error=similar["failed"]))
+    elif similar is not None:
         found = similar
         written.write("similarity.json", json.dumps(found, indent=1))
         summary["similarity"] = {k: found[k] for k in ("compared", "median", "threshold")} | {

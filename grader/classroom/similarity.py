@@ -34,6 +34,7 @@ W = 6  # runs per window: any match of K + W - 1 tokens is seen
 COMMON = 0.3  # a fingerprint in more than this share of the class (and 3 submissions or more) is the class's usual
 THRESHOLD = 0.6  # flag pairs at least this alike...
 ABOVE_USUAL = 0.3  # ...and this much above the class's median pair
+CERTAIN = 0.9  # ...but a pair this alike is flagged whatever the class's usual
 MIN_FINGERPRINTS = 12  # a submission with fewer (nearly empty) is not compared
 NAMES = frozenset(dir(builtins))
 
@@ -136,7 +137,7 @@ def fingerprint(student_id: str, code: str) -> Fingerprints:
     if count <= 0:
         return Fingerprints(student_id, code, spans)
     ids: dict[str, int] = {}
-    values = np.fromiter((ids.setdefault(w, zlib.crc32(w.encode())) for w in words), dtype=np.uint64, count=len(words))
+    values = np.fromiter((ids.setdefault(w, zlib.crc32(w.encode("utf-8", "surrogatepass"))) for w in words), dtype=np.uint64, count=len(words))
     hashes = np.zeros(count, dtype=np.uint64)
     for j in range(K):  # a polynomial hash of each run of K tokens (wrapping at 2**64), all runs at once
         hashes = hashes * np.uint64(1_000_003) + values[j:j + count]
@@ -191,7 +192,7 @@ def compare(prints: Sequence[Fingerprints], starter: Optional[str] = None) -> Si
             if share >= THRESHOLD:
                 found.append((i, j, share, shared))
     result.median = float(np.median(scores)) if scores else 0.0
-    result.threshold = max(THRESHOLD, result.median + ABOVE_USUAL)
+    result.threshold = min(CERTAIN, max(THRESHOLD, result.median + ABOVE_USUAL))
     for i, j, share, shared in found:
         if share < result.threshold:
             continue
@@ -255,7 +256,8 @@ def class_similarity(entries: Sequence, starter=None, previous: Optional[dict] =
             if code is not None:
                 codes[entry.student_id] = code
     starter_code = code_of(starter) if starter else None
-    key = hashlib.sha256(json.dumps([sorted((sid, hashlib.sha256(c.encode()).hexdigest()) for sid, c in codes.items()),
+    key = hashlib.sha256(json.dumps([sorted((sid, hashlib.sha256(c.encode("utf-8", "surrogatepass")).hexdigest())
+                                            for sid, c in codes.items()),
                                      starter_code, K, W, COMMON, THRESHOLD, ABOVE_USUAL]).encode()).hexdigest()
     if previous is not None and previous.get("key") == key:
         return previous

@@ -17,6 +17,7 @@ def review_parser(lang: str) -> Parser:
     parser.add("--port", type=int, default=0, help=msg("cli.review_port"))
     parser.add("--no-browser", action="store_true", help=msg("cli.review_no_browser"))
     parser.add("--import", dest="import_csv", metavar="CSV", help=msg("cli.review_import"))
+    parser.add("--replace", action="store_true", help=msg("cli.review_replace"))
     parser.add("--grader", default=None, help=msg("cli.review_grader"))
     lang_option(parser)
     return parser
@@ -42,7 +43,7 @@ def cmd_review(argv: Sequence[str], lang: str) -> int:
     try:
         state = ReviewState.open(folder, open_worksheet(class_worksheet(args.worksheet)), lang)
         if args.import_csv:
-            n = import_grades(state, Path(args.import_csv), grader)
+            n = import_grades(state, Path(args.import_csv), grader, replace=args.replace)
             print(say(lang, "cli.review_imported", n=n, file=args.import_csv, book=str(folder / "manual.json"),
                       folder=str(folder)))
             return ExitCode.OK
@@ -87,7 +88,7 @@ def cmd_gradebook(argv: Sequence[str], lang: str) -> int:
     except (BookError, RosterError, UsageError) as exc:
         print_error(lang, "grade gradebook", exc.message)
         return ExitCode.USAGE
-    pending = sum(1 for r in result.rows if r.report is not None and r.report.load_ok and r.report.manual_pending)
+    pending = sum(1 for r in result.rows if r.report is not None and r.report.manual_pending)
     print(text_of(msg("cli.gradebook_done", students=students(len(result.rows)), out=str(args.folder),
                       pending=msg("cli.gradebook_pending", n=pending) if pending else ""), lang))
     for note in result.notes:

@@ -39,13 +39,16 @@ def to_gradescope(report: Report) -> str:
             lines += [f"{titled(lang, 'got')} {f.actual.text}" if f.actual else "",
                       f"{titled(lang, 'expected')} {f.expected.text}"]
         tests.append({"name": check.id + (f": {check.title}" if check.title else ""), "number": str(number), "score": check.points,
-                      "max_score": check.max_points, "status": "passed" if check.status == "passed" else "failed",
+                      "max_score": check.max_points, "status": "passed" if check.status == "passed" or (
+                          (check.graded_by_hand or check.override) and check.points >= check.max_points) else "failed",
                       "output": "\n".join(l for l in lines if l), "tags": [check.id.split("/")[0]],
                       "visibility": "visible"})
     manual = report.manual_pending
     shown = dict(title=report.worksheet.title, score=f"{report.score:g}", max=f"{report.max_score - manual:g}")
-    output = text(msg("gradescope.summary_manual", manual=f"{manual:g}", **shown) if manual
-                  else msg("gradescope.summary", **shown), lang)
+    by_hand = any(c.graded_by_hand is not None or c.override is not None for c in report.checks())
+    output = text(msg("gradescope.summary_manual", manual=f"{manual:g}", **shown) if manual and not by_hand
+                  else msg("gradescope.summary_graded", manual=f"{manual:g}", **shown) if manual
+                  else msg("gradescope.summary_all" if by_hand else "gradescope.summary", **shown), lang)
     if not report.load.ok:
         output += f"\n{words(report.load.message)}"
     return json.dumps({"score": report.score, "execution_time": int(round(report.duration)), "output": output,

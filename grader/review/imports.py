@@ -10,7 +10,7 @@ import io
 import math
 from pathlib import Path
 
-from ..classroom.manual import Grade, now
+from ..classroom.manual import Grade, now, write_book
 from ..errors import GraderError
 from ..messages import Msg, joined, listed, msg
 from .state import ReviewState
@@ -40,13 +40,16 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     return [{k: (v or "").strip() for k, v in row.items() if k} for row in reader]
 
 
-def import_grades(state: ReviewState, path: Path, grader: str = "") -> int:
-    """Put the CSV's grades in the folder's book; return how many.
+def import_grades(state: ReviewState, path: Path, grader: str = "", replace: bool = False) -> int:
+    """Put the CSV's grades in the folder's book; return how many. An answer graded in the page
+    already (with rubric items or a comment) is refused, unless ``replace``: the import would
+    lose them.
 
     Raises:
         ImportRefused: the file cannot be read, lacks a column, or has bad lines (all named).
     """
     rows = read_rows(path)
+    book = state.ledger.book()
     ids = {s.id for s in state.students}
     by_check = {i.id: i for i in state.items}
     by_question: dict[str, list] = {}
@@ -81,19 +84,23 @@ def import_grades(state: ReviewState, path: Path, grader: str = "") -> int:
             problems.append(msg("import.line", line=line, problem=msg("import.twice", student=sid, question=item.id,
                                                                       first=seen[(sid, item.id)], line=line)))
             continue
+        given = book.grades.get(sid, {}).get(item.id)
+        if given is not None and (given.rubric or given.comment) and not replace:
+            problems.append(msg("import.line", line=line, problem=msg("import.graded_here", student=sid,
+                                                                      question=item.id)))
+            continue
         seen[(sid, item.id)] = line
         chosen.append((sid, item.id, score, row.get("comment", "")))
     if problems:
         raise ImportRefused(msg("import.refused", problems=joined(problems[:LIMIT], "semicolon")))
-    with state.ledger.lock:
+    with state.ledger.locked():  # (read again: the page may have saved since)
         book = state.ledger.book()
         grades = {sid: dict(mine) for sid, mine in book.grades.items()}
+        revision = book.revision
         for sid, check_id, score, comment in chosen:
-            current = grades.get(sid, {}).get(check_id)
+            revision += 1
             grades.setdefault(sid, {})[check_id] = Grade(
                 adjustment=score, comment=comment, grader=grader or f"import {path.name}", when=now(),
-                revision=(current.revision if current else 0) + 1)
-        from ..classroom.manual import write_book
-
-        write_book(state.folder, book.model_copy(update={"grades": grades}))
+                revision=revision)
+        write_book(state.folder, book.model_copy(update={"grades": grades, "revision": revision}))
     return len(chosen)

@@ -84,6 +84,7 @@ def make_app(state: ReviewState, token: str, port: int, grader: str = "") -> Any
     from starlette.routing import Route
 
     lang = state.lang
+    cookie = f"{COOKIE}_{port}"  # one per session: two pages on two ports keep their own
     hosts = {f"{h}:{port}" for h in ("127.0.0.1", "localhost", "[::1]")}
     origins = {f"http://{h}" for h in hosts}
 
@@ -100,7 +101,9 @@ def make_app(state: ReviewState, token: str, port: int, grader: str = "") -> Any
             return refuse(403, "review.refused_host")
         if request.headers.get("host", "") not in hosts:
             return refuse(403, "review.refused_host")
-        given = request.cookies.get(COOKIE, "") or request.query_params.get("token", "")
+        # the link's token first: a cookie of an earlier session (browsers keep cookies per host,
+        # not per port) must not stand in the way of this one's link
+        given = request.query_params.get("token") or request.cookies.get(cookie, "")
         if not hmac.compare_digest(given.encode(), token.encode()):
             return refuse(403, "review.refused_token")
         if request.method == "POST":
@@ -124,7 +127,7 @@ def make_app(state: ReviewState, token: str, port: int, grader: str = "") -> Any
                 return refusal
             if request.method == "GET" and "token" in request.query_params:  # the token becomes a cookie
                 response = RedirectResponse(request.url.path, status_code=303, headers=HEADERS)
-                response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
+                response.set_cookie(cookie, token, httponly=True, samesite="strict", path="/")
                 return response
             try:
                 return await handler(request)

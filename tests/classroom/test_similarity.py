@@ -186,3 +186,24 @@ def test_any_text_tokenizes_within_its_bounds():
 
     check()
     assert tokens('s = """never closed\n') and tokens("\x00\x01 ((( '") is not None
+
+
+def test_a_verbatim_copy_is_flagged_even_where_copies_are_the_usual(tmp_path):
+    # four students, two of them one file: the median pair is high, the copy is flagged all the same
+    perfect = (EXAMPLES / "perfect.py").read_text()
+    codes = {"alice": perfect, "dora": perfect, "bob": (EXAMPLES / "partial.py").read_text(),
+             "carl": perfect.replace("def max_step(H):", "def max_step(H):\n    pass\n\ndef _old(H):")}
+    result = compare([fingerprint(k, v) for k, v in codes.items()])
+    assert result.threshold <= 0.9 and frozenset(("alice", "dora")) in _pairs(result)
+
+
+def test_odd_text_in_a_notebook_does_not_stop_the_report(tmp_path):
+    from grader.classroom.discover import Entry
+    from grader.classroom.similarity import class_similarity
+
+    path = tmp_path / "odd.ipynb"
+    path.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "s = 'caf\ud800'\nx = 1"}], "nbformat": 4}))
+    assert "\\ud800" in path.read_text()  # a lone surrogate, escaped as JSON allows
+    (tmp_path / "a.py").write_text((EXAMPLES / "perfect.py").read_text())
+    found = class_similarity([Entry("odd", path), Entry("a", tmp_path / "a.py")])
+    assert found["compared"] <= 2 and "key" in found

@@ -227,7 +227,9 @@ def test_an_interrupted_training_loop_blames_its_own_cell_every_time_even_under_
             interrupted = [e for e in report.load.errors if e.interrupted]
             assert [e.where for e in interrupted] == [f"training.ipynb [cell {n}]" for n in range(4, 9)]
             for error in interrupted:
-                assert error.line in range(4, 10), error  # a line of the loop, in that cell
+                # a line of that cell: mostly of the loop, but on a machine loaded enough the alarm
+                # may land before it (numpy's lazy imports in default_rng, say), and that is right too
+                assert error.line in range(2, 10), error
                 assert "[cell 2]" in error.message.text or "while in" not in error.message.text
     finally:
         load.kill()

@@ -144,6 +144,19 @@ def test_grading_two_questions_from_the_keyboard(server, browser, results):
     assert not d.find_elements(By.CSS_SELECTOR, "#answer script, #answer img, #answer b")
     with pytest.raises(NoAlertPresentException):
         d.switch_to.alert.text
+    # a comment typed just before leaving the page is saved all the same
+    d.get(server.split("/?")[0] + "/grade/0/3")
+    d.find_element(By.ID, "comment").send_keys("Typed, then left at once.")
+    d.get(server.split("/?")[0] + "/")
+    _wait(d, lambda dd: "Typed, then left at once." in (results / "manual.json").read_text(), "the comment saved on leaving")
+    # a rubric box clicked with the mouse does not keep the keys: j goes on
+    d.get(server.split("/?")[0] + "/grade/0/3")
+    _saved_after(d, lambda: d.find_element(By.CSS_SELECTOR, "input[name=rubric]").click(), "clicked")
+    _key(d, "j")
+    _at(d, "/grade/0/4")
+    assert d.find_element(By.CSS_SELECTOR, "input[name=rubric]").is_selected()  # answer 4's, untouched
+    d.get(server.split("/?")[0] + "/grade/0/3")
+    _saved_after(d, lambda: _key(d, "1"), "answer 3 has it again")  # (the click took it off)
     # the second question: an item worth 2, applied to all four with j and 1
     d.get(server.split("/?")[0] + "/grade/1/1")
     _add_item(d, "a^2/3 is the variance of U(-a, a)", 2)

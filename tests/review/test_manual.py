@@ -62,17 +62,18 @@ def test_reweighting_an_item_rescores_every_answer_that_has_it(results):
     ledger.grade("carol", "I.2/comment", base=0, rubric=[other.id], adjustment=0, comment="", grader="t")
     book = read_book(results, "td5")
     assert [book.score("I.2/comment", book.grades[s]["I.2/comment"], 2) for s in ("alice", "bob", "carol")] == [1.5, 1.5, 0]
-    ledger.item("I.2/comment", item.id, base=1, text="mentions the backward variance", points=1.5)
+    ledger.item("I.2/comment", item.id, base=item.revision, text="mentions the backward variance", points=1.5)
     book = read_book(results, "td5")
     assert [book.score("I.2/comment", book.grades[s]["I.2/comment"], 2) for s in ("alice", "bob")] == [2, 2]  # kept <= max
     with pytest.raises(Conflict):  # another tab changed it meanwhile
-        ledger.item("I.2/comment", item.id, base=1, text="x", points=0)
+        ledger.item("I.2/comment", item.id, base=item.revision, text="x", points=0)
 
 
 def test_grades_and_overrides_go_into_the_report_once_and_come_out_again(results):
     ledger = Ledger(results, "td5")
-    ledger.grade("bob", "I.2/comment", base=0, rubric=[], adjustment=1.5, comment="Right idea.", grader="t")
-    ledger.override("bob", "I.2/glorot_sigma", base=0, points=1, reason="the sheet printed the formula wrong", grader="t")
+    grade = ledger.grade("bob", "I.2/comment", base=0, rubric=[], adjustment=1.5, comment="Right idea.", grader="t")
+    given_o = ledger.override("bob", "I.2/glorot_sigma", base=0, points=1, reason="the sheet printed the formula wrong",
+                              grader="t")
     report = _report(results, "bob")
     given = with_manual(report, read_book(results, "td5"))
     again = with_manual(given, read_book(results, "td5"))
@@ -81,8 +82,8 @@ def test_grades_and_overrides_go_into_the_report_once_and_come_out_again(results
     assert check["I.2/comment"].points == 1.5 and check["I.2/comment"].graded_by_hand.comment == "Right idea."
     assert check["I.2/glorot_sigma"].points == 1 and check["I.2/glorot_sigma"].override.automatic_points == 0
     assert given.score == report.score + 2.5 and given.manual_pending == report.manual_pending - 2
-    ledger.override("bob", "I.2/glorot_sigma", base=1, points=None, reason="", grader="t")
-    ledger.ungrade("bob", "I.2/comment", base=1)
+    ledger.override("bob", "I.2/glorot_sigma", base=given_o.revision, points=None, reason="", grader="t")
+    ledger.ungrade("bob", "I.2/comment", base=grade.revision)
     back = with_manual(given, read_book(results, "td5"))
     assert back.score == report.score and back.manual_pending == report.manual_pending
 
@@ -115,7 +116,7 @@ def test_grade_gradebook_writes_totals_feedback_and_gradescope_with_the_points_g
     assert "Graded by hand: 3.5 / 4 points." in words and "mentions the backward variance (+1); Good." in words
     assert "printed formula" in words
     # a later gradebook with nothing changed changes nothing; a grade taken back comes out of it
-    ledger.ungrade("alice", "I.3/comment", base=1)
+    ledger.ungrade("alice", "I.3/comment", base=read_book(results, "td5").grades["alice"]["I.3/comment"].revision)
     assert main(["gradebook", str(results), "-w", str(TD5)]) == 0
     assert _rows(results)["alice"]["manual_pending"] == "2"
     assert "1 student still has answers to grade by hand" in capsys.readouterr().out
@@ -192,8 +193,56 @@ def test_a_later_bulk_run_keeps_the_points_given_and_gradescope_shows_the_commen
     alice = json.loads((results / "alice.gradescope.json").read_text())
     manual = [t for t in alice["tests"] if t["name"].startswith("I.2/comment")]
     assert manual and manual[0]["score"] == 2 and "Clear and right." in manual[0]["output"]
+    assert manual[0]["status"] == "passed" and "those given by the teacher included" in alice["output"]
     bob = json.loads((results / "bob.gradescope.json").read_text())
     sigma = next(t for t in bob["tests"] if t["name"].startswith("I.2/glorot_sigma"))
-    assert sigma["score"] == 1 and "printed formula" in sigma["output"]
+    assert sigma["score"] == 1 and "printed formula" in sigma["output"] and sigma["status"] == "passed"
     cached = grade_class(graded_class[0], TD5, results, jobs=2, gradescope=True)
     assert cached.cached == 4 and _rows(results)["alice"]["manual_graded"] == "2"
+
+
+def test_a_revision_is_never_given_twice_so_a_stale_tab_cannot_slip_in(results):
+    # an override given, taken back, given again: the tab that saw the first one is refused
+    ledger = Ledger(results, "td5")
+    first = ledger.override("bob", "I.2/glorot_sigma", base=0, points=1, reason="A", grader="t")
+    ledger.override("bob", "I.2/glorot_sigma", base=first.revision, points=None, reason="", grader="t")
+    ledger.override("bob", "I.2/glorot_sigma", base=0, points=0.5, reason="B's considered decision", grader="t")
+    with pytest.raises(Conflict):
+        ledger.override("bob", "I.2/glorot_sigma", base=first.revision, points=1, reason="A's stale form", grader="t")
+    assert read_book(results, "td5").overrides["bob"]["I.2/glorot_sigma"].reason == "B's considered decision"
+
+
+def test_two_processes_grading_one_folder_lose_nothing(results):
+    # two servers (or an import while the page is open) on one folder: every grade of both is kept
+    script = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from pathlib import Path
+from grader.classroom.manual import Ledger
+ledger = Ledger(Path({str(results)!r}), "td5")
+for n in range(60):
+    ledger.grade(sys.argv[1] + str(n), "I.2/comment", base=0, rubric=[], adjustment=1, comment="", grader=sys.argv[1])
+"""
+    children = [subprocess.Popen([sys.executable, "-c", script, who]) for who in ("a", "b")]
+    assert [child.wait(timeout=120) for child in children] == [0, 0]
+    book = read_book(results, "td5")
+    assert len(book.grades) == 120 and book.revision == 120
+    assert len({g["I.2/comment"].revision for g in book.grades.values()}) == 120
+    import stat
+
+    assert stat.S_IMODE((results / "manual.json").stat().st_mode) & 0o044  # readable by the group, as reports are
+
+
+def test_an_import_does_not_replace_a_grade_given_in_the_page_unless_asked(results, capsys):
+    from grader.cli import main
+
+    Ledger(results, "td5").grade("alice", "I.2/comment", base=0, rubric=[], adjustment=0.5,
+                                 comment="Long careful feedback", grader="t")
+    sheet = results.parent / "paper.csv"
+    sheet.write_text("student_id,question,score\nalice,I.2,1.5\nbob,I.2,1\n")
+    assert main(["review", str(results), "-w", str(TD5), "--import", str(sheet)]) == 2
+    assert "line 2: alice / I.2/comment is graded in the page already" in capsys.readouterr().err
+    assert read_book(results, "td5").grades["alice"]["I.2/comment"].comment == "Long careful feedback"
+    assert main(["review", str(results), "-w", str(TD5), "--import", str(sheet), "--replace"]) == 0
+    book = read_book(results, "td5")
+    assert book.score("I.2/comment", book.grades["alice"]["I.2/comment"], 2) == 1.5 and "bob" in book.grades

@@ -3,12 +3,14 @@
   "use strict";
   function post(url, body) {
     return fetch(url, {method: "POST", credentials: "same-origin", headers: {"Content-Type": "application/json"},
-                       body: JSON.stringify(body)})
+                       body: JSON.stringify(body), keepalive: true})
       .then(function (r) { return r.json().then(function (j) { return {status: r.status, body: j}; }); });
   }
   var status = document.getElementById("status");
   function say(words, kind) { if (status) { status.textContent = words; status.className = kind || ""; } }
-  function typing(t) { return t.matches && t.matches("input, textarea, select, button"); }
+  function typing(t) {  // a field that takes the keys itself (a checkbox or a button does not)
+    return t.matches && t.matches("textarea, select, input:not([type=checkbox]):not([type=radio])");
+  }
 
   var names = document.getElementById("names");
   function toggleNames() {
@@ -51,6 +53,10 @@
     form.addEventListener("change", function (ev) { if (ev.target.name !== "comment") save(); });
     form.comment.addEventListener("input", function () { if (timer) clearTimeout(timer); timer = setTimeout(save, 600); });
     form.comment.addEventListener("blur", function () { if (timer) save(); });
+    // leaving the page (a link, the tab closed) while a comment waits to be saved: save it now
+    // (keepalive lets the request finish after the page is gone)
+    window.addEventListener("pagehide", function () { if (timer) save(); });
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden" && timer) save(); });
   }
 
   function postItem(f, id, base) {
@@ -80,6 +86,7 @@
     var t = ev.target;
     if (typing(t)) { if (ev.key === "Escape") t.blur(); return; }
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (t.matches && t.matches("input[type=checkbox], button")) t.blur();
     if (ev.key === "a") { ev.preventDefault(); toggleNames(); return; }
     if (!g) return;
     var box = Array.prototype.find.call(form.querySelectorAll("input[name=rubric]"), function (b) { return b.dataset.key === ev.key; });
