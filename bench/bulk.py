@@ -5,6 +5,7 @@ plots); ``steady_per_second`` is the rate between the first and the last report 
 
 Usage: python bench/bulk.py --n 200 [--kind py|ipynb|mixed] [--wrong 0.2] [--hanging 0.02] [-j 2]
                             [--worksheet exercises/td5] [--grade PATH]   (another checkout's grade, for an A/B)
+                            [--cluster local:2]   (on a Dask cluster)
 
 The class mixes correct, wrong, crashing and (optionally) hanging submissions. Peak memory is the
 largest resident set seen over the grader's whole process tree (sampled every 100 ms).
@@ -96,6 +97,7 @@ def main() -> None:
                                         "checkout's, for an A/B")
     parser.add_argument("-j", "--jobs", type=int, default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                         else os.cpu_count(), help="workers (default: the usable cores, as grade bulk)")
+    parser.add_argument("--cluster", help="grade on this Dask cluster (grade bulk --cluster), e.g. local:2")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="grader-bench-"))
     try:
@@ -106,7 +108,8 @@ def main() -> None:
         command = [grade] if grade else [sys.executable, "-m", "grader"]
         start = time.perf_counter()
         proc = subprocess.Popen([*command, "bulk", str(klass), "--out", str(work / "out"), "-q", "-j", str(args.jobs),
-                                 "--worksheet", args.worksheet], stdout=subprocess.PIPE, text=True)
+                                 "--worksheet", args.worksheet, *(["--cluster", args.cluster] if args.cluster else [])],
+                                stdout=subprocess.PIPE, text=True)
         peak = 0
         done = threading.Event()
 
@@ -127,7 +130,7 @@ def main() -> None:
         # the gradebook, the summary and its plots
         written = sorted(p.stat().st_mtime for p in (work / "out").glob("student*.json"))
         steady = (len(written) - 1) / (written[-1] - written[0]) if len(written) > 2 else None
-        print(json.dumps({"n": args.n, "kind": args.kind, "jobs": args.jobs, "mix": counts,
+        print(json.dumps({"n": args.n, "kind": args.kind, "jobs": args.jobs, "cluster": args.cluster, "mix": counts,
                           "seconds": round(seconds, 2), "per_second": round(args.n / seconds, 1),
                           "steady_per_second": round(steady, 1) if steady else None,
                           "peak_rss_mb": round(peak / 2**20, 1), "graded": summary["graded"],

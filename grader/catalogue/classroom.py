@@ -171,6 +171,11 @@ define_plural("summary.similarity_text", "{n} pair of the {compared} submissions
               "(the class's usual pair: {median}), once renamed variables, reordered functions, comments and the code "
               "most of the class shares are set aside. A pointer for a human to look at, never a verdict: "
               "`grade review` shows each pair side by side.")
+define("cluster.missing", "--cluster needs Dask's distributed scheduler: pip install 'grader[cluster]'")
+define("cluster.unreachable", "cannot reach the cluster at {address} ({error}): is its scheduler running, and is "
+       "the address right (tcp://HOST:8786, or local:N for a cluster on this machine)?")
+define("cluster.per_student", "--per-student-inputs does not go with --cluster: the workers grade against the "
+       "class's one answer table")
 define("bulk.similarity_failed", "the similarity report could not be made ({error}); the gradebooks are complete")
 define("summary.similarity_head", "| submission | submission | alike |")
 define("summary.percent", "{value}%")

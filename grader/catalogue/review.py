@@ -85,6 +85,8 @@ define_plural("cli.gradebook_pending", "; {n} student still has answers to grade
               "; {n} students still have answers to grade by hand")
 define("cli.starter", "the code students started from (the worksheet's notebook, say): left out of the "
        "similarity report")
+define("cli.cluster", "grade on a Dask cluster: its scheduler's address (tcp://HOST:8786), or local:N for N "
+       "worker processes on this machine")
 define("cli.review_missing", "the review page needs Starlette and uvicorn: pip install 'grader[review]'")
 
 # ---------------------------------------------------------------- importing grades

@@ -30,6 +30,7 @@ from ..worksheet.models import SPEC_FILENAME, Worksheet
 from ..worksheet.reference import load_reference
 from ..worksheet.table import build_table
 from .classroll import CACHE, roll, scan, write_record
+from .cluster import chunk_size, chunks_of, class_kit, payload
 from .archives import ArchiveError
 from .discover import ClassFolderError, Discovery, Entry, discover
 from .files import write_atomic
@@ -110,6 +111,7 @@ def grade_class(
     roster: Union[str, Path, None] = None,
     assignment: Optional[str] = None,
     starter: Union[str, Path, None] = None,
+    cluster: Optional[Any] = None,
 ) -> BatchResult:
     """Grade every submission under ``root`` into ``out``; see the module docstring. The
     gradebooks and the summary hold every student ``out`` knows (``classroll``), not only this
@@ -118,6 +120,7 @@ def grade_class(
     ``roster``: the teacher's export from the LMS (``roster.py``), which fills the LMS file of its
     kind; ``assignment`` picks the Canvas assignment column (or names it without a roster).
     ``starter``: the code students started from, left out of the similarity report.
+    ``cluster``: a ``cluster.Cluster`` whose workers grade the class instead of this machine's.
     ``seed``: the run seed (default: the worksheet's hidden seed, ``api.hidden_seed``). Every
     student is graded against one answer table drawn from it, computed here once (the workers load
     no reference); ``per_student_inputs``: each student's own cases instead, from a seed derived
@@ -134,6 +137,8 @@ def grade_class(
         InternalError: the workers stopped (the reports already written are kept).
     """
     started = time.monotonic()
+    if cluster is not None and per_student_inputs:
+        raise UsageError(msg("cluster.per_student"))
     root, out = Path(root), Path(out)
     books = gradebooks(gradebook)
     ws = open_worksheet(class_worksheet(worksheet))
@@ -228,6 +233,43 @@ def grade_class(
                 record(problem_row(entry, strip_message_paths(msg("bulk.not_graded", reason=exc.message), hide), "error"))
             result.not_graded += len(todo)
             todo = []
+    done_now = [done]
+
+    def take(entry: Entry, key: str, digest: Optional[Digest], status: str, error: Optional[Msg]) -> None:
+        """One student's result, from a worker here or on the cluster (their report is written)."""
+        if digest is None:
+            record(problem_row(entry, error, status))
+            if status == "unreadable":
+                result.unreadable += 1
+            else:
+                result.not_graded += 1
+        else:
+            # the report is complete on disk: only now does the cache vouch for it
+            write_atomic(out / CACHE / f"{entry.student_id}.key", key)
+            report_path = out / f"{entry.student_id}.json"
+            if has_grades(book, entry.student_id):  # graded by hand before: their points go in again
+                digest = Digest.of(settle(report_path, Report.model_validate_json(report_path.read_text()), book))
+            record(row(entry, digest, report_path.stat().st_mtime))
+            if digest.load_ok:
+                result.graded += 1
+            else:
+                result.did_not_load += 1
+        done_now[0] += 1
+        if progress:
+            progress(done_now[0], total, entry.student_id)
+
+    if cluster is not None and todo:  # on the cluster's workers: the class's table goes to them once, as a kit
+        preloaded = preload_plotting()
+        similar = in_background(found.entries, starter, previous_similarity(out / "similarity.json"))
+        chunks = chunks_of(todo, chunk_size(len(todo), cluster.workers()), lambda item: payload(item[0], item[1]))
+        for (entry, _, key), (digest, status, error, report, scope) in cluster.grade(
+                class_kit(ws, table, version), spec_path, chunks, lang, gradescope, inputs, out):
+            if report is not None:
+                write_atomic(out / f"{entry.student_id}.json", report)
+                if scope is not None:
+                    write_atomic(out / f"{entry.student_id}.gradescope.json", scope)
+            take(entry, key, digest, status, error)
+        todo = []
     queue = list(todo)
     broken: Optional[BrokenProcessPool] = None
     with Pools(workers, init_worker, (spec_path, table), call) as pools:
@@ -245,26 +287,7 @@ def grade_class(
                 except BrokenProcessPool as exc:  # a worker was killed (by the kernel, out of memory) or could not start
                     broken = exc  # those that finished with it are still recorded (their cache keys written)
                     continue
-                if digest is None:
-                    record(problem_row(entry, error, status))
-                    if status == "unreadable":
-                        result.unreadable += 1
-                    else:
-                        result.not_graded += 1
-                else:
-                    # the report is complete on disk: only now does the cache vouch for it
-                    write_atomic(out / CACHE / f"{entry.student_id}.key", key)
-                    report_path = out / f"{entry.student_id}.json"
-                    if has_grades(book, entry.student_id):  # graded by hand before: their points go in again
-                        digest = Digest.of(settle(report_path, Report.model_validate_json(report_path.read_text()), book))
-                    record(row(entry, digest, report_path.stat().st_mtime))
-                    if digest.load_ok:
-                        result.graded += 1
-                    else:
-                        result.did_not_load += 1
-                done += 1
-                if progress:
-                    progress(done, total, entry.student_id)
+                take(entry, key, digest, status, error)
             if broken is not None:  # raised in the pools' block, so that they stop every worker at once
                 graded = result.graded + result.did_not_load
                 raise InternalError(msg("bulk.workers_stopped", error=str(broken), n=graded))

@@ -75,25 +75,38 @@ def grade_one(entry: Entry, seed: int, lang: str, hide: list[str], out: str,
     digest, the row's status (``unreadable``: the file; ``error``: the worksheet or the grader)
     and why (with no path of this machine: it may reach a student through a gradebook).
     ``inputs``: ``class`` (the class's answer table) or ``student`` (drawn from their seed)."""
+    digest, status, error, report, scope = graded(_WORKER["grader"], entry, seed, lang, hide, gradescope, inputs)
+    if report is None:
+        return digest, status, error
     try:
-        grader = _WORKER["grader"]
+        write_atomic(Path(out) / f"{entry.student_id}.json", report)
+        if scope is not None:
+            write_atomic(Path(out) / f"{entry.student_id}.gradescope.json", scope)
+    except OSError as exc:  # the disk is full, say: this row says so, the others go on
+        return None, "error", msg("bulk.unwritable", error=exc.strerror or str(exc))
+    return digest, "", None
+
+
+def graded(grader: Grader, entry: Entry, seed: int, lang: str, hide: list[str], gradescope: bool,
+           inputs: str, shown: Optional[str] = None) -> tuple[Optional[Digest], str, Optional[Msg], Optional[str],
+                                                               Optional[str]]:
+    """Grade one student: the digest, status and why (as ``grade_one`` says), and the texts of
+    their report and Gradescope file (None where there is none) for the caller to write.
+    ``shown``: the file's path as the report gives it (a cluster worker grades a copy)."""
+    try:
         report = grader.grade(str(entry.path), seed=seed, lang=lang, hide=hide, inputs=inputs)
     except SubmissionError as exc:
-        return None, "unreadable", exc.reason
+        return None, "unreadable", exc.reason, None, None
     except GraderError as exc:  # e.g. the reference fails on this student's inputs: their row says so
-        return None, "error", strip_message_paths(msg("bulk.not_graded", reason=exc.message), hide)
+        return None, "error", strip_message_paths(msg("bulk.not_graded", reason=exc.message), hide), None, None
     warnings = list(report.warnings)
     if entry.others:
         chosen = msg("bulk.chosen_over", file=entry.path.name, others=joined([Path(o).name for o in entry.others], "comma"))
         warnings.append(Message(**as_json(chosen, lang)))
     report = report.model_copy(update={
         "submission": report.submission.model_copy(update={"student_id": entry.student_id,
-                                                           "student_name": entry.name or None}),
+                                                           "student_name": entry.name or None,
+                                                           "path": shown or report.submission.path}),
         "warnings": warnings})
-    try:
-        write_atomic(Path(out) / f"{entry.student_id}.json", report.model_dump_json(indent=2))
-        if gradescope:
-            write_atomic(Path(out) / f"{entry.student_id}.gradescope.json", to_gradescope(report))
-    except OSError as exc:  # the disk is full, say: this row says so, the others go on
-        return None, "error", msg("bulk.unwritable", error=exc.strerror or str(exc))
-    return Digest.of(report), "", None
+    return (Digest.of(report), "", None, report.model_dump_json(indent=2),
+            to_gradescope(report) if gradescope else None)

@@ -26,6 +26,7 @@ def bulk_parser(lang: str) -> Parser:
     parser.add("--assignment", metavar="NAME", help=msg("cli.assignment"))
     parser.add("--format", choices=("json", "gradescope"), default="json", help=msg("cli.bulk_format"))
     parser.add("--starter", metavar="FILE", help=msg("cli.starter"))
+    parser.add("--cluster", metavar="ADDRESS", help=msg("cli.cluster"))
     lang_option(parser)
     parser.add("--quiet", "-q", action="store_true", help=msg("cli.quiet"))
     return parser
@@ -58,13 +59,19 @@ def cmd_bulk(argv: Sequence[str], lang: str) -> int:
             progress_bar.update(task, completed=done, total=total,
                                 description=say(lang, "bulk.progress", student=student)[:40])
 
+    import contextlib
+
+    from ..classroom.cluster import Cluster, ClusterError
+
     try:
-        result = grade_class(root, args.worksheet, args.out, jobs=args.jobs, seed=args.seed,
-                             per_student_inputs=args.per_student_inputs, force=args.force,
-                             lang=lang, gradebook=args.gradebook,
-                             gradescope=args.format == "gradescope", progress=progress, only=args.only,
-                             roster=args.roster, assignment=args.assignment, starter=args.starter)
-    except (ClassFolderError, RosterError, UsageError, BookError) as exc:
+        with Cluster(args.cluster) if args.cluster else contextlib.nullcontext() as cluster:
+            result = grade_class(root, args.worksheet, args.out, jobs=args.jobs, seed=args.seed,
+                                 per_student_inputs=args.per_student_inputs, force=args.force,
+                                 lang=lang, gradebook=args.gradebook,
+                                 gradescope=args.format == "gradescope", progress=progress, only=args.only,
+                                 roster=args.roster, assignment=args.assignment, starter=args.starter,
+                                 cluster=cluster)
+    except (ClassFolderError, RosterError, UsageError, BookError, ClusterError) as exc:
         print_error(lang, "grade bulk", exc.message)
         return ExitCode.USAGE
     finally:

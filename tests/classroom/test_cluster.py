@@ -1,0 +1,101 @@
+"""``grade bulk --cluster``: a real Dask ``LocalCluster`` of 2 worker processes grades a mixed
+class into the same gradebook as a local run; a worker killed mid-run loses no row and adds none;
+an unreachable scheduler is a clear error, not a hang."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES, TD5
+
+pytest.importorskip("distributed")
+
+
+def _class(root):
+    """Correct, wrong, crashing, hanging, hostile, a notebook, an empty file, a syntax error."""
+    perfect = (EXAMPLES / "perfect.py").read_text()
+    root.mkdir()
+    (root / "ann.py").write_text(perfect)
+    (root / "ben.py").write_text((EXAMPLES / "partial.py").read_text())
+    (root / "cat.py").write_text(perfect.replace("def max_step(H):", "def max_step(H):\n    import ctypes; ctypes.string_at(0)\n\ndef _o(H):"))
+    (root / "dan.py").write_text(perfect.replace("def max_step(H):", "def max_step(H):\n    while True: pass\n\ndef _o(H):"))
+    hostile = ("import os, socket\ntry:\n    socket.create_connection(('1.1.1.1', 53), timeout=1)\nexcept OSError:\n    pass\n"
+               "try:\n    open('/tmp/grader-cluster-evil', 'w').write('x')\nexcept OSError:\n    pass\n"
+               "SECRET = {k: v for k, v in os.environ.items()}\n")
+    (root / "eve.py").write_text(hostile + perfect)  # the network, a file outside, the environment: none reached
+    shutil.copy(EXAMPLES / "perfect.ipynb", root / "fay.ipynb")
+    (root / "gus.py").write_text("")
+    (root / "hal.py").write_text((EXAMPLES / "broken.py").read_text())
+
+
+def _rows(out):
+    with (out / "gradebook.csv").open() as f:
+        return list(csv.DictReader(f))
+
+
+def test_a_mixed_class_on_a_local_cluster_gives_the_local_gradebook(tmp_path):
+    from grader.classroom.bulk import grade_class
+    from grader.classroom.cluster import Cluster
+
+    root = tmp_path / "class"
+    _class(root)
+    local = grade_class(root, TD5, tmp_path / "local", jobs=2)
+    with Cluster("local:2") as cluster:
+        remote = grade_class(root, TD5, tmp_path / "cluster", cluster=cluster)
+    assert (tmp_path / "cluster" / "gradebook.csv").read_text() == (tmp_path / "local" / "gradebook.csv").read_text()
+    assert (remote.graded, remote.did_not_load) == (local.graded, local.did_not_load)
+    ann = json.loads((tmp_path / "cluster" / "ann.json").read_text())
+    assert ann["submission"]["path"] == str(root / "ann.py") and ann["inputs"] == "class"
+    assert ann["isolation"]  # what held on the worker
+    assert not os.path.exists("/tmp/grader-cluster-evil")
+    # the cache and resume rules are the local ones: nothing changed, nothing graded again
+    with Cluster("local:2") as cluster:
+        again = grade_class(root, TD5, tmp_path / "cluster", cluster=cluster)
+    assert again.cached == len(_rows(tmp_path / "cluster")) - again.unreadable
+
+
+def test_a_worker_killed_mid_run_loses_no_row_and_adds_none(tmp_path):
+    from grader.classroom.bulk import grade_class
+    from grader.classroom.cluster import Cluster
+
+    root = tmp_path / "class"
+    root.mkdir()
+    perfect = (EXAMPLES / "perfect.py").read_text()
+    for k in range(24):
+        (root / f"s{k:02d}.py").write_text(perfect + f"\n# {k}\n")
+    killed = []
+    with Cluster("local:2") as cluster:
+        pids = cluster.client.run(os.getpid)
+
+        def progress(done, total, student):
+            if done >= 3 and not killed:  # after the first results: one worker dies, its chunk goes elsewhere
+                pid = next(iter(pids.values()))
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+        result = grade_class(root, TD5, tmp_path / "out", cluster=cluster, progress=progress)
+    assert killed
+    rows = _rows(tmp_path / "out")
+    assert sorted(r["student_id"] for r in rows) == [f"s{k:02d}" for k in range(24)]
+    assert all(r["status"] == "graded" and float(r["total_automatic"]) == 28 for r in rows)
+    assert result.graded == 24
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
+    root = tmp_path / "class"
+    root.mkdir()
+    shutil.copy(EXAMPLES / "perfect.py", root / "ann.py")
+    done = subprocess.run([sys.executable, "-m", "grader", "bulk", str(root), "--out", str(tmp_path / "out"),
+                           "-w", str(TD5), "--cluster", "tcp://127.0.0.1:9", "-q"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "cannot reach the cluster at tcp://127.0.0.1:9" in done.stderr
+    assert not (tmp_path / "out").exists()
