@@ -99,3 +99,39 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
     assert done.returncode == 2, done.stderr
     assert "cannot reach the cluster at tcp://127.0.0.1:9" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_cancels_the_run_on_the_cluster_and_leaves_complete_files(tmp_path):
+    import psutil
+
+    root = tmp_path / "class"
+    root.mkdir()
+    perfect = (EXAMPLES / "perfect.py").read_text()
+    for k in range(30):
+        (root / f"s{k:02d}.py").write_text(perfect + f"\n# {k}\n")
+    # one that hangs (until its time limit): the run is still going when Ctrl-C comes
+    (root / "s99.py").write_text(perfect.replace("def max_step(H):", "def max_step(H):\n    while True: pass\n\ndef _o(H):"))
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "grader", "bulk", str(root), "--out", str(out), "-w", str(TD5),
+                                "--cluster", "local:2", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    parent = psutil.Process(process.pid)
+    try:
+        import time
+
+        deadline = time.monotonic() + 120
+        while not list(out.glob("s*.json")) and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)  # (polling for the first report, not a guess at how long grading takes)
+        helpers = parent.children(recursive=True)
+        assert helpers, "the cluster's processes run"
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    gone, alive = psutil.wait_procs(helpers, timeout=60)
+    assert not alive, [p.pid for p in alive]  # nothing of the run's cluster outlives it
+    reports = list(out.glob("s*.json"))
+    assert 0 < len(reports) < 31 and not (out / "s99.json").exists()
+    for path in reports:
+        json.loads(path.read_text())  # every file written is whole
