@@ -187,8 +187,8 @@ define_plural("plot.rates_x", "share of the {n} student with a score who passes 
               "share of the {n} students with a score who pass it (%)")
 
 # manual.json and grade gradebook
-define("gradebook.no_results", "no report of a bulk run here: grade the class into this folder first "
-       "(grade bulk FOLDER --out FOLDER_OF_RESULTS)")
+define("gradebook.no_results", "{folder}: no report of a bulk run here: grade the class into it first "
+       "(grade bulk CLASS_FOLDER --out {folder})")
 define("manual.unreadable", "{file}: cannot be read ({error})")
 define("manual.corrupt", "{file}: damaged, not JSON ({error}); the grades by hand are in it: restore it from a "
        "backup, or move it away to start again")

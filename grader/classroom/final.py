@@ -7,14 +7,13 @@ import json
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
-from ..errors import OutputError
 from ..messages import msg
 from ..worksheet.loading import open_worksheet, spec_digest
 from .bulk import BatchResult, class_worksheet
 from .classroll import roll, scan
 from .hand_points import settle
 from .manual import read_book
-from .outputs import gradebooks, write_outputs
+from .outputs import UsageError, gradebooks, write_outputs
 from .roster import CanvasRoster, read_roster
 
 
@@ -25,7 +24,7 @@ def write_gradebooks(out: Union[str, Path], worksheet: Union[str, Path] = "td5",
     the summary and its plots written from them (a later ``grade bulk`` on the folder does the same).
 
     Raises:
-        OutputError: ``out`` is no folder of a bulk run.
+        UsageError: ``out`` is no folder of a bulk run.
         BookError: its ``manual.json`` is corrupt, newer, or of another worksheet.
         SpecError, RosterError, UsageError: as for ``grade bulk``.
     """
@@ -40,11 +39,11 @@ def write_gradebooks(out: Union[str, Path], worksheet: Union[str, Path] = "td5",
         else (assignment or ws.title)
     known = scan(out) if out.is_dir() else {}
     if not known:
-        raise OutputError(out, msg("gradebook.no_results"))
+        raise UsageError(msg("gradebook.no_results", folder=str(out)))
     book = read_book(out, ws.id)
     rolled = roll(known, {}, ws.id, ws.version, spec_digest(ws), lambda path, report: settle(path, report, book))
     if not rolled.rows:
-        raise OutputError(out, msg("gradebook.no_results"))
+        raise UsageError(msg("gradebook.no_results", folder=str(out)))
     result = BatchResult(rows=rolled.rows, kept=len(rolled.rows))
     try:
         similar = json.loads((out / "similarity.json").read_text(encoding="utf-8"))

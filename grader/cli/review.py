@@ -34,6 +34,7 @@ def cmd_review(argv: Sequence[str], lang: str) -> int:
     args = review_parser(lang).parse_args(argv)
     from ..classroom.bulk import class_worksheet
     from ..classroom.manual import BookError
+    from ..classroom.outputs import UsageError
     from ..review.imports import ImportRefused, import_grades
     from ..review.state import ReviewState
     from ..worksheet.loading import open_worksheet
@@ -50,7 +51,7 @@ def cmd_review(argv: Sequence[str], lang: str) -> int:
     except ImportRefused as exc:
         print_error(lang, "grade review", msg("discover.in", file=str(args.import_csv), problem=exc.message))
         return ExitCode.USAGE
-    except BookError as exc:
+    except (BookError, UsageError) as exc:
         print_error(lang, "grade review", exc.message)
         return ExitCode.USAGE
     try:

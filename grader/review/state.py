@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from ..classroom.classroll import CACHE, scan
 from ..classroom.manual import Ledger
-from ..errors import OutputError
+from ..classroom.outputs import UsageError
 from ..messages import msg
 from ..report.results import CheckResult, Report
 from ..worksheet.models import Worksheet
@@ -59,7 +59,7 @@ class ReviewState:
         """Read ``folder`` (a ``grade bulk`` output).
 
         Raises:
-            OutputError: no report of ``worksheet`` in it.
+            UsageError: no report of ``worksheet`` in it.
             BookError: its ``manual.json`` is corrupt, newer, or another worksheet's.
         """
         ledger = Ledger(folder, worksheet.id)
@@ -68,7 +68,6 @@ class ReviewState:
             for c in q.checks:
                 if c.kind == "manual":
                     state.items.append(Item(len(state.items), f"{q.id}/{c.id}", q.id, q.title, c.prompt, c.max_points))
-        salt = _salt(folder)
         found = []
         for sid, known in scan(folder).items():
             if known.report is None:
@@ -80,10 +79,12 @@ class ReviewState:
             if report.worksheet.id != worksheet.id:
                 continue
             name = report.submission.student_name or str((known.record or {}).get("name", "")) or ""
-            found.append((hashlib.sha256(f"{salt}:{sid}".encode()).hexdigest(), sid, name, report))
+            found.append((sid, name, report))
         if not found:
-            raise OutputError(folder, msg("gradebook.no_results"))
-        found.sort()
+            raise UsageError(msg("gradebook.no_results", folder=str(folder)))
+        salt = _salt(folder)  # (made only in a folder of results)
+        found = sorted((hashlib.sha256(f"{salt}:{sid}".encode()).hexdigest(), sid, name, report)
+                       for sid, name, report in found)
         state.students = [Student(n, sid, name, report) for n, (_, sid, name, report) in enumerate(found, start=1)]
         try:
             state.similarity = json.loads((folder / "similarity.json").read_text(encoding="utf-8"))

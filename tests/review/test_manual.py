@@ -246,3 +246,15 @@ def test_an_import_does_not_replace_a_grade_given_in_the_page_unless_asked(resul
     assert main(["review", str(results), "-w", str(TD5), "--import", str(sheet), "--replace"]) == 0
     book = read_book(results, "td5")
     assert book.score("I.2/comment", book.grades["alice"]["I.2/comment"], 2) == 1.5 and "bob" in book.grades
+
+
+def test_a_folder_with_no_bulk_run_is_a_clear_error(tmp_path, capsys):
+    from grader.cli import main
+
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    assert main(["gradebook", str(empty), "-w", str(TD5)]) == 2
+    assert main(["review", str(empty), "-w", str(TD5), "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert err.count(f"{empty}: no report of a bulk run here") == 2 and "grade bulk CLASS_FOLDER --out" in err
+    assert list(empty.iterdir()) == []  # nothing written there
