@@ -11,6 +11,7 @@ names a path: questions and students are numbers.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import math
 import os
@@ -18,7 +19,7 @@ import secrets
 import socket
 import sys
 from importlib import resources
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -166,67 +167,55 @@ def make_app(state: ReviewState, token: str, port: int, grader: str = "") -> Any
         body = resources.files(__package__).joinpath(f"assets/{name}").read_bytes()
         return Response(body, media_type=ASSETS[name], headers=HEADERS)
 
-    async def body_of(request: Request, model: type[_In]) -> Any:
-        try:
-            return model.model_validate(await request.json())
-        except (ValidationError, ValueError) as exc:
-            raise _Bad(str(exc).splitlines()[0]) from None
+    def api(model: type[_In], act: Callable[[Any], dict]):
+        """A change: its JSON body read into ``model`` (refused: 400), ``act`` on it (``_Refused``:
+        its status; a ``Conflict``: 409), and what ``act`` returns, as JSON."""
+        async def endpoint(request: Request) -> Response:
+            try:
+                given = model.model_validate(await request.json())
+                return JSONResponse(act(given), headers=HEADERS)
+            except Conflict as exc:  # (a ValueError too: before the next)
+                return JSONResponse({"error": text(exc.message, lang)}, status_code=409, headers=HEADERS)
+            except _Refused as exc:
+                return JSONResponse({"error": exc.words}, status_code=exc.status, headers=HEADERS)
+            except (ValidationError, ValueError) as exc:  # not JSON, or not what the change takes
+                why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                return JSONResponse({"error": say("review.bad_request", why=why)}, status_code=400, headers=HEADERS)
+        return endpoint
 
-    async def api_grade(request: Request) -> Response:
-        try:
-            given = await body_of(request, GradeIn)
-        except _Bad as exc:
-            return JSONResponse({"error": say("review.bad_request", why=str(exc))}, status_code=400, headers=HEADERS)
+    def gone() -> "_Refused":
+        return _Refused(404, say("review.not_found"))
+
+    def grade_it(given: GradeIn) -> dict:
         item, student = state.item(given.item), state.student(given.n)
         if item is None or student is None:
-            return JSONResponse({"error": say("review.not_found")}, status_code=404, headers=HEADERS)
-        import hashlib
-
+            raise gone()
         answer = state.answer(student, item)
-        try:
-            made = state.ledger.grade(student.id, item.id, base=given.base, rubric=given.rubric,
-                                      adjustment=given.adjustment, comment=given.comment, grader=grader,
-                                      answer_sha256=hashlib.sha256(answer.encode()).hexdigest())
-        except Conflict as exc:
-            return JSONResponse({"error": text(exc.message, lang)}, status_code=409, headers=HEADERS)
+        made = state.ledger.grade(student.id, item.id, base=given.base, rubric=given.rubric,
+                                  adjustment=given.adjustment, comment=given.comment, grader=grader,
+                                  answer_sha256=hashlib.sha256(answer.encode()).hexdigest())
         score = state.ledger.book().score(item.id, made, item.max_points)
-        return JSONResponse({"revision": made.revision, "score": score, "score_text": figure(score, lang)},
-                            headers=HEADERS)
+        return {"revision": made.revision, "score": score, "score_text": figure(score, lang)}
 
-    async def api_item(request: Request) -> Response:
-        try:
-            given = await body_of(request, ItemIn)
-        except _Bad as exc:
-            return JSONResponse({"error": say("review.bad_request", why=str(exc))}, status_code=400, headers=HEADERS)
+    def item_it(given: ItemIn) -> dict:
         item = state.item(given.item)
         if item is None:
-            return JSONResponse({"error": say("review.not_found")}, status_code=404, headers=HEADERS)
-        try:
-            made = state.ledger.item(item.id, given.id, base=given.base, text=given.text, points=given.points)
-        except Conflict as exc:
-            return JSONResponse({"error": text(exc.message, lang)}, status_code=409, headers=HEADERS)
-        return JSONResponse({"id": made.id, "key": made.key, "revision": made.revision}, headers=HEADERS)
+            raise gone()
+        made = state.ledger.item(item.id, given.id, base=given.base, text=given.text, points=given.points)
+        return {"id": made.id, "key": made.key, "revision": made.revision}
 
-    async def api_override(request: Request) -> Response:
-        try:
-            given = await body_of(request, OverrideIn)
-        except _Bad as exc:
-            return JSONResponse({"error": say("review.bad_request", why=str(exc))}, status_code=400, headers=HEADERS)
+    def override_it(given: OverrideIn) -> dict:
         student = state.student(given.n)
         check = state.check(student, given.check) if student else None
         if student is None or check is None or check.kind == "manual":
-            return JSONResponse({"error": say("review.not_found")}, status_code=404, headers=HEADERS)
+            raise gone()
         if given.points is not None and not (0 <= given.points <= check.max_points and math.isfinite(given.points)):
-            return JSONResponse({"error": say("review.points_range", max=figure(check.max_points, lang))},
-                                status_code=400, headers=HEADERS)
+            raise _Refused(400, say("review.points_range", max=figure(check.max_points, lang)))
         if given.points is not None and not given.reason.strip():
-            return JSONResponse({"error": say("review.reason_needed")}, status_code=400, headers=HEADERS)
-        try:
-            state.ledger.override(student.id, check.id, base=given.base, points=given.points,
-                                  reason=given.reason.strip(), grader=grader)
-        except Conflict as exc:
-            return JSONResponse({"error": text(exc.message, lang)}, status_code=409, headers=HEADERS)
-        return JSONResponse({"ok": True}, headers=HEADERS)
+            raise _Refused(400, say("review.reason_needed"))
+        state.ledger.override(student.id, check.id, base=given.base, points=given.points,
+                              reason=given.reason.strip(), grader=grader)
+        return {"ok": True}
 
     routes = [
         Route("/", guarded(home)),
@@ -234,9 +223,9 @@ def make_app(state: ReviewState, token: str, port: int, grader: str = "") -> Any
         Route("/student/{n:int}", guarded(student_page)),
         Route("/similar/{k:int}", guarded(similar_page)),
         Route("/assets/{name}", guarded(asset)),
-        Route("/api/grade", guarded(api_grade), methods=["POST"]),
-        Route("/api/item", guarded(api_item), methods=["POST"]),
-        Route("/api/override", guarded(api_override), methods=["POST"]),
+        Route("/api/grade", guarded(api(GradeIn, grade_it)), methods=["POST"]),
+        Route("/api/item", guarded(api(ItemIn, item_it)), methods=["POST"]),
+        Route("/api/override", guarded(api(OverrideIn, override_it)), methods=["POST"]),
     ]
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -246,8 +235,12 @@ def make_app(state: ReviewState, token: str, port: int, grader: str = "") -> Any
     return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
 
 
-class _Bad(ValueError):
-    pass
+class _Refused(ValueError):
+    """A change refused with this status and these words."""
+
+    def __init__(self, status: int, words: str) -> None:
+        super().__init__(words)
+        self.status, self.words = status, words
 
 
 def serve(state: ReviewState, *, port: int = 0, open_browser: bool = True, grader: str = "",
