@@ -299,11 +299,13 @@ def grade_class(
     folder = str(root) if set(rolled.older) <= in_root else "FOLDER"
     named = "" if str(worksheet) == "td5" else f" -w {worksheet}"
     regrade = f"grade bulk {folder} --out {out}{named} --only {' '.join(rolled.older)}"
+    previous = previous_similarity(out / "similarity.json")
     try:
-        found_alike = similar() if similar else class_similarity(found.entries, starter,
-                                                                 previous_similarity(out / "similarity.json"))
+        found_alike = similar() if similar else class_similarity(found.entries, starter, previous)
     except Exception as exc:  # noqa: BLE001  (advisory: the gradebooks are written whatever happens to it)
         found_alike = {"failed": f"{type(exc).__name__}: {exc}"}
+    if previous is not None and "pairs" in previous and any(r.kept and r.student_id not in in_root for r in rolled.rows):
+        found_alike = previous  # a folder of a few (late) submissions: the whole class's comparison stays
     write_outputs(out, ws, result, rolled, books, lang, preloaded, the_roster, column, regrade, found_alike)
     result.seconds = time.monotonic() - started
     return result

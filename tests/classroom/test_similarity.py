@@ -207,3 +207,23 @@ def test_odd_text_in_a_notebook_does_not_stop_the_report(tmp_path):
     (tmp_path / "a.py").write_text((EXAMPLES / "perfect.py").read_text())
     found = class_similarity([Entry("odd", path), Entry("a", tmp_path / "a.py")])
     assert found["compared"] <= 2 and "key" in found
+
+
+def test_a_run_on_a_few_late_submissions_keeps_the_class_comparison(tmp_path):
+    from grader.classroom.bulk import grade_class
+    from conftest import TD5
+
+    root, late = tmp_path / "class", tmp_path / "late"
+    root.mkdir()
+    late.mkdir()
+    perfect = (EXAMPLES / "perfect.py").read_text()
+    (root / "ann.py").write_text(perfect)
+    (root / "ben.py").write_text(perfect + "\n# mine\n")
+    (root / "dan.py").write_text((ROOT / "reference" / "td5" / "solution.py").read_text())
+    (late / "zoe.py").write_text(STAGED)
+    out = tmp_path / "results"
+    grade_class(root, TD5, out, jobs=2)
+    first = json.loads((out / "similarity.json").read_text())
+    assert [(p["a"], p["b"]) for p in first["pairs"]] == [("ann", "ben")]
+    grade_class(late, TD5, out, jobs=2)
+    assert json.loads((out / "similarity.json").read_text())["pairs"] == first["pairs"]
