@@ -34,38 +34,38 @@ atol = 1e-9
 
 # The sheet's own texts in other languages, for reports in them (grade FILE --lang fr): uncomment.
 # [translations.fr]
-# "Softmax of a batch of logits" = "Softmax d'un lot de logits"
+# "Rows of unit length" = "Lignes de norme 1"
 
 # A question: its id and title as the sheet prints them (II.1, Q1, Exercise 2b...).
 [[questions]]
 id = "Q1"
-title = "Softmax of a batch of logits"
+title = "Rows of unit length"
 
 # A check calls a student function on random cases and on edge cases, and compares with the reference.
 [[questions.checks]]
-id = "softmax"
+id = "normalize_rows"
 kind = "compare"
-function = "softmax"
-args = ["z"]          # the inputs passed to the function, in order
+function = "normalize_rows"
+args = ["x"]          # the inputs passed to the function, in order
 points = 2
 cases = 10            # random cases, drawn from the inputs below (each student's seed decides them)
 edge_cases = [{{ m = 1, k = 3 }}, {{ m = 4, k = 1 }}, {{ m = 2, k = 2 }}]  # cases everyone gets
 [questions.checks.inputs]
 m = {{ kind = "int", low = 1, high = 16 }}   # a batch of m rows...
-k = {{ kind = "int", low = 1, high = 10 }}   # ...of k logits each
-z = {{ kind = "array", shape = ["m", "k"], distribution = "normal", scale = 3.0 }}
+k = {{ kind = "int", low = 1, high = 10 }}   # ...of k values each
+x = {{ kind = "array", shape = ["m", "k"], distribution = "normal", scale = 3.0 }}
 
 # A free-text answer, graded by hand: the submission sets ANSWER_Q2 = "..." (or answers in a
 # markdown cell headed "Q2" in a notebook).
 [[questions]]
 id = "Q2"
-title = "Why subtract the maximum?"
+title = "A row of zeros"
 
 [[questions.checks]]
 id = "comment"
 kind = "manual"
 points = 1
-prompt = "Why does a careful softmax subtract max(z) from the logits first?"
+prompt = "What does normalize_rows give for a row of zeros, and why?"
 answer = "ANSWER_Q2"
 '''
 
@@ -79,11 +79,10 @@ One function per function the checks call, with the same name and arguments as t
 import numpy as np
 
 
-def softmax(z):
-    """Row-wise softmax of a batch of logits, shape (m, k); stable for large logits."""
-    z = np.asarray(z, dtype=float)
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+def normalize_rows(x):
+    """Each row of x, shape (m, k), divided by its Euclidean length: rows of length 1."""
+    x = np.asarray(x, dtype=float)
+    return x / np.sqrt((x * x).sum(axis=1, keepdims=True))
 '''
 
 MISTAKES = '''\
@@ -100,20 +99,19 @@ as you wish (``{{"en": ..., "fr": ...}}``): a report in another language shows t
 import numpy as np
 
 
-def softmax_wrong_axis(z):
-    e = np.exp(z - z.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
+def normalize_columns(x):
+    return x / np.sqrt((x * x).sum(axis=0, keepdims=True))
 
 
-def softmax_not_normalised(z):
-    return np.exp(z - z.max(axis=1, keepdims=True))
+def divide_by_squared_length(x):
+    return x / (x * x).sum(axis=1, keepdims=True)
 
 
 MISTAKES = [
-    {{"id": "softmax-wrong-axis", "function": "softmax", "variant": softmax_wrong_axis,
-     "hint": {{"en": "Each row is one example: normalise along axis=1 (its k logits), not down the batch."}}}},
-    {{"id": "softmax-not-normalised", "function": "softmax", "variant": softmax_not_normalised,
-     "hint": {{"en": "The probabilities of a row must sum to 1: divide by their sum."}}}},
+    {{"id": "rows-wrong-axis", "function": "normalize_rows", "variant": normalize_columns,
+     "hint": {{"en": "Each row is one example: sum along axis=1 (its k values), not down the batch."}}}},
+    {{"id": "rows-squared-length", "function": "normalize_rows", "variant": divide_by_squared_length,
+     "hint": {{"en": "The length of a row is the square root of its sum of squares."}}}},
 ]
 '''
 
@@ -124,13 +122,12 @@ EXAMPLE = '''\
 import numpy as np
 
 
-def softmax(z):
-    z = np.asarray(z, dtype=float)
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+def normalize_rows(x):
+    x = np.asarray(x, dtype=float)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-ANSWER_Q2 = "exp overflows for large logits; softmax(z - c) = softmax(z) for any constant c."
+ANSWER_Q2 = "nan: its length is 0, and 0 / 0 is not a number; a row of zeros has no direction."
 '''
 
 

@@ -17,62 +17,62 @@ from grader.cli import main
 @pytest.fixture(scope="module")
 def created(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
-    assert main(["new", "softmax", "--title", "Softmax", "--root", str(root)]) == 0
+    assert main(["new", "rows", "--title", "Unit rows", "--root", str(root)]) == 0
     return root
 
 
 def test_the_new_worksheet_is_sound_as_created(created):
-    result = check_spec(str(created / "exercises" / "softmax"), seeds=20, mistake_seeds=3, sampler_runs=10)
+    result = check_spec(str(created / "exercises" / "rows"), seeds=20, mistake_seeds=3, sampler_runs=10)
     assert result.ok, [(f.what, f.detail) for f in result.findings if not f.ok]
 
 
 def test_its_example_gets_full_marks_and_a_planted_mistake_its_hint_in_any_language(created, tmp_path):
-    spec = created / "exercises" / "softmax"
-    example = created / "submissions_example" / "softmax" / "perfect.py"
+    spec = created / "exercises" / "rows"
+    example = created / "submissions_example" / "rows" / "perfect.py"
     report = grade_submission(example, spec, seed=3)
     assert report.score == report.max_score - report.manual_pending == 2
-    assert next(c for c in report.checks() if c.id == "Q2/comment").answer.startswith("exp overflows")
+    assert next(c for c in report.checks() if c.id == "Q2/comment").answer.startswith("nan: its length is 0")
     wrong = tmp_path / "wrong.py"
-    wrong.write_text(example.read_text().replace("return e / e.sum(axis=1, keepdims=True)", "return e"))
+    wrong.write_text(example.read_text().replace("np.linalg.norm(x, axis=1, keepdims=True)", "(x ** 2).sum(axis=1, keepdims=True)"))
     for lang in ("en", "fr"):  # the hint is written in English only: a French report shows it too
-        check = next(c for c in grade_submission(wrong, spec, seed=3, lang=lang).checks() if c.id == "Q1/softmax")
-        assert check.status == "failed" and [h.id for h in check.hints] == ["softmax-not-normalised"]
-        assert check.hints[0].text == "The probabilities of a row must sum to 1: divide by their sum."
+        check = next(c for c in grade_submission(wrong, spec, seed=3, lang=lang).checks() if c.id == "Q1/normalize_rows")
+        assert check.status == "failed" and [h.id for h in check.hints] == ["rows-squared-length"]
+        assert check.hints[0].text == "The length of a row is the square root of its sum of squares."
 
 
 def test_a_notebook_answers_its_free_text_under_the_question_heading(created, tmp_path):
-    example = (created / "submissions_example" / "softmax" / "perfect.py").read_text()
+    example = (created / "submissions_example" / "rows" / "perfect.py").read_text()
     code = example.split('ANSWER_Q2 = ')[0].split('"""', 2)[2]
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell(code),
-        nbformat.v4.new_markdown_cell("## Q2\n\nA large logit overflows exp; shifting all logits changes nothing."),
+        nbformat.v4.new_markdown_cell("## Q2\n\nnan, since a zero row has length 0 and 0/0 is undefined."),
     ])
     path = tmp_path / "answers.ipynb"
     path.write_text(nbformat.writes(notebook))
-    report = grade_submission(path, created / "exercises" / "softmax", seed=1)
+    report = grade_submission(path, created / "exercises" / "rows", seed=1)
     assert report.score == 2
-    assert "overflows exp" in next(c for c in report.checks() if c.id == "Q2/comment").answer
+    assert "zero row has length 0" in next(c for c in report.checks() if c.id == "Q2/comment").answer
 
 
 def test_a_class_is_graded_with_it(created, tmp_path):
     klass = tmp_path / "klass"
     klass.mkdir()
-    example = (created / "submissions_example" / "softmax" / "perfect.py").read_text()
+    example = (created / "submissions_example" / "rows" / "perfect.py").read_text()
     (klass / "ann.py").write_text(example)
     (klass / "bob.py").write_text(example.replace("axis=1", "axis=0"))
-    result = grade_class(klass, str(created / "exercises" / "softmax"), tmp_path / "out", jobs=1)
+    result = grade_class(klass, str(created / "exercises" / "rows"), tmp_path / "out", jobs=1)
     scores = {r.student_id: r.report.score for r in result.rows}
     assert result.graded == 2 and scores == {"ann": 2.0, "bob": 0.0}
     bob = json.loads((tmp_path / "out" / "bob.json").read_text())
     assert bob["questions"][0]["id"] == "Q1"
-    assert [h["id"] for h in bob["questions"][0]["checks"][0]["hints"]] == ["softmax-wrong-axis"]
+    assert [h["id"] for h in bob["questions"][0]["checks"][0]["hints"]] == ["rows-wrong-axis"]
 
 
 def test_grade_new_overwrites_nothing_and_refuses_a_bad_name(created, capsys):
-    spec = created / "exercises" / "softmax" / "worksheet.toml"
+    spec = created / "exercises" / "rows" / "worksheet.toml"
     spec.write_text(spec.read_text() + "\n# changed by its author\n")
     before = spec.read_text()
-    assert main(["new", "softmax", "--root", str(created)]) == 2
+    assert main(["new", "rows", "--root", str(created)]) == 2
     err = capsys.readouterr().err
     assert "worksheet.toml" in err and "overwrites nothing" in err
     assert spec.read_text() == before
@@ -85,10 +85,10 @@ def test_check_spec_notes_the_hints_a_language_lacks(tmp_path):
     assert main(["new", "notes", "--root", str(tmp_path)]) == 0
     mistakes = tmp_path / "reference" / "notes" / "mistakes.py"
     mistakes.write_text(mistakes.read_text().replace(
-        '"hint": {"en": "The probabilities of a row must sum to 1: divide by their sum."}',
-        '"hint": {"en": "The probabilities of a row must sum to 1: divide by their sum.", "fr": "Divisez par la somme."}'))
+        '"hint": {"en": "The length of a row is the square root of its sum of squares."}',
+        '"hint": {"en": "The length of a row is the square root of its sum of squares.", "fr": "Racine carrée."}'))
     result = check_spec(str(tmp_path / "exercises" / "notes"), seeds=3, mistake_seeds=2, sampler_runs=5)
     assert result.ok  # a note, not a problem
     notes = [f for f in result.findings if f.what.code == "spec.hint_language"]
     assert [n.what.params["lang"] for n in notes] == ["fr"]
-    assert notes[0].detail.params["n"] == 1 and "softmax-wrong-axis" in str(notes[0].detail.params["ids"])
+    assert notes[0].detail.params["n"] == 1 and "rows-wrong-axis" in str(notes[0].detail.params["ids"])
