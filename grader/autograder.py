@@ -87,7 +87,8 @@ def _entries(ws: Worksheet) -> dict[str, bytes]:
     package = Path(__file__).resolve().parent
     out: dict[str, bytes] = {}
     for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".kit"):
+        # the whole package, as its wheel holds it: the kits, the French catalogue, the page's assets
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
             out[f"grader-src/grader/{path.relative_to(package).as_posix()}"] = path.read_bytes()
     try:
         dependencies = [r for r in requires("grader") or [] if "extra ==" not in r]

@@ -19,6 +19,8 @@ from grader.cli import main
 
 @pytest.fixture(scope="module")
 def autograder(tmp_path_factory):
+    """The zip unzipped as Gradescope does, and its setup.sh run once in a virtual environment of its
+    own: run_autograder then grades with the grader the zip carries, not with this checkout's."""
     root = tmp_path_factory.mktemp("gs") / "autograder"
     zipped = root.parent / "autograder.zip"
     assert main(["kit", str(TD5), "--gradescope", str(zipped)]) == 0
@@ -27,23 +29,30 @@ def autograder(tmp_path_factory):
         zf.extractall(root / "source")
     for script in ("setup.sh", "run_autograder"):
         os.chmod(root / "source" / script, 0o755)
-    return root
+    venv = root.parent / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "VIRTUAL_ENV": str(venv)}
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return root, env
 
 
-def submit(root: Path, *files: Path) -> dict:
+def submit(autograder, *files: Path) -> dict:
+    root, env = autograder
     shutil.rmtree(root / "submission", ignore_errors=True)
     shutil.rmtree(root / "results", ignore_errors=True)
     (root / "submission").mkdir()
     for f in files:
         shutil.copy(f, root / "submission" / f.name)
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
-    subprocess.run([str(root / "source" / "run_autograder")], env=env, check=True, timeout=300,
-                   capture_output=True)
+    subprocess.run([str(root / "source" / "run_autograder")], env={**env, "AUTOGRADER_ROOT": str(root)},
+                   check=True, timeout=300, capture_output=True)
     return json.loads((root / "results" / "results.json").read_text())
 
 
 def test_the_zip_holds_the_scripts_the_grader_and_the_worksheet(autograder):
-    source = autograder / "source"
+    source = autograder[0] / "source"
     assert (source / "setup.sh").is_file() and (source / "run_autograder").is_file()
     assert (source / "grader-src" / "pyproject.toml").is_file() and (source / "grader-src" / "grader" / "cli" / "__init__.py").is_file()
     assert sorted(p.name for p in (source / "worksheet").rglob("*.py")) == \
@@ -65,13 +74,15 @@ def test_run_autograder_always_leaves_results(autograder, tmp_path):
     assert both["score"] == 16.5 and "also submitted: perfect.py" in both["output"]
 
 
-def test_setup_installs_the_grader(autograder, tmp_path):
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
-    env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "VIRTUAL_ENV": str(venv)}
-    done = subprocess.run(["bash", str(autograder / "source" / "setup.sh")], env=env, capture_output=True,
-                          text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    out = subprocess.run([str(venv / "bin" / "grade"), str(EXAMPLES / "perfect.py"), "-f", "json"],
-                         capture_output=True, text=True, timeout=120)
-    assert json.loads(out.stdout)["score"] == 28
+def test_setup_installs_the_grader_the_zip_carries_whole(autograder):
+    root, env = autograder
+    venv = Path(env["VIRTUAL_ENV"])
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import grader; print(grader.__file__)"],
+                           env=env, cwd=root, capture_output=True, text=True, check=True).stdout
+    assert where.startswith(str(venv))  # the zip's grader, installed, is the one run_autograder uses
+    out = subprocess.run([str(venv / "bin" / "grade"), str(EXAMPLES / "partial.py"), "-f", "json", "--lang", "fr"],
+                         env=env, capture_output=True, text=True, timeout=120)
+    report = json.loads(out.stdout)
+    assert report["score"] == 16.5
+    texts = json.dumps(report, ensure_ascii=False)
+    assert "noté à la main" in texts and "la valeur diffère" in texts  # its French catalogue travelled with it
