@@ -124,13 +124,18 @@ def grade_magic(shell: Any, line: str) -> Any:
         return None
     paths = [t for t in args.targets if t.endswith(".ipynb")]
     questions = [t for t in args.targets if not t.endswith(".ipynb")]
+    return _graded("%grade", args.lang, paths[0] if paths else None, questions, worksheet=args.worksheet,
+                   shell=shell)
+
+
+def _graded(who: str, lang: Optional[str], path: Optional[str], questions: Sequence[str], **how: Any) -> Any:
+    """``grade_notebook``, with a missing notebook or a bad kit said in a line, not a traceback."""
     try:
-        return grade_notebook(paths[0] if paths else None, questions, worksheet=args.worksheet, lang=args.lang,
-                              shell=shell)
-    except GraderError as exc:  # a missing notebook, a bad kit: said, not a traceback
+        return grade_notebook(path, questions, lang=lang, **how)
+    except GraderError as exc:
         from .report.i18n import default_language, text
 
-        print(f"%grade: {text(exc.message, args.lang or default_language())}")
+        print(f"{who}: {text(exc.message, lang or default_language())}")
         return None
 
 
@@ -139,7 +144,8 @@ def check(question: Optional[str] = None, *, path: Optional[str] = None, workshe
     """``grader.check("II.2")``: grade this notebook (as saved) and show one question, or all."""
     from IPython import get_ipython
 
-    return grade_notebook(path, [question] if question else [], worksheet=worksheet, lang=lang, shell=get_ipython())
+    return _graded("grader.check", lang, path, [question] if question else [], worksheet=worksheet,
+                   shell=get_ipython())
 
 
 def load_ipython_extension(ipython: Any) -> None:

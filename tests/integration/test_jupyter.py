@@ -81,7 +81,22 @@ def test_grader_check_is_a_function_too(kernel):
     client = start(str(folder / "partial.ipynb"))
     out = run(client, "import grader\ngrader.check('III.4')")
     assert not out["error"], out["error"]
-    assert "optimal_step" in out["html"] and "hint" in out["html"]
+    assert "optimal_step" in out["html"] and "hint" in out["html"] and "unsaved" not in out["html"]
+    run(client, "def optimal_step(H):\n    return 0.5")  # typed in the kernel, not saved
+    changed = run(client, "grader.check('III.4')")
+    assert "partial.ipynb has unsaved changes" in changed["html"]
+
+
+def test_grader_check_without_a_path_says_how_to_name_one_and_finds_vs_codes_notebook(kernel):
+    start, folder = kernel
+    client = start(None)
+    out = run(client, "import grader\ngrader.check('I.2')")
+    assert not out["error"], out["error"]  # a line saying what to do, not a traceback
+    assert out["stdout"].startswith("grader.check: cannot tell which notebook") and "path='answers.ipynb'" in out["stdout"]
+    gone = run(client, "__vsc_ipynb_file__ = '/nowhere/answers.ipynb'\ngrader.check('I.2')")
+    assert "/nowhere/answers.ipynb, which is not on disk" in gone["stdout"] and not gone["error"]
+    vscode = run(client, f"__vsc_ipynb_file__ = {str(folder / 'partial.ipynb')!r}\ngrader.check('I.2')")
+    assert "glorot_sigma" in vscode["html"] and not vscode["error"]
 
 
 def test_without_a_notebook_path_it_says_how_to_name_one(kernel):
