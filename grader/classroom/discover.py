@@ -10,7 +10,9 @@ Student ids (a student with nothing gradable, a PDF say, is still an entry, with
 
 A class wrapped in folders (a zip whose only entry is ``moodle_src/``) is looked for inside them,
 and a folder that holds LMS-named submissions is a class of its own, never one student. A
-student's zip (their only file, or in their folder) is opened with the same rules as a class zip.
+student's zip (LMS-named, in their folder, beside other students' files, or holding one student's
+work: one source file, or files named for the worksheet) is opened with the same rules as a class
+zip, and its name is the student's.
 
 When a student has several candidate files, the rule is: files whose name contains the worksheet
 id first, then notebooks before ``.py`` files, then the most recently modified, then by name. The
@@ -159,15 +161,28 @@ class _Scan:
         return root
 
     def class_folder(self, root: Path, depth: int = 0) -> None:
-        for child in _visible(root, self.skip):
+        visible = _visible(root, self.skip)
+        # a plain zip beside students' own files is one more student's, not a section's download
+        beside_files = any(c.suffix.lower() in SUFFIXES and c.is_file() and not lms_name(c.name) for c in visible)
+        for child in visible:
             if child.is_symlink():
                 self.out.problems.append(msg("discover.symlink", file=self.out.show(child)))
             elif child.is_file():
-                self.file(child, depth)
+                self.file(child, depth, beside_files)
             elif child.is_dir():
                 self.folder(child, depth)
 
-    def file(self, child: Path, depth: int) -> None:
+    def one_students(self, folder: Path) -> bool:
+        """Whether an extracted plain zip holds one student's work (``td5.ipynb``, perhaps with a
+        helper module or a data folder) rather than a class (``alice.py``, ``bob.py``, LMS names)."""
+        visible = _visible(folder, self.skip)
+        if any(lms_name(c.name) or c.suffix.lower() == ".zip" or (c.is_dir() and _candidates(c))
+               for c in visible):
+            return False
+        files = [c for c in visible if c.is_file() and c.suffix.lower() in SUFFIXES]
+        return len(files) == 1 or any(self.worksheet_id.lower() in f.name.lower() for f in files)
+
+    def file(self, child: Path, depth: int, beside_files: bool = False) -> None:
         moodle, canvas = MOODLE_FILE.match(child.name), CANVAS.match(child.name)
         suffix = child.suffix.lower()
         if moodle or canvas:
@@ -180,7 +195,7 @@ class _Scan:
             else:  # a student of the download who handed in something else
                 self.elsewhere.setdefault(who[0], (who[1], who[2], []))[2].append(child)
         elif suffix == ".zip":
-            self.nested_zip(child, depth)
+            self.nested_zip(child, depth, beside_files)
         elif suffix in SUFFIXES:
             self.by_student.setdefault(_safe_id(child.stem), []).append((child, "", "file", False))
         else:
@@ -227,7 +242,7 @@ class _Scan:
         else:
             self.elsewhere.setdefault(sid, (name, source, []))[2].append(target)
 
-    def nested_zip(self, child: Path, depth: int) -> None:
+    def nested_zip(self, child: Path, depth: int, beside_files: bool) -> None:
         shown = self.out.show(child)
         if self.work is None:
             self.out.problems.append(msg("discover.nested_zip", file=shown))
@@ -239,8 +254,15 @@ class _Scan:
             self.out.problems.append(within(shown, exc.message))
             return
         self.out.labels.append((target, shown))
-        if depth < MAX_DEPTH:
-            self.class_folder(self.unwrap(target), depth + 1)
+        inner = self.unwrap(target)
+        if beside_files or self.one_students(inner):  # a student's zip: its name is theirs (bob.zip -> bob)
+            sid, files = _safe_id(child.stem), _candidates(inner)
+            if files:
+                self.by_student.setdefault(sid, []).extend((f, "", "file", False) for f in files)
+            else:
+                self.elsewhere.setdefault(sid, ("", "file", []))[2].append(target)
+        elif depth < MAX_DEPTH:
+            self.class_folder(inner, depth + 1)
 
     def entries(self) -> list[Entry]:
         found = []

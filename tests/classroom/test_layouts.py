@@ -117,6 +117,22 @@ def test_a_students_zip_is_opened_with_the_archive_rules(tmp_path):
     assert all(tmp_path / "work" in e.path.parents for e in found.entries)
 
 
+def test_students_zips_named_for_them_are_theirs_and_a_sections_zip_is_a_class(tmp_path):
+    beside = _write_folder(tmp_path / "beside", {"alice.py": BASE})  # bob and carol zipped their td5.py
+    _write_zip(beside / "bob.zip", {"td5.py": BASE})
+    _write_zip(beside / "carol.zip", {"carol/td5.py": BASE, "carol/helpers.py": "X = 1"})
+    found = discover(beside, "td5", work=tmp_path / "w1")
+    entries = {e.student_id: e for e in found.entries}
+    assert set(entries) == {"alice", "bob", "carol"}  # never one student "td5" made of two
+    assert entries["carol"].path.name == "td5.py" and entries["carol"].shown == "carol.zip/carol/td5.py"
+    only_zips = tmp_path / "emailed"  # every student's zip, nothing else: each holds one student's work
+    only_zips.mkdir()
+    _write_zip(only_zips / "dan.zip", {"td5.ipynb": "{}"})
+    _write_zip(only_zips / "eve.zip", {"TD5_eve.py": BASE, "utils.py": "X = 1", "data/x.csv": "1"})
+    _write_zip(only_zips / "section_b.zip", {"section_b/fay.py": BASE, "section_b/gus.py": BASE})
+    assert sorted(_ids(discover(only_zips, "td5", work=tmp_path / "w2"))) == ["dan", "eve", "fay", "gus"]
+
+
 def test_an_id_that_would_overwrite_an_output_is_changed(tmp_path):
     klass = tmp_path / "klass"
     klass.mkdir()
