@@ -240,6 +240,8 @@ define("label.expected", "expected")
 define("label.error", "error")
 define("label.edge", "edge case")
 define("label.random", "random case")
+define("label.public", "public")  # in the students' kit
+define("label.hidden", "hidden")  # not in the students' kit
 define("label.abs", "max absolute")
 define("label.rel", "max relative")
 define("label.reproduce", "Reproduce")

@@ -109,12 +109,17 @@ def _row(lang: str, key: str, value: str, style: str = "") -> Table:
     return _hanging(Text(label(lang, key), style="dim"), Text(value, style=style), 4, LABEL_WIDTH)
 
 
-def _failure_lines(failure: Failure, lang: str, show_expected: bool = True) -> list[RenderableType]:
+def _failure_lines(failure: Failure, lang: str, show_expected: bool = True,
+                   hidden_too: bool = False) -> list[RenderableType]:
+    """A failure's call, inputs, values and error; ``hidden_too``: the run had hidden cases (the
+    instructor's), so each failing case says whether students' kits hold it."""
     if failure.shrunk_from is not None:
         origin = label(lang, "edge" if failure.shrunk_from_edge else "random")
         where = f"{label(lang, 'shrunk')} {origin} #{failure.shrunk_from}"
     else:
         where = f"{label(lang, 'edge' if failure.edge_case else 'random')} #{failure.case}"
+    if hidden_too:
+        where += f", {label(lang, 'public' if failure.public else 'hidden')}"
     lines: list[RenderableType] = [_row(lang, "call", f"{failure.call}   ({where})")]
     for name, value in failure.inputs.items():
         prefix = f"{name} = "
@@ -160,7 +165,8 @@ def _same_failure(a: Optional[Failure], b: Optional[Failure]) -> bool:
     return (a.case, a.traceback, a.actual, a.expected) == (b.case, b.traceback, b.actual, b.expected)
 
 
-def _check_details(check: CheckResult, lang: str, errors_seen: dict[str, str]) -> list[RenderableType]:
+def _check_details(check: CheckResult, lang: str, errors_seen: dict[str, str],
+                   hidden_too: bool = False) -> list[RenderableType]:
     status = status_text(lang, check.status)
     out: list[RenderableType] = [Text.assemble(
         (f"{MARK[check.status]} {check.id}", f"bold {STYLE[check.status]}"),
@@ -177,7 +183,7 @@ def _check_details(check: CheckResult, lang: str, errors_seen: dict[str, str]) -
         out.append(_indented(Text(f"{head}{message}"), 2))
         out.extend(_hint_lines(hints, lang))
         if failure is not None and check.status != "missing":
-            out.extend(_failure_lines(failure, lang, show_expected=len(names) <= 1))
+            out.extend(_failure_lines(failure, lang, show_expected=len(names) <= 1, hidden_too=hidden_too))
     if check.diagnosis:
         out.append(_hanging(Text(f"{titled(lang, 'diagnosis')}", style="bold"), Text(check.diagnosis.text), 2))
     return out
@@ -245,7 +251,7 @@ def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
         console.print(Text(label(lang, "wrong"), style="bold underline"))
         seen: dict[str, str] = {}
         for check in failing:
-            for line in _check_details(check, lang, seen):
+            for line in _check_details(check, lang, seen, hidden_too=report.inputs != "kit"):
                 console.print(line)
     warnings = _warnings(report, lang)
     if warnings:

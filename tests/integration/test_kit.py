@@ -16,6 +16,7 @@ from conftest import EXAMPLES, ROOT, TD5
 from grader.api import Grader
 from grader.cli import main
 from grader.errors import SpecError
+from grader.report.terminal import to_text
 from grader.worksheet.kit import make_kit, read_kit
 from grader.worksheet.loading import load_worksheet
 from test_mistakes import CATALOGUE, planted
@@ -128,6 +129,14 @@ def test_instructor_grading_marks_edge_cases_public_and_the_rest_hidden(graders)
     assert report.seed != worksheet.ws.public_seed
     check = next(c for c in report.checks() if c.id == "I.1/good_sigma")
     assert check.cases_public == 3 and check.cases_run == 15  # its three edge cases are in the kit
+    failing = next(c for c in report.checks() if c.failure is not None)
+    text = to_text(report)
+    assert f"(edge case #{failing.failure.case}, public)" in text  # the instructor's report says which
+    hidden = report.model_copy(update={"questions": [q.model_copy(update={"checks": [
+        c.model_copy(update={"failure": c.failure.model_copy(update={"public": False, "edge_case": False})})
+        if c is failing else c for c in q.checks]}) for q in report.questions]})
+    assert f"(random case #{failing.failure.case}, hidden)" in to_text(hidden)
+    assert ", public)" not in to_text(graders[0].grade(EXAMPLES / "partial.py"))  # a student's: all public
 
 
 def test_a_kit_grades_its_own_seed_only(kit_path):
