@@ -117,7 +117,7 @@ def worded(message: Any, translation: Optional[Translation] = None,
         return own if isinstance(own, str) else (extra or {}).get(words, words)
     if code.startswith("join."):
         separator = "" if code == "join.none" else _template(ENGLISH, f"sep.{code[5:]}", translation, {})
-        return separator.join(worded(item, translation, extra, lang) for item in params.get("items", []))
+        return separator.join(_param(item, translation, extra, lang) for item in params.get("items", []))  # values too
     shown = {k: _param(v, translation, extra, lang) for k, v in params.items()}
     try:
         return _template(ENGLISH, code, translation, params).format(**shown)

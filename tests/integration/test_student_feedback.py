@@ -86,6 +86,21 @@ def test_a_function_missing_because_its_cell_raised_names_that_cell(tmp_path, gr
                              "NameError (line 1) before the definition ran")
 
 
+def test_a_function_missing_because_its_cell_was_interrupted_names_that_cell(tmp_path, grade):
+    from grader.wire.limits import Limits
+
+    head, tail = BASE.split("def optimal_step")
+    looping = "while True:  # left running\n    pass\n\ndef optimal_step" + tail.split("def max_step")[0]
+    path = _notebook(tmp_path / "nb.ipynb", new_code_cell(head), new_code_cell(looping),
+                     new_code_cell("def max_step" + tail.split("def max_step")[1]))
+    found = checks(grade(path, limits=Limits(cell_timeout=0.2, load_timeout=30, total_timeout=60)))
+    assert found["III.4/optimal_step"].status == "missing"
+    assert found["III.4/optimal_step"].message.text == (
+        "function optimal_step() is not defined: nb.ipynb [cell 2] defines it, but was interrupted (the cell "
+        "time limit) before the definition ran")
+    assert found["III.4/max_step"].status == "passed"  # the cells after it ran
+
+
 def test_an_answer_below_a_line_that_stops_the_module_is_read_from_the_source(make_submission, grade):
     source = BASE + "\nname = input('your name? ')\nANSWER_I_2 = 'Glorot balances the forward and backward variances.'\n"
     report = grade(make_submission(source=source))
@@ -102,6 +117,15 @@ def test_when_code_and_markdown_both_answer_the_report_says_which_is_used(tmp_pa
     check = checks(grade(path))["I.2/comment"]
     assert check.answer == "from the code"
     assert "the answer is ANSWER_I_2" in check.message.text and "(cell 2)" in check.message.text
+
+
+def test_when_several_markdown_cells_answer_the_report_says_which_is_used(tmp_path, grade):
+    path = _notebook(tmp_path / "nb.ipynb", new_code_cell(BASE), new_markdown_cell("## I.2\na first draft"),
+                     new_markdown_cell("## I.2 (again)\nthe answer I mean"))
+    check = checks(grade(path))["I.2/comment"]
+    assert "markdown cells" in check.message.text and "all answer I.2" in check.message.text
+    assert check.answer in ("a first draft", "the answer I mean")
+    assert f"the answer is cell {2 if check.answer == 'a first draft' else 3}" in check.message.text
 
 
 def test_headings_students_write_are_found(tmp_path, grade):
