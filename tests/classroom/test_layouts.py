@@ -178,3 +178,21 @@ def test_a_zip_that_wrote_utf8_names_without_saying_so_keeps_them(tmp_path):
     assert not zipfile.ZipFile(archive).infolist()[0].flag_bits & 0x800
     entries = discover(archive, "td5", work=tmp_path / "work").entries
     assert [(e.student_id, e.name) for e in entries] == [("1003", "Zoë Ünal")]
+
+
+def test_a_kit_is_refused_wherever_a_class_is_graded_or_its_reports_are_read(tmp_path, capsys):
+    """A kit holds the public cases only: grading a class with it, or writing its gradebooks from
+    reports graded on the hidden cases, would mix two tables; each command says so and writes nothing."""
+    from conftest import ROOT
+
+    kit = str(ROOT / "grader" / "kits" / "td5.kit")
+    klass = _write_folder(tmp_path / "klass", {"ann.py": BASE})
+    for argv in (["bulk", str(klass), "--out", str(tmp_path / "out"), "-w", kit],
+                 ["gradebook", str(tmp_path / "out"), "-w", kit],
+                 ["review", str(tmp_path / "out"), "-w", kit, "--no-browser"]):
+        if argv[0] != "bulk":
+            (tmp_path / "out").mkdir(exist_ok=True)
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert "td5.kit" in err and "a kit is what students grade with" in err and "-w exercises/td5" in err, argv
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
