@@ -97,9 +97,21 @@ def test_the_kit_holds_data_and_the_predicates_only(kit_path):
     assert names == {"counterexample_problems", "counterexample_isotropic", "counterexample_eigenvector"}
 
 
-def _signature(report):
-    return [(c.id, c.status, c.points, sorted(h.id for h in c.hints), [(p.name, p.status) for p in c.parts])
-            for c in report.checks()]
+def _failure(failure):
+    """What a student reads of a failure: the case, the call, its inputs, what came back and what
+    was expected, and which case shrinking found."""
+    if failure is None:
+        return None
+    texts = lambda v: None if v is None else v.text  # noqa: E731
+    return (failure.case, failure.edge_case, failure.call, {k: v.text for k, v in failure.inputs.items()},
+            texts(failure.actual), texts(failure.expected), failure.shrunk_from, failure.message.text)
+
+
+def signature(report):
+    """Everything a report says per check: status, points, hints, parts, failures, diagnosis."""
+    return [(c.id, c.status, c.points, sorted(h.id for h in c.hints), _failure(c.failure),
+             [(p.name, p.status, _failure(p.failure)) for p in c.parts],
+             c.diagnosis.text if c.diagnosis else None) for c in report.checks()]
 
 
 @pytest.mark.parametrize("name", ["perfect.py", "partial.py", "broken.py", "perfect.ipynb", "partial.ipynb"])
@@ -108,7 +120,7 @@ def test_kit_and_worksheet_agree_on_the_examples(graders, name):
     seed = kit.default_seed()
     on_kit, on_ws = kit.grade(EXAMPLES / name), worksheet.grade(EXAMPLES / name, seed=seed)
     assert on_kit.inputs == "kit" and on_ws.inputs == "worksheet"
-    assert _signature(on_kit) == _signature(on_ws)
+    assert signature(on_kit) == signature(on_ws)
     assert all(c.cases_public == c.cases_run for c in on_kit.checks())
 
 
@@ -119,7 +131,7 @@ def test_kit_and_worksheet_agree_on_every_catalogued_mistake(graders, tmp_path):
         path = tmp_path / f"m{i}.py"
         path.write_text(planted(mistake))
         on_kit, on_ws = kit.grade(path), worksheet.grade(path, seed=seed)
-        assert _signature(on_kit) == _signature(on_ws), mistake["id"]
+        assert signature(on_kit) == signature(on_ws), mistake["id"]
         assert mistake["id"] in {h.id for c in on_kit.checks() for h in c.hints}, mistake["id"]
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from grader.api import grade_submission
+from grader.api import Grader, grade_submission
 from grader.checkspec import check_spec
 from grader.classroom.bulk import grade_class
 from grader.worksheet.kit import make_kit
+from test_kit import signature
 
 SPEC = ROOT / "exercises" / "softmax_ce"
 EXAMPLES = ROOT / "submissions_example" / "softmax_ce"
@@ -94,3 +95,5 @@ def test_each_planted_mistake_earns_its_hint(mistake, tmp_path):
     report = grade_submission(path, SPEC, seed=2)
     check = next(c for c in report.checks() if c.id.endswith("/" + mistake["function"]))
     assert check.status == "failed" and mistake["id"] in [h.id for h in check.hints]
+    kit = Grader(BUNDLED)  # the students' kit says what the worksheet says on the kit's seed
+    assert signature(kit.grade(path)) == signature(grade_submission(path, SPEC, seed=kit.default_seed()))
