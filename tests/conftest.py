@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import textwrap
 from pathlib import Path
 
@@ -17,6 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SLOW = ("integration", "classroom", "hostile", "review")
 EXAMPLES = ROOT / "submissions_example"
 TD5 = ROOT / "exercises" / "td5"
+
+
+
+def pytest_configure(config):
+    """No test grades through a grading server left running on this machine (a developer's): the
+    server's own tests start theirs, in a folder of their own."""
+    os.environ["GRADER_SERVER"] = "0"
+
 
 # A correct submission whose functions do not call each other, so that a wrong variant of one
 # function can only fail the checks that call it.

@@ -72,10 +72,25 @@ define("cli.commands", """commands:
                                known mistake is caught, the spec is valid
   grade kit WORKSHEET          build the kit students grade with (and Gradescope's autograder zip)
   grade new NAME               create a worksheet that works as created, for you to change
+  grade serve                  keep a grading server warm: the next grades take a tenth of a second
   grade schema                 print the JSON Schema of a report
 
 'grade COMMAND --help' tells more of each.""")
 define("cli.file", "the submission (.py or .ipynb)")
+define("cli.serve", "Keep a grading server of your own running, its modules loaded and a sandbox warm: every "
+                    "grade FILE then answers in about a tenth of a second. A grade run at a terminal starts one; "
+                    "it stops after a while unused (GRADER_SERVER=0: never).")
+define("cli.serve_stop", "stop the server")
+define("cli.serve_status", "say whether a server runs (exit 1 if none)")
+define("cli.serve_idle", "stop after this many seconds unused (default: 900)")
+define("cli.serve_foreground", "serve in this process, until stopped or idle")
+define("serve.started", "grading server started (pid {pid}); it stops after {minutes} min unused: grade serve --stop")
+define("serve.already", "a grading server of this grader runs already (pid {pid})")
+define_plural("serve.running", "a grading server runs (pid {pid}), {n} grade served",
+              "a grading server runs (pid {pid}), {n} grades served")
+define("serve.stopped", "grading server stopped (pid {pid})")
+define("serve.none", "no grading server of this grader runs")
+define("serve.failed", "the grading server did not start: grade FILE grades without it")
 define("cli.worksheet", "the worksheet: a bundled kit's name, a kit file, or a worksheet folder (default: td5)")
 define("cli.format", "the report's format (default: terminal)")
 define("format.unknown", "no output format {name} (the formats: {known})")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from ..errors import GraderError, OutputError, SpecError, SubmissionError
 from ..messages import msg
@@ -18,8 +18,9 @@ from .classroom import bulk_line, cmd_bulk
 from .grading import cmd_grade, cmd_schema, grade_parser
 from .parsing import ExitCode, language, print_error, say
 from .review import cmd_gradebook, cmd_review
+from .serving import cmd_serve
 
-__all__ = ["ExitCode", "bulk_line", "main"]
+__all__ = ["ExitCode", "bulk_line", "guarded", "main"]
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -34,14 +35,15 @@ def _one_blas_thread() -> None:
 
 
 COMMANDS = {"schema": cmd_schema, "bulk": cmd_bulk, "check-spec": cmd_check_spec, "kit": cmd_kit, "new": cmd_new,
-            "review": cmd_review, "gradebook": cmd_gradebook}
+            "review": cmd_review, "gradebook": cmd_gradebook, "serve": cmd_serve}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     _one_blas_thread()
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = language(argv)
-    try:
+
+    def run() -> int:
         if argv and argv[0] in COMMANDS:
             return COMMANDS[argv[0]](argv[1:], lang)
         archive = grade_parser(lang).parse_known_args(argv)[0].file
@@ -49,6 +51,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print_error(lang, "grade", msg("cli.zip", path=archive))
             return ExitCode.USAGE
         return cmd_grade(argv, lang)
+
+    return guarded(run, lang)
+
+
+def guarded(run: Callable[[], int], lang: str) -> int:
+    """``run()``'s exit code, with the grader's errors said in a line (exit 2, or 4 for its own
+    bug) and Ctrl-C as 130: what ``grade`` and the grading server both answer."""
+    try:
+        return run()
     except (SubmissionError, SpecError, OutputError) as exc:
         print_error(lang, "grade", exc.message)
         return ExitCode.USAGE
@@ -58,4 +69,3 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print(say(lang, "cli.interrupted"), file=sys.stderr)
         return 130
-

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ..messages import msg
 from ..report.formats import FORMATS
@@ -24,21 +24,26 @@ def grade_parser(lang: str) -> Parser:
     return parser
 
 
-def cmd_grade(argv: Sequence[str], lang: str) -> int:
+def cmd_grade(argv: Sequence[str], lang: str, *, grader_of: Optional[Callable[[str], Any]] = None,
+              colored: Optional[bool] = None) -> int:
+    """``grade FILE``: through a running grading server when there is one (``grader_of`` and
+    ``colored`` are the server's: its warm graders, and the asking terminal's colours)."""
     args = grade_parser(lang).parse_args(argv)
-    from ..sandbox.launch import EarlyLauncher
+    colored = (color() and not args.out) if colored is None else (colored and not args.out)
+    if grader_of is None:
+        from ..server.client import grade_served
 
-    early = EarlyLauncher()  # the sandboxed child starts now, beside the imports and the worksheet's reading
-    try:
-        from ..api import grade_submission
-
-        report = grade_submission(args.file, args.worksheet, seed=args.seed, lang=lang, launcher=early)
-    finally:
-        early.close()
+        served = grade_served(argv, lang, colored)
+        if served is not None:
+            return served
+        report = _grade_here(args, lang)
+        _start_server_for_next_time()
+    else:
+        report = grader_of(args.worksheet).grade(args.file, seed=args.seed, lang=lang)
     from ..report.i18n import figure
     from ..report.render import render
 
-    text = render(report, args.format, color=color() and not args.out)
+    text = render(report, args.format, color=colored)
     write(text, args.out)
     if args.out:
         print(say(lang, "cli.written", path=args.out, score=figure(report.score, lang),
@@ -48,6 +53,28 @@ def cmd_grade(argv: Sequence[str], lang: str) -> int:
     if args.fail_under is not None and report.percent < args.fail_under:
         return ExitCode.BELOW_THRESHOLD
     return ExitCode.OK
+
+
+def _grade_here(args: Any, lang: str) -> Any:
+    from ..sandbox.launch import EarlyLauncher
+
+    early = EarlyLauncher()  # the sandboxed child starts now, beside the imports and the worksheet's reading
+    try:
+        from ..api import grade_submission
+
+        return grade_submission(args.file, args.worksheet, seed=args.seed, lang=lang, launcher=early)
+    finally:
+        early.close()
+
+
+def _start_server_for_next_time() -> None:
+    from ..server.client import auto_start_wanted, start_in_background
+
+    if auto_start_wanted():
+        try:
+            start_in_background()
+        except OSError:
+            pass  # no server: the next grade takes as long as this one
 
 
 def cmd_schema(argv: Sequence[str], lang: str) -> int:
