@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from ..messages import msg
 from .parsing import ExitCode, Parser, lang_option, say
@@ -36,7 +36,7 @@ def cmd_serve(argv: Sequence[str], lang: str) -> int:
     if args.foreground:
         from ..server.daemon import Server
 
-        Server(idle=args.idle).serve()
+        Server(_grade_for_the_server, idle=args.idle).serve()
         return ExitCode.OK
     pid = client.start_in_background(args.idle, wait=30)
     if pid is None:
@@ -44,3 +44,10 @@ def cmd_serve(argv: Sequence[str], lang: str) -> int:
         return ExitCode.INTERNAL
     print(say(lang, "serve.started", pid=pid, minutes=round(args.idle / 60, 1)), file=sys.stderr)
     return ExitCode.OK
+
+
+def _grade_for_the_server(argv: list, lang: str, grader_of: Callable[[str], Any], colored: bool) -> int:
+    from . import guarded
+    from .grading import cmd_grade
+
+    return guarded(lambda: cmd_grade(argv, lang, grader_of=grader_of, colored=colored), lang)

@@ -17,8 +17,15 @@ from .address import IDLE_SECONDS, key, socket_path
 from .protocol import ProtocolError, receive, send
 
 
+Command = Callable[[list, str, Callable[[str], Any], bool], int]  # argv, lang, grader_of, colour -> exit code
+
+
 class Server:
-    def __init__(self, idle: float = IDLE_SECONDS) -> None:
+    """``command``: what ``grade FILE`` does with a grader given (the command line's own, so that
+    the server answers exactly as the command does; this package imports nothing of the CLI)."""
+
+    def __init__(self, command: Optional[Command] = None, idle: float = IDLE_SECONDS) -> None:
+        self.command = command
         self.idle, self.key, self.pid, self.served = idle, key(), os.getpid(), 0
         self.kits: dict[tuple, Any] = {}  # (path, size, mtime) -> Grader of that kit
         self.launcher: Any = None
@@ -55,16 +62,12 @@ class Server:
         return grader
 
     def grade(self, request: dict) -> dict:
-        from ..cli import guarded
-        from ..cli.grading import cmd_grade
-
         out, err = io.StringIO(), io.StringIO()
         argv, lang = [str(a) for a in request["grade"]], str(request["lang"])
         os.chdir(request["cwd"])
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
-                code = guarded(lambda: cmd_grade(argv, lang, grader_of=self.grader_of,
-                                                 colored=bool(request.get("color"))), lang)
+                code = self.command(argv, lang, self.grader_of, bool(request.get("color")))
             except SystemExit as exc:  # argparse: --help, or a bad argument
                 code = exc.code if isinstance(exc.code, int) else 2
         os.chdir("/")
@@ -79,7 +82,7 @@ class Server:
             return {"pid": self.pid}, True
         if request.get("status"):
             return {"pid": self.pid, "key": self.key, "served": self.served, "idle": self.idle}, False
-        if isinstance(request.get("grade"), list) and isinstance(request.get("cwd"), str):
+        if self.command and isinstance(request.get("grade"), list) and isinstance(request.get("cwd"), str):
             return self.grade(request), False
         return {"refused": "no such request"}, False
 

@@ -149,7 +149,7 @@ def test_a_folder_others_can_open_is_never_used(env):
 def test_a_request_from_another_grader_or_of_no_kind_is_refused():
     from grader.server.daemon import Server
 
-    server = Server(idle=1)
+    server = Server(lambda *a: 0, idle=1)
     assert server.answer({"key": "0.0.1-other", "grade": ["x.py"], "cwd": "/"}) == ({"refused": "another grader"}, False)
     assert server.answer({"key": server.key, "what": 1})[0] == {"refused": "no such request"}
     assert server.answer(["not", "a", "dict"])[0] == {"refused": "another grader"}
