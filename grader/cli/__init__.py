@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
-from ..errors import GraderError, OutputError, SpecError, SubmissionError
 from ..messages import msg
 from .authoring import cmd_check_spec, cmd_kit, cmd_new
 from .classroom import bulk_line, cmd_bulk
 from .grading import cmd_grade, cmd_schema, grade_parser
-from .parsing import ExitCode, language, print_error, say
+from .parsing import ExitCode, guarded, language, print_error
 from .review import cmd_gradebook, cmd_review
 from .serving import cmd_serve
 
@@ -53,19 +52,3 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return cmd_grade(argv, lang)
 
     return guarded(run, lang)
-
-
-def guarded(run: Callable[[], int], lang: str) -> int:
-    """``run()``'s exit code, with the grader's errors said in a line (exit 2, or 4 for its own
-    bug) and Ctrl-C as 130: what ``grade`` and the grading server both answer."""
-    try:
-        return run()
-    except (SubmissionError, SpecError, OutputError) as exc:
-        print_error(lang, "grade", exc.message)
-        return ExitCode.USAGE
-    except GraderError as exc:
-        print_error(lang, "grade", exc.message, "cli.internal")
-        return ExitCode.INTERNAL
-    except KeyboardInterrupt:
-        print(say(lang, "cli.interrupted"), file=sys.stderr)
-        return 130

@@ -9,9 +9,9 @@ import os
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
-from ..errors import OutputError
+from ..errors import GraderError, OutputError, SpecError, SubmissionError
 from ..messages import Msg, msg
 
 
@@ -106,3 +106,19 @@ def write(text: str, out: Optional[str]) -> None:
 
 def color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def guarded(run: Callable[[], int], lang: str) -> int:
+    """``run()``'s exit code, with the grader's errors said in a line (exit 2, or 4 for its own
+    bug) and Ctrl-C as 130: what ``grade`` and the grading server both answer."""
+    try:
+        return run()
+    except (SubmissionError, SpecError, OutputError) as exc:
+        print_error(lang, "grade", exc.message)
+        return ExitCode.USAGE
+    except GraderError as exc:
+        print_error(lang, "grade", exc.message, "cli.internal")
+        return ExitCode.INTERNAL
+    except KeyboardInterrupt:
+        print(say(lang, "cli.interrupted"), file=sys.stderr)
+        return 130

@@ -6,7 +6,7 @@ import sys
 from typing import Any, Callable, Sequence
 
 from ..messages import msg
-from .parsing import ExitCode, Parser, lang_option, say
+from .parsing import ExitCode, Parser, guarded, lang_option, say
 
 
 def cmd_serve(argv: Sequence[str], lang: str) -> int:
@@ -47,7 +47,6 @@ def cmd_serve(argv: Sequence[str], lang: str) -> int:
 
 
 def _grade_for_the_server(argv: list, lang: str, grader_of: Callable[[str], Any], colored: bool) -> int:
-    from . import guarded
     from .grading import cmd_grade
 
     return guarded(lambda: cmd_grade(argv, lang, grader_of=grader_of, colored=colored), lang)

@@ -39,7 +39,9 @@ def test_failing_big_batch_is_reported_with_a_small_one(td5, make_submission):
     assert all(float(v).is_integer() for v in np.ravel(failure.inputs["x"].value))  # entries a person can use
     assert failure.expected is not None and failure.actual is not None
     text = __import__("grader.report.terminal", fromlist=["to_text"]).to_text(report)
-    assert f"(a smaller case, found by shrinking {'edge' if failure.shrunk_from_edge else 'random'} case #{failure.shrunk_from})" in text
+    origin = f"{'edge' if failure.shrunk_from_edge else 'random'} case #{failure.shrunk_from}"
+    # an instructor's report (the worksheet's cases) says too whether the students' kit holds it
+    assert f"(a smaller case, found by shrinking {origin}, {'public' if failure.public else 'hidden'})" in text
 
 
 def test_diagnosis_backward_wrong(make_submission, grade):
