@@ -45,16 +45,16 @@ def main() -> None:
     command = [grade] if grade else [sys.executable, "-m", "grader"]
     extra = [a for a in args.extra if a != "--"]
     numpy = [sys.executable, "-c", "import numpy"]
-    if len(args.grade) > 1:
-        _compare(args.grade, args.files, extra, args.runs)
-        return
-    if args.grade:
-        command = args.grade
     import os
     import tempfile
 
     os.environ["GRADER_SERVER"] = "1" if args.server else "0"
     os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="gb-", dir="/tmp")
+    if len(args.grade) > 1:
+        _compare(args.grade, args.files, extra, args.runs)
+        return
+    if args.grade:
+        command = args.grade
     if args.server:
         subprocess.run([*command, "serve", "--idle", "600"], check=True)
     try:
