@@ -68,9 +68,12 @@ def start_in_background(idle: Optional[float] = None, wait: float = 0.0) -> Opti
     once it answers (None if it did not within ``wait`` seconds)."""
     import subprocess
 
-    command = [sys.executable, "-m", "grader", "serve", "--foreground"]
-    if idle is not None:
-        command += ["--idle", str(idle)]
+    from .address import PACKAGE
+
+    # this very grader (a checkout run from its folder, or the installed one), whatever the folder
+    serve = ["serve", "--foreground", *(["--idle", str(idle)] if idle is not None else [])]
+    command = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(PACKAGE.parent)!r}); "
+               f"from grader.cli import main; sys.exit(main({serve!r}))"]
     proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True,
                             cwd="/", env={**os.environ, OFF: "1"})

@@ -16,7 +16,11 @@ import pytest
 
 from conftest import EXAMPLES
 
-GRADE = [sys.executable, "-m", "grader"]
+import grader
+
+# this very grader from any folder (``python -m grader`` would take a checkout's copy in its folder)
+GRADE = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(Path(grader.__file__).parent.parent)!r}); "
+         "from grader.cli import main; sys.exit(main(sys.argv[1:]))"]
 
 
 @pytest.fixture
