@@ -4,7 +4,6 @@ and the state of its files."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from pathlib import Path
@@ -18,6 +17,8 @@ MAX_REQUEST = 1 << 20  # bytes of one request or answer's header: an argv, a fol
 def key() -> str:
     """What this grader is: its version and its modules' sizes and times (an edited checkout, or
     another install of the same version, is another grader)."""
+    import hashlib
+
     from .. import __version__
 
     digest = hashlib.sha256(str(PACKAGE).encode())

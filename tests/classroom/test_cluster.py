@@ -62,15 +62,21 @@ def test_a_mixed_class_on_a_local_cluster_gives_the_local_gradebook(tmp_path):
     assert again.cached == len(_rows(tmp_path / "cluster")) - again.unreadable
 
 
+def _correct_class(tmp_path, n: int):
+    """A class of ``n`` correct submissions, each a distinct file (s00.py, s01.py...)."""
+    root = tmp_path / "class"
+    root.mkdir()
+    perfect = (EXAMPLES / "perfect.py").read_text()
+    for k in range(n):
+        (root / f"s{k:02d}.py").write_text(perfect + f"\n# {k}\n")
+    return root
+
+
 def test_a_worker_killed_mid_run_loses_no_row_and_adds_none(tmp_path):
     from grader.classroom.bulk import grade_class
     from grader.classroom.cluster import Cluster
 
-    root = tmp_path / "class"
-    root.mkdir()
-    perfect = (EXAMPLES / "perfect.py").read_text()
-    for k in range(24):
-        (root / f"s{k:02d}.py").write_text(perfect + f"\n# {k}\n")
+    root = _correct_class(tmp_path, 24)
     killed = []
     with Cluster("local:2") as cluster:
         pids = cluster.client.run(os.getpid)
@@ -104,11 +110,8 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
 def test_ctrl_c_cancels_the_run_on_the_cluster_and_leaves_complete_files(tmp_path):
     import psutil
 
-    root = tmp_path / "class"
-    root.mkdir()
+    root = _correct_class(tmp_path, 30)
     perfect = (EXAMPLES / "perfect.py").read_text()
-    for k in range(30):
-        (root / f"s{k:02d}.py").write_text(perfect + f"\n# {k}\n")
     # one that hangs (until its time limit): the run is still going when Ctrl-C comes
     (root / "s99.py").write_text(perfect.replace("def max_step(H):", "def max_step(H):\n    while True: pass\n\ndef _o(H):"))
     out = tmp_path / "out"
