@@ -6,7 +6,7 @@ passed, the arguments changed in place. A manual check's evidence is the answer 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..messages import Msg, msg
 from ..report.results import Failure, Hint, Status
@@ -59,8 +59,9 @@ def make_failure(plan: Plan, case: Case, message: Msg, *, expected: Any = None, 
     hidden = plan.check.hidden
     return Failure(
         case=case.index, edge_case=case.edge, call=_call_text(plan), public=case.public,
-        inputs={} if hidden else {k: value_shown(v) for k, v in case.inputs.items()},
-        expected=value_shown(expected) if plan.kind.shows_expected and not hidden else None,
+        inputs={} if hidden else _shown(case, "inputs", case.inputs,
+                                        lambda inputs: {k: value_shown(v) for k, v in inputs.items()}),
+        expected=_shown(case, id(expected), expected, value_shown) if plan.kind.shows_expected and not hidden else None,
         actual=value_shown(actual) if actual is not None or (outcome and outcome.status == "ok") else None,
         message=message,
         max_abs_error=verdict.max_abs_error if verdict else None,
@@ -69,6 +70,16 @@ def make_failure(plan: Plan, case: Case, message: Msg, *, expected: Any = None, 
         line=outcome.line if outcome else None,
         traceback=outcome.traceback if outcome and outcome.traceback else None,
     )
+
+
+def _shown(case: Case, key: Any, value: Any, show: Callable[[Any], Any]) -> Any:
+    """``show(value)`` for a value of the case (its inputs, one of its expected values), made once
+    per case: the same for every student graded against one answer table. The value itself is
+    kept beside it, so that a key is only trusted for the very object it was made from."""
+    memo = case.shown.get(key)
+    if memo is None or memo[0] is not value:
+        memo = case.shown[key] = (value, show(value))
+    return memo[1]
 
 
 def _hints(ws: Worksheet, plan: Plan, part_index: int, failing: list[tuple[Case, Any]],

@@ -27,6 +27,7 @@ class Verdict:
 
 
 _DIFFERS = Verdict(False, msg("compare.differs"))  # a brief verdict (see ``compare_numeric``)
+_SAME = Verdict(True, None, 0.0, 0.0, 0)  # the very bits of the expected value
 
 
 def describe(value: Any) -> Msg:
@@ -121,6 +122,9 @@ def compare_reals(expected: float, actual: float, tol: Tolerance, brief: bool = 
 def _compare_finite(e: np.ndarray, a: np.ndarray, tol: Tolerance) -> Optional[Verdict]:
     """The common case, in fewer numpy calls: real arrays, all finite, all within tolerance.
     None whenever the general path has more to say (a non-finite value, a mismatch)."""
+    if a.shape == e.shape and a.flags.c_contiguous and e.flags.c_contiguous \
+            and a.data.cast("B") == e.data.cast("B"):  # the very bits (most right answers): one memcmp
+        return None if not np.isfinite(e).all() else _SAME
     with np.errstate(invalid="ignore", over="ignore"):
         delta = a - e
     if not np.isfinite(delta).all():  # a NaN or inf on either side (or an overflow)

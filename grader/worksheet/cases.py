@@ -38,6 +38,9 @@ class Case:
     mistakes: dict[str, Any] = field(default_factory=dict)
     public: bool = False
     size: int = 0
+    # the report's view of its inputs and expected values (``checks.make_failure``), made once: a
+    # class's answer table is shared by every student a worker grades
+    shown: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def case_rng(seed: int, full_id: str, index: int) -> np.random.Generator:

@@ -151,3 +151,24 @@ def test_truth_values_are_compared_as_truth_values(expected, actual, ok, words):
 def test_a_complex_value_agrees_with_itself():
     assert compare(1 + 2j, 1 + 2j, TOL).ok and compare(0j, 0j, TOL).ok
     assert not compare(1 + 2j, 1 - 2j, TOL).ok
+
+
+def test_the_very_bits_of_the_expected_value_get_the_verdict_of_the_arithmetic():
+    # most right answers are bit for bit the reference's: compared as bytes, with the verdict the
+    # arithmetic gives (a strided copy of the same values goes the arithmetic way)
+    from grader.judge.compare import compare_numeric
+
+    tol = Tolerance(rtol=1e-6, atol=1e-9)
+    base = np.random.default_rng(7).normal(size=(5, 4))
+    special = base.copy()
+    special[0, 0], special[1, 1], special[2, 2] = math.nan, math.inf, 0.0
+    signed = base.copy()
+    signed[0, 0] = 0.0
+    for e, a in ((base, base.copy()), (special, special.copy()), (signed, np.where(signed == 0, -0.0, signed)),
+                 (base.ravel(), base.ravel().copy())):
+        strided = np.repeat(a, 2, axis=-1)[..., ::2]
+        assert not strided.flags.c_contiguous and np.array_equal(strided, a, equal_nan=True)
+        assert compare_numeric(e, a, tol) == compare_numeric(e, strided, tol)
+    from grader.judge.compare import Verdict
+
+    assert compare_numeric(np.asarray(2.5), np.asarray(2.5), tol) == Verdict(True, None, 0.0, 0.0, 0)

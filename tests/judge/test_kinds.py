@@ -69,6 +69,33 @@ def test_a_compare_check_passes_the_reference_and_fails_a_known_mistake_with_its
     assert failed.message.code == "compare.value_differs"
 
 
+def test_students_of_one_table_each_see_their_own_values_beside_the_cases_shared_ones(grader, plans):
+    # a worker grades a whole class against one table, whose cases keep what the report shows of
+    # their inputs and expected values: each student still gets their own value, and the failures
+    # a table of their own would give (here one part wrong, then the other, then both)
+    by_id, table = plans
+    fresh_table = Grader(TD5).table(7)
+    fresh = {p.full_id: p for p in Grader(TD5).plans(fresh_table)}
+    plan = by_id["II.1/bn_backward_params"]
+
+    def scaled(dgamma, dbeta):
+        def student(name, args):
+            out = grader.reference.call(name, args)
+            return (out[0], dgamma * out[1], dbeta * out[2]) if name == "bn_backward" else out
+        return student
+
+    for factors in ((1.0, 2.0), (3.0, 1.0), (2.0, 2.0), (1.0, 3.0)):
+        shared = judge_check(grader.ws, plan, _answered(plan, scaled(*factors)), mistakes=table.mistakes).result()
+        alone = judge_check(grader.ws, fresh[plan.full_id], _answered(fresh[plan.full_id], scaled(*factors)),
+                            mistakes=fresh_table.mistakes).result()
+        assert [p.failure for p in shared.parts] == [p.failure for p in alone.parts]
+        for part, factor in zip(shared.parts, factors):
+            assert (part.failure is None) == (factor == 1.0)
+            if part.failure is not None:
+                assert part.failure.inputs and part.failure.expected is not None
+                assert np.allclose(part.failure.actual.value, factor * np.asarray(part.failure.expected.value))
+
+
 def test_a_statistical_check_judges_the_law_and_shows_no_expected_value(grader, plans):
     by_id, table = plans
     plan = by_id["I.2/glorot_normal"]
