@@ -25,6 +25,12 @@ def pytest_configure(config):
     """No test grades through a grading server left running on this machine (a developer's): the
     server's own tests start theirs, in a folder of their own."""
     os.environ["GRADER_SERVER"] = "0"
+    # A suite started in the background by a shell (``cmd &``) inherits SIGINT ignored, and so does
+    # every process it starts: the tests that press Ctrl-C on a run need it heard, as at a terminal.
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 # A correct submission whose functions do not call each other, so that a wrong variant of one
