@@ -176,6 +176,10 @@ define("cluster.unreachable", "cannot reach the cluster at {address} ({error}): 
        "the address right (tcp://HOST:8786, or local:N for a cluster on this machine)?")
 define("cluster.per_student", "--per-student-inputs does not go with --cluster: the workers grade against the "
        "class's one answer table")
+define("cluster.versions", "the cluster's workers {workers} run grader {theirs}, and this machine grader {ours}: "
+       "install the same version on both (a class is graded by one grader)")
+define("cluster.worker_version", "not graded: the cluster worker that took it runs grader {theirs}, and this machine "
+       "grader {ours}")
 define("bulk.similarity_failed", "the similarity report could not be made ({error}); the gradebooks are complete")
 define("summary.similarity_head", "| submission | submission | alike |")
 define("summary.percent", "{value}%")

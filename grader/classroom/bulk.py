@@ -259,9 +259,11 @@ def grade_class(
             progress(done_now[0], total, entry.student_id)
 
     if cluster is not None and todo:  # on the cluster's workers: the class's table goes to them once, as a kit
+        workers = cluster.workers()
+        cluster.check_version(version)  # another grader on the workers: said before anything is graded
         preloaded = preload_plotting()
         similar = in_background(found.entries, starter, previous_similarity(out / "similarity.json"))
-        chunks = chunks_of(todo, chunk_size(len(todo), cluster.workers()), lambda item: payload(item[0], item[1]))
+        chunks = chunks_of(todo, chunk_size(len(todo), workers), lambda item: payload(item[0], item[1]))
         for (entry, _, key), (digest, status, error, report, scope) in cluster.grade(
                 class_kit(ws, table, version), spec_path, chunks, lang, gradescope, inputs, out):
             if report is not None:

@@ -64,6 +64,15 @@ class Cluster:
         self.client.wait_for_workers(self.wanted, timeout=120)
         return max(1, len(self.client.scheduler_info().get("workers", {})))
 
+    def check_version(self, ours: str) -> None:
+        """Every worker runs the grader ``ours`` (a class is graded by one grader: its verdicts, its
+        reports' version and the cache's keys are that grader's); else a ClusterError naming them."""
+        theirs = self.client.run(_grader_version)
+        others = sorted({v for v in theirs.values() if v != ours})
+        if others:
+            raise ClusterError(msg("cluster.versions", workers=", ".join(sorted(a for a, v in theirs.items() if v != ours)),
+                                   theirs=", ".join(others), ours=ours))
+
     def close(self) -> None:
         self.client.close()
         if self.local is not None:
@@ -117,7 +126,10 @@ def grade_chunk(items: list, kit_bytes: bytes, source: str, lang: str, gradescop
     if cache is None or cache[0] != key:
         cache = (key, _grader(kit_bytes, source))
         worker.grader_bulk = cache
-    grader = cache[1]
+    grader, made_by = cache[1]
+    ours = _grader_version()
+    if made_by != ours:  # a worker that joined with another grader: these go back ungraded, saying why
+        return [(None, "error", msg("cluster.worker_version", theirs=ours, ours=made_by), None, None) for _ in items]
     done = []
     for student_id, name, original, content, others, seed in items:
         with tempfile.TemporaryDirectory(prefix="grader-cluster-") as folder:
@@ -150,7 +162,8 @@ def _grader(kit_bytes: bytes, source: str) -> Any:
         launcher: Optional[ForkServer] = ForkServer()
     except SandboxError:
         launcher = None
-    grader = Grader(read_kit(path), launcher=launcher)
+    kit = read_kit(path)
+    grader = Grader(kit, launcher=launcher)
     grader.source = source  # the reports say what the class was graded with, as a local run's do
     import gc
 
@@ -158,7 +171,13 @@ def _grader(kit_bytes: bytes, source: str) -> Any:
 
     keep_freed_memory()  # as a local worker does (a few ms less per submission)
     gc.freeze()
-    return grader
+    return grader, kit.grader_version
+
+
+def _grader_version() -> str:
+    from ..api import grader_version
+
+    return grader_version()
 
 
 def class_kit(ws: Any, table: Any, version: str) -> bytes:

@@ -95,6 +95,34 @@ def test_a_worker_killed_mid_run_loses_no_row_and_adds_none(tmp_path):
     assert result.graded == 24
 
 
+def test_workers_of_another_grader_version_grade_nothing_and_say_so(tmp_path, monkeypatch):
+    # a class is graded by one grader: a cluster whose workers run another version is refused before
+    # anything is written, and a worker that joins later with another version grades nothing it
+    # takes (those students' rows say why; the run goes on)
+    import grader.classroom.bulk as bulk
+    from grader.api import Grader, grader_version
+    from grader.classroom.cluster import Cluster, ClusterError, class_kit, payload
+    from grader.classroom.discover import Entry
+    from grader.messages import english
+
+    root = _correct_class(tmp_path, 3)
+    monkeypatch.setattr(bulk, "grader_version", lambda: "0.0.0+elsewhere")
+    with Cluster("local:1") as cluster:
+        with pytest.raises(ClusterError) as refused:
+            bulk.grade_class(root, TD5, tmp_path / "out", cluster=cluster)
+        said = english(refused.value.message)
+        assert f"run grader {grader_version()}, and this machine grader 0.0.0+elsewhere" in said
+        assert not list((tmp_path / "out").glob("s*.json"))
+        local = Grader(TD5)
+        kit = class_kit(local.ws, local.table(1), "0.0.0+elsewhere")
+        entry = Entry("s00", root / "s00.py")
+        results = [result for _, result in cluster.grade(kit, "td5", [[(entry, payload(entry, 1))]], "en", False,
+                                                          "class", tmp_path / "out")]
+    assert [(digest, status) for digest, status, *_ in results] == [(None, "error")]
+    assert english(results[0][2]) == (f"not graded: the cluster worker that took it runs grader {grader_version()}, "
+                                      "and this machine grader 0.0.0+elsewhere")
+
+
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
     root = tmp_path / "class"
     root.mkdir()
