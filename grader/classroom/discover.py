@@ -155,10 +155,18 @@ class _Scan:
         hidden files aside), unless that folder is itself a student's submission."""
         for _ in range(MAX_DEPTH):
             visible = _visible(root, self.skip)
-            if len(visible) != 1 or not visible[0].is_dir() or visible[0].is_symlink() or lms_name(visible[0].name):
+            if len(visible) != 1 or not visible[0].is_dir() or visible[0].is_symlink() or lms_name(visible[0].name) \
+                    or self.named_for_worksheet(visible[0]):
                 break
             root = visible[0]
         return root
+
+    def named_for_worksheet(self, folder: Path) -> bool:
+        """Whether a lone folder is a student's rather than a wrapping one: it holds their work,
+        named for the worksheet (``alice/td5.py``: a class of one is alice, not ``td5``)."""
+        return self.one_students(folder) and any(
+            self.worksheet_id.lower() in c.name.lower() for c in _visible(folder, self.skip)
+            if c.is_file() and c.suffix.lower() in SUFFIXES)
 
     def class_folder(self, root: Path, depth: int = 0) -> None:
         visible = _visible(root, self.skip)

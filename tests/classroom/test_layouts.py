@@ -196,3 +196,16 @@ def test_a_kit_is_refused_wherever_a_class_is_graded_or_its_reports_are_read(tmp
         err = capsys.readouterr().err
         assert "td5.kit" in err and "a kit is what students grade with" in err and "-w exercises/td5" in err, argv
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+
+
+def test_a_class_of_one_student_folder_is_that_student(tmp_path):
+    # a lone folder holding work named for the worksheet is a student's, not a wrapping folder
+    one = _write_folder(tmp_path / "one", {"alice/td5.py": BASE})
+    assert sorted(_ids(discover(one, "td5"))) == ["alice"]
+    _write_zip(tmp_path / "one.zip", {"alice/TD5_final.ipynb": "{}"})
+    assert sorted(_ids(discover(tmp_path / "one.zip", "td5", work=tmp_path / "w"))) == ["alice"]
+    # a wrapping folder stays one, whatever it holds
+    wrapped = _write_folder(tmp_path / "wrapped", {"export/alice.py": BASE})
+    assert sorted(_ids(discover(wrapped, "td5"))) == ["alice"]
+    nested = _write_folder(tmp_path / "nested", {"moodle_src/bob/td5.py": BASE, "moodle_src/carol/td5.py": BASE})
+    assert sorted(_ids(discover(nested, "td5"))) == ["bob", "carol"]
