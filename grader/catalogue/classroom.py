@@ -178,8 +178,8 @@ define("cluster.per_student", "--per-student-inputs does not go with --cluster: 
        "class's one answer table")
 define("cluster.versions", "the cluster's workers {workers} run grader {theirs}, and this machine grader {ours}: "
        "install the same version on both (a class is graded by one grader)")
-define("cluster.worker_version", "not graded: the cluster worker that took it runs grader {theirs}, and this machine "
-       "grader {ours}")
+define("cluster.worker_version", "not graded: the cluster worker that took it runs grader {worker}, and this machine "
+       "grader {run} (run again once every worker runs it)")
 define("bulk.similarity_failed", "the similarity report could not be made ({error}); the gradebooks are complete")
 define("summary.similarity_head", "| submission | submission | alike |")
 define("summary.percent", "{value}%")

@@ -265,7 +265,7 @@ def grade_class(
         similar = in_background(found.entries, starter, previous_similarity(out / "similarity.json"))
         chunks = chunks_of(todo, chunk_size(len(todo), workers), lambda item: payload(item[0], item[1]))
         for (entry, _, key), (digest, status, error, report, scope) in cluster.grade(
-                class_kit(ws, table, version), spec_path, chunks, lang, gradescope, inputs, out):
+                class_kit(ws, table, version), spec_path, chunks, lang, gradescope, inputs, out, version):
             if report is not None:
                 write_atomic(out / f"{entry.student_id}.json", report)
                 if scope is not None:

@@ -66,8 +66,20 @@ class Cluster:
 
     def check_version(self, ours: str) -> None:
         """Every worker runs the grader ``ours`` (a class is graded by one grader: its verdicts, its
-        reports' version and the cache's keys are that grader's); else a ClusterError naming them."""
-        theirs = self.client.run(_grader_version)
+        reports' version and the cache's keys are that grader's); else a ClusterError naming them.
+        Asked with the standard library only, so that a worker of any grader (or none) can answer."""
+        import importlib.metadata
+
+        from .. import __name__ as package
+
+        try:
+            answers = self.client.run(importlib.metadata.version, package, on_error="return")
+        except (OSError, TimeoutError) as exc:  # the scheduler went away meanwhile
+            raise ClusterError(msg("cluster.unreachable", address=str(self.client.scheduler.address),
+                                   error=str(exc) or type(exc).__name__)) from None
+        theirs = {address: answer if isinstance(answer, str) else "?" for address, answer in answers.items()}
+        if ours.endswith("+source"):  # this grader is a checkout, not installed: so may theirs be
+            theirs = {address: ours if version == "?" else version for address, version in theirs.items()}
         others = sorted({v for v in theirs.values() if v != ours})
         if others:
             raise ClusterError(msg("cluster.versions", workers=", ".join(sorted(a for a, v in theirs.items() if v != ours)),
@@ -85,16 +97,17 @@ class Cluster:
         self.close()
 
     def grade(self, kit_bytes: bytes, source: str, chunks: Sequence[list], lang: str, gradescope: bool,
-              inputs: str, out: Path) -> Iterator[tuple[Any, tuple]]:
+              inputs: str, out: Path, version: Optional[str] = None) -> Iterator[tuple[Any, tuple]]:
         """Grade the chunks on the workers; yield each submission's item and result as chunks
         complete (the texts of its files, or None where a worker of this machine wrote them in
-        ``out`` itself). Interrupted (Ctrl-C): the run's tasks are cancelled on the cluster."""
+        ``out`` itself). Interrupted (Ctrl-C): the run's tasks are cancelled on the cluster.
+        ``version``: the run's grader, which every worker must run (``grade_chunk``)."""
         from distributed import as_completed
 
         kit = self.client.scatter(kit_bytes, broadcast=True)
         here = str(out) if self.local is not None else None
         futures = {self.client.submit(grade_chunk, [payload for _, payload in chunk], kit, source, lang, gradescope,
-                                      inputs, here, pure=False, retries=2): chunk for chunk in chunks}
+                                      inputs, here, version, pure=False, retries=2): chunk for chunk in chunks}
         try:
             for future in as_completed(futures):
                 for (item, _), result in zip(futures[future], future.result()):
@@ -111,14 +124,21 @@ def payload(entry: Any, seed: int) -> tuple:
 
 
 def grade_chunk(items: list, kit_bytes: bytes, source: str, lang: str, gradescope: bool, inputs: str,
-                out: Optional[str] = None) -> list:
+                out: Optional[str] = None, version: Optional[str] = None) -> list:
     """On a worker: grade a chunk; return per submission (digest, status, error, report text,
     Gradescope text); with ``out`` (a worker of this machine), write the files there instead and
-    return no text. The worker's grader (the kit read, its fork server) is made once."""
+    return no text. The worker's grader (the kit read, its fork server) is made once. ``version``:
+    the run's grader; a worker running another grades nothing (each row says why)."""
     from distributed import get_worker
 
+    from ..api import grader_version
     from .discover import Entry
     from .worker import graded
+
+    worker_version = grader_version()
+    if version is not None and worker_version != version:  # joined after the check with another grader
+        return [(None, "error", msg("cluster.worker_version", worker=worker_version, run=version), None, None)
+                for _ in items]
 
     worker = get_worker()
     key = hash(kit_bytes)
@@ -126,10 +146,7 @@ def grade_chunk(items: list, kit_bytes: bytes, source: str, lang: str, gradescop
     if cache is None or cache[0] != key:
         cache = (key, _grader(kit_bytes, source))
         worker.grader_bulk = cache
-    grader, made_by = cache[1]
-    ours = _grader_version()
-    if made_by != ours:  # a worker that joined with another grader: these go back ungraded, saying why
-        return [(None, "error", msg("cluster.worker_version", theirs=ours, ours=made_by), None, None) for _ in items]
+    grader = cache[1]
     done = []
     for student_id, name, original, content, others, seed in items:
         with tempfile.TemporaryDirectory(prefix="grader-cluster-") as folder:
@@ -162,8 +179,7 @@ def _grader(kit_bytes: bytes, source: str) -> Any:
         launcher: Optional[ForkServer] = ForkServer()
     except SandboxError:
         launcher = None
-    kit = read_kit(path)
-    grader = Grader(kit, launcher=launcher)
+    grader = Grader(read_kit(path), launcher=launcher)
     grader.source = source  # the reports say what the class was graded with, as a local run's do
     import gc
 
@@ -171,13 +187,7 @@ def _grader(kit_bytes: bytes, source: str) -> Any:
 
     keep_freed_memory()  # as a local worker does (a few ms less per submission)
     gc.freeze()
-    return grader, kit.grader_version
-
-
-def _grader_version() -> str:
-    from ..api import grader_version
-
-    return grader_version()
+    return grader
 
 
 def class_kit(ws: Any, table: Any, version: str) -> bytes:

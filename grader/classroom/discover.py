@@ -9,7 +9,8 @@ Student ids (a student with nothing gradable, a PDF say, is still an entry, with
 - Canvas: ``lastnamefirst_12345_67890_td5.py`` (``_late_`` marks it late) -> ``12345``, name "lastnamefirst"
 
 A class wrapped in folders (a zip whose only entry is ``moodle_src/``) is looked for inside them,
-and a folder that holds LMS-named submissions is a class of its own, never one student. A
+but a lone folder at the top holding one file named for the worksheet is a class of one student
+(``alice/td5.py`` -> ``alice``), and a folder that holds LMS-named submissions is a class of its own, never one student. A
 student's zip (LMS-named, in their folder, beside other students' files, or holding one student's
 work: one source file, or files named for the worksheet) is opened with the same rules as a class
 zip, and its name is the student's.
@@ -150,23 +151,28 @@ class _Scan:
         self.by_student: dict[str, list[tuple[Path, str, str, bool]]] = {}  # id -> (file, name, source, late)
         self.elsewhere: dict[str, tuple[str, str, list[Path]]] = {}  # nothing gradable: name, source, what they gave
 
-    def unwrap(self, root: Path) -> Path:
+    def unwrap(self, root: Path, class_root: bool = False) -> Path:
         """Inside lone wrapping folders (``moodle_src/`` alone at the top of a zip, ``__MACOSX`` and
-        hidden files aside), unless that folder is itself a student's submission."""
+        hidden files aside), unless that folder is itself a student's submission. ``class_root``:
+        ``root`` is what the teacher gave, where a lone folder may be a class of one student
+        (``student_folder``); inside a student's zip its name is the student's already."""
         for _ in range(MAX_DEPTH):
             visible = _visible(root, self.skip)
             if len(visible) != 1 or not visible[0].is_dir() or visible[0].is_symlink() or lms_name(visible[0].name) \
-                    or self.named_for_worksheet(visible[0]):
+                    or (class_root and self.student_folder(visible[0])):
                 break
             root = visible[0]
         return root
 
-    def named_for_worksheet(self, folder: Path) -> bool:
-        """Whether a lone folder is a student's rather than a wrapping one: it holds their work,
-        named for the worksheet (``alice/td5.py``: a class of one is alice, not ``td5``)."""
-        return self.one_students(folder) and any(
-            self.worksheet_id.lower() in c.name.lower() for c in _visible(folder, self.skip)
-            if c.is_file() and c.suffix.lower() in SUFFIXES)
+    def student_folder(self, folder: Path) -> bool:
+        """Whether a lone folder at the top of a class is one student's rather than a wrapping one:
+        it holds one student's work with exactly one file named for the worksheet, and is not named
+        for the worksheet itself (``alice/td5.py`` is alice; ``TD5_rendus/alice_td5.py`` and
+        ``td5/td5.py`` wrap a class)."""
+        ws = self.worksheet_id.lower()
+        named = [c for c in _visible(folder, self.skip) if c.is_file() and c.suffix.lower() in SUFFIXES
+                 and ws in c.name.lower()]
+        return len(named) == 1 and ws not in folder.name.lower() and self.one_students(folder)
 
     def class_folder(self, root: Path, depth: int = 0) -> None:
         visible = _visible(root, self.skip)
@@ -307,7 +313,7 @@ def discover(root: Path, worksheet_id: str, *, work: Optional[Path] = None,
     else:
         out.labels.append((root, ""))
     scan = _Scan(worksheet_id, work, {p.resolve() for p in exclude}, out)
-    scan.class_folder(scan.unwrap(root))
+    scan.class_folder(scan.unwrap(root, class_root=True))
     out.entries = scan.entries()
     return out
 

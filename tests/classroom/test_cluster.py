@@ -97,8 +97,9 @@ def test_a_worker_killed_mid_run_loses_no_row_and_adds_none(tmp_path):
 
 def test_workers_of_another_grader_version_grade_nothing_and_say_so(tmp_path, monkeypatch):
     # a class is graded by one grader: a cluster whose workers run another version is refused before
-    # anything is written, and a worker that joins later with another version grades nothing it
-    # takes (those students' rows say why; the run goes on)
+    # anything is written (they are asked with the standard library, as any grader can answer), and
+    # a worker that joins later with another version grades nothing it takes (those students' rows
+    # say why; the run goes on)
     import grader.classroom.bulk as bulk
     from grader.api import Grader, grader_version
     from grader.classroom.cluster import Cluster, ClusterError, class_kit, payload
@@ -117,10 +118,10 @@ def test_workers_of_another_grader_version_grade_nothing_and_say_so(tmp_path, mo
         kit = class_kit(local.ws, local.table(1), "0.0.0+elsewhere")
         entry = Entry("s00", root / "s00.py")
         results = [result for _, result in cluster.grade(kit, "td5", [[(entry, payload(entry, 1))]], "en", False,
-                                                          "class", tmp_path / "out")]
+                                                          "class", tmp_path / "out", "0.0.0+elsewhere")]
     assert [(digest, status) for digest, status, *_ in results] == [(None, "error")]
     assert english(results[0][2]) == (f"not graded: the cluster worker that took it runs grader {grader_version()}, "
-                                      "and this machine grader 0.0.0+elsewhere")
+                                      "and this machine grader 0.0.0+elsewhere (run again once every worker runs it)")
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):

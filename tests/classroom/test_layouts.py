@@ -209,3 +209,15 @@ def test_a_class_of_one_student_folder_is_that_student(tmp_path):
     assert sorted(_ids(discover(wrapped, "td5"))) == ["alice"]
     nested = _write_folder(tmp_path / "nested", {"moodle_src/bob/td5.py": BASE, "moodle_src/carol/td5.py": BASE})
     assert sorted(_ids(discover(nested, "td5"))) == ["bob", "carol"]
+    returned = _write_folder(tmp_path / "returned", {"TD5_rendus/alice_td5.py": BASE, "TD5_rendus/bob_td5.py": BASE})
+    assert sorted(_ids(discover(returned, "td5"))) == ["alice_td5", "bob_td5"]
+    project = _write_folder(tmp_path / "project", {"td5/td5.py": BASE})  # named for the worksheet: a wrapper
+    assert sorted(_ids(discover(project, "td5"))) == ["td5"]
+    # students who zipped their project folder: each zip's name is theirs
+    zips = tmp_path / "zips"
+    zips.mkdir()
+    for who in ("alice", "bob"):
+        _write_zip(zips / f"{who}.zip", {"td5/td5.py": BASE})
+    assert sorted(_ids(discover(zips, "td5", work=tmp_path / "w2"))) == ["alice", "bob"]
+    _write_zip(zips / "carol_rendu.zip", {"carol/td5.py": BASE})
+    assert sorted(_ids(discover(zips, "td5", work=tmp_path / "w3"))) == ["alice", "bob", "carol_rendu"]

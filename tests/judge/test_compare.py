@@ -169,6 +169,10 @@ def test_the_very_bits_of_the_expected_value_get_the_verdict_of_the_arithmetic()
         strided = np.repeat(a, 2, axis=-1)[..., ::2]
         assert not strided.flags.c_contiguous and np.array_equal(strided, a, equal_nan=True)
         assert compare_numeric(e, a, tol) == compare_numeric(e, strided, tol)
-    from grader.judge.compare import Verdict
+    from grader.judge.compare import _SAME, Verdict
 
     assert compare_numeric(np.asarray(2.5), np.asarray(2.5), tol) == Verdict(True, None, 0.0, 0.0, 0)
+    # the bytes decided where they are the same and finite, and only there
+    assert compare_numeric(base, base.copy(), tol) is _SAME and compare_numeric(np.asarray(2.5), np.asarray(2.5), tol) is _SAME
+    assert compare_numeric(signed, np.where(signed == 0, -0.0, signed), tol) is not _SAME
+    assert compare_numeric(special, special.copy(), tol) is not _SAME
