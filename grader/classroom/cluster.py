@@ -67,19 +67,16 @@ class Cluster:
     def check_version(self, ours: str) -> None:
         """Every worker runs the grader ``ours`` (a class is graded by one grader: its verdicts, its
         reports' version and the cache's keys are that grader's); else a ClusterError naming them.
-        Asked with the standard library only, so that a worker of any grader (or none) can answer."""
-        import importlib.metadata
-
-        from .. import __name__ as package
+        Asked through ``api.grader_version``, which every grader with ``--cluster`` has: a worker
+        without it (or without any grader) answers with an error, said as version ``?``."""
+        from ..api import grader_version
 
         try:
-            answers = self.client.run(importlib.metadata.version, package, on_error="return")
+            answers = self.client.run(grader_version, on_error="return")
         except (OSError, TimeoutError) as exc:  # the scheduler went away meanwhile
             raise ClusterError(msg("cluster.unreachable", address=str(self.client.scheduler.address),
                                    error=str(exc) or type(exc).__name__)) from None
         theirs = {address: answer if isinstance(answer, str) else "?" for address, answer in answers.items()}
-        if ours.endswith("+source"):  # this grader is a checkout, not installed: so may theirs be
-            theirs = {address: ours if version == "?" else version for address, version in theirs.items()}
         others = sorted({v for v in theirs.values() if v != ours})
         if others:
             raise ClusterError(msg("cluster.versions", workers=", ".join(sorted(a for a, v in theirs.items() if v != ours)),
@@ -131,16 +128,18 @@ def grade_chunk(items: list, kit_bytes: bytes, source: str, lang: str, gradescop
     the run's grader; a worker running another grades nothing (each row says why)."""
     from distributed import get_worker
 
-    from ..api import grader_version
     from .discover import Entry
     from .worker import graded
 
-    worker_version = grader_version()
+    worker = get_worker()
+    worker_version = getattr(worker, "grader_version", None)
+    if worker_version is None:  # once per worker (it reads the package's metadata)
+        from ..api import grader_version
+
+        worker_version = worker.grader_version = grader_version()
     if version is not None and worker_version != version:  # joined after the check with another grader
         return [(None, "error", msg("cluster.worker_version", worker=worker_version, run=version), None, None)
                 for _ in items]
-
-    worker = get_worker()
     key = hash(kit_bytes)
     cache = getattr(worker, "grader_bulk", None)
     if cache is None or cache[0] != key:

@@ -10,8 +10,8 @@ Student ids (a student with nothing gradable, a PDF say, is still an entry, with
 
 A class wrapped in folders (a zip whose only entry is ``moodle_src/``) is looked for inside them,
 but a lone folder at the top holding one file named for the worksheet is a class of one student
-(``alice/td5.py`` -> ``alice``), and a folder that holds LMS-named submissions is a class of its own, never one student. A
-student's zip (LMS-named, in their folder, beside other students' files, or holding one student's
+(``alice/td5.py`` -> ``alice``), and a folder that holds LMS-named submissions is a class of its
+own, never one student. A student's zip (LMS-named, in their folder, beside other students' files, or holding one student's
 work: one source file, or files named for the worksheet) is opened with the same rules as a class
 zip, and its name is the student's.
 
