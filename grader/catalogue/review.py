@@ -37,7 +37,12 @@ define("review.adjustment", "Points (added to the items')")
 define("review.comment", "Comment for the student")
 define("review.score", "Score:")
 define("review.save_item", "save")
-define("review.rubric_edit", "Rubric items: add, change points (every answer that has the item is scored again)")
+define("review.delete_item", "delete")
+define_plural("review.delete_item_confirm",
+              "Delete this item? It is applied to {n} answer, which is scored again without it.",
+              "Delete this item? It is applied to {n} answers, which are scored again without it.")
+define("review.delete_item_unused", "Delete this item? No answer has it.")
+define("review.rubric_edit", "Rubric items: add, change points, delete (every answer that has the item is scored again)")
 define("review.item_text", "e.g. mentions the variance of the backward pass")
 define("review.add_item", "add the item")
 define("review.prev", "previous")

@@ -236,7 +236,9 @@ class Ledger:
             if item_id is None:
                 used = {i.key for i in items}
                 key = next((k for k in KEYS if k not in used), "")
-                number = 1 + max((int(i.id[1:]) for i in items if i.id[1:].isdigit()), default=0)
+                # above every id this book has given: an item deleted never comes back as another
+                # (a tab still showing it would apply the new one); the revision is such a number
+                number = max(revision, 1 + max((int(i.id[1:]) for i in items if i.id[1:].isdigit()), default=0))
                 new = RubricItem(id=f"r{number}", text=text, points=points, key=key, revision=revision)
                 items.append(new)
             else:
@@ -250,6 +252,35 @@ class Ledger:
 
         self._change(change)
         return made[0]
+
+    def delete_item(self, check_id: str, item_id: str, *, base: int) -> int:
+        """Delete a rubric item seen on revision ``base``, and take it off every answer it was
+        applied to (their scores change; each such grade takes a new revision, so a tab still
+        showing it reloads rather than saving it back). Returns how many answers had it.
+
+        Raises:
+            Conflict: the item is gone, or changed since ``base``.
+        """
+        removed: list[int] = []
+
+        def change(book: Book, revision: int) -> Book:
+            items = book.rubrics.get(check_id, [])
+            if not any(i.id == item_id and i.revision == base for i in items):
+                raise Conflict(msg("manual.conflict"))
+            grades = {}
+            for student, mine in book.grades.items():
+                grade = mine.get(check_id)
+                if grade is not None and item_id in grade.rubric:
+                    grade = grade.model_copy(update={"rubric": [i for i in grade.rubric if i != item_id],
+                                                     "revision": revision})
+                    mine = {**mine, check_id: grade}
+                    removed.append(1)
+                grades[student] = mine
+            rubrics = {**book.rubrics, check_id: [i for i in items if i.id != item_id]}
+            return book.model_copy(update={"rubrics": rubrics, "grades": grades})
+
+        self._change(change)
+        return len(removed)
 
     def override(self, student: str, check_id: str, *, base: int, points: Optional[float], reason: str,
                  grader: str) -> Optional[Override]:

@@ -149,7 +149,9 @@ def grade(state: ReviewState, book: Book, item: Item, student: Student, names: b
         f'<form class="edit-item" data-id="{e(i.id)}" data-base="{i.revision}"><kbd>{e(i.key)}</kbd> '
         f'<input type="text" name="text" value="{e(i.text)}" required maxlength="500"> '
         f'<input type="number" name="points" step="0.25" value="{i.points:g}"> '
-        f'<button type="submit">{p.t("review.save_item")}</button></form>' for i in items)
+        f'<button type="submit">{p.t("review.save_item")}</button> '
+        f'<button type="button" class="delete-item" {_delete_questions(p, book, item.id, i.id, student.id)}>'
+        f'{p.t("review.delete_item")}</button></form>' for i in items)
     rubric = (f'<details class="rubric-edit"{" open" if not items else ""}><summary>{p.t("review.rubric_edit")}</summary>'
               f'{editing}<form id="new-item" data-item="{item.index}"><input type="text" name="text" required maxlength="500" '
               f'placeholder="{p.t("review.item_text")}"> <input type="number" name="points" step="0.25" value="1"> '
@@ -159,6 +161,17 @@ def grade(state: ReviewState, book: Book, item: Item, student: Student, names: b
            f'<p class="keys">{p.t("review.keys")}</p>')
     body = head + shown + form + rubric + _context(p, student) + nav + "</section>"
     return p.frame(f"{item.id} · {text(msg('review.student', n=n), p.lang)}", body)
+
+
+def _delete_questions(p: Page, book: Book, check_id: str, item_id: str, student_id: str) -> str:
+    """What the page asks before deleting an item: how many answers it is taken off, as two data
+    attributes, the count with this answer and without it (its box may change before the click)."""
+    others = sum(1 for sid, mine in book.grades.items()
+                 if sid != student_id and item_id in getattr(mine.get(check_id), "rubric", ()))
+
+    def question(n: int) -> str:
+        return e(text(msg("review.delete_item_confirm", n=n) if n else msg("review.delete_item_unused"), p.lang))
+    return f'data-confirm="{question(others)}" data-confirm-here="{question(others + 1)}"'
 
 
 def _link(href: str, label: str, key: str) -> str:

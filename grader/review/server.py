@@ -63,6 +63,12 @@ class ItemIn(_In):
     points: float = Field(ge=-1000, le=1000, allow_inf_nan=False)
 
 
+class ItemDeleteIn(_In):
+    item: int
+    id: str = Field(max_length=20)
+    base: int = Field(ge=0)
+
+
 class OverrideIn(_In):
     n: int
     check: str = Field(max_length=200)
@@ -204,6 +210,12 @@ def make_app(state: ReviewState, token: str, port: int, grader: str = "") -> Any
         made = state.ledger.item(item.id, given.id, base=given.base, text=given.text, points=given.points)
         return {"id": made.id, "key": made.key, "revision": made.revision}
 
+    def item_deleted(given: ItemDeleteIn) -> dict:
+        item = state.item(given.item)
+        if item is None:
+            raise gone()
+        return {"answers": state.ledger.delete_item(item.id, given.id, base=given.base)}
+
     def override_it(given: OverrideIn) -> dict:
         student = state.student(given.n)
         check = state.check(student, given.check) if student else None
@@ -225,6 +237,7 @@ def make_app(state: ReviewState, token: str, port: int, grader: str = "") -> Any
         Route("/assets/{name}", guarded(asset)),
         Route("/api/grade", guarded(api(GradeIn, grade_it)), methods=["POST"]),
         Route("/api/item", guarded(api(ItemIn, item_it)), methods=["POST"]),
+        Route("/api/item/delete", guarded(api(ItemDeleteIn, item_deleted)), methods=["POST"]),
         Route("/api/override", guarded(api(OverrideIn, override_it)), methods=["POST"]),
     ]
 

@@ -186,3 +186,42 @@ def test_grading_two_questions_from_the_keyboard(server, browser, results):
     for r in rows:
         assert (r["manual_pending"], r["manual_graded"]) == ("0", "3.5")
         assert float(r["total"]) == float(r["total_automatic"]) + 3.5
+
+
+def test_a_mistyped_item_is_deleted_once_the_page_has_asked(server, browser, results):
+    from selenium.webdriver.common.by import By
+
+    from grader.classroom.manual import read_book
+
+    d = browser
+    d.get(server)
+    d.get(server.split("/?")[0] + "/grade/0/1")
+    _add_item(d, "mentoins teh varaince", 0.5)
+    _saved_after(d, lambda: _key(d, "1"), "item applied")
+    assert d.find_element(By.ID, "score").text == "0.5"
+
+    def delete(accept):
+        d.find_element(By.CSS_SELECTOR, "details.rubric-edit summary").click()
+        old = d.find_element(By.TAG_NAME, "html")
+        d.find_element(By.CSS_SELECTOR, "form.edit-item button.delete-item").click()
+        alert = _wait(d, lambda dd: dd.switch_to.alert, "the page asks first")
+        assert alert.text == "Delete this item? It is applied to 1 answer, which is scored again without it."
+        if not accept:
+            alert.dismiss()
+            return
+        alert.accept()
+        _wait(d, lambda dd: old != dd.find_element(By.TAG_NAME, "html"), "the page shows the rubric without it")
+
+    delete(accept=False)  # thought better of it: nothing changes
+    assert [i.text for i in read_book(results, "td5").rubrics["I.2/comment"]] == ["mentoins teh varaince"]
+    d.refresh()
+    delete(accept=True)
+    assert not d.find_elements(By.CSS_SELECTOR, "input[name=rubric]")
+    assert d.find_element(By.ID, "score").text == "0"
+    book = read_book(results, "td5")
+    grade = next(iter(book.grades.values()))["I.2/comment"]
+    assert book.rubrics["I.2/comment"] == [] and grade.rubric == []
+    # the next item takes the freed key
+    _add_item(d, "mentions the variance", 1)
+    _saved_after(d, lambda: _key(d, "1"), "the new item applied with the same key")
+    assert d.find_element(By.ID, "score").text == "1"

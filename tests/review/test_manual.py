@@ -69,6 +69,37 @@ def test_reweighting_an_item_rescores_every_answer_that_has_it(results):
         ledger.item("I.2/comment", item.id, base=item.revision, text="x", points=0)
 
 
+def test_deleting_an_item_takes_it_off_every_answer_and_its_id_is_never_given_again(results):
+    ledger = Ledger(results, "td5")
+    kept = ledger.item("I.2/comment", None, base=0, text="mentions the backward variance", points=1)
+    typo = ledger.item("I.2/comment", None, base=0, text="mentoins teh varaince", points=0.5)
+    for sid, rubric in (("alice", [kept.id, typo.id]), ("bob", [typo.id]), ("carol", [kept.id])):
+        ledger.grade(sid, "I.2/comment", base=0, rubric=rubric, adjustment=0.25, comment=sid, grader="t")
+    before = read_book(results, "td5")
+    with pytest.raises(Conflict):  # a tab that saw the item before it was re-worded
+        ledger.delete_item("I.2/comment", typo.id, base=typo.revision - 1)
+    assert ledger.delete_item("I.2/comment", typo.id, base=typo.revision) == 2  # alice's and bob's
+    book = read_book(results, "td5")
+    assert [i.id for i in book.rubrics["I.2/comment"]] == [kept.id]
+    grades = {s: book.grades[s]["I.2/comment"] for s in ("alice", "bob", "carol")}
+    assert (grades["alice"].rubric, grades["bob"].rubric, grades["carol"].rubric) == ([kept.id], [], [kept.id])
+    assert [book.score("I.2/comment", grades[s], 2) for s in ("alice", "bob", "carol")] == [1.25, 0.25, 1.25]
+    assert grades["alice"].comment == "alice" and grades["carol"] == before.grades["carol"]["I.2/comment"]
+    # the answers that had it changed: a tab still showing one of them reloads instead of saving it back
+    old = before.grades["bob"]["I.2/comment"].revision
+    assert grades["bob"].revision > old
+    with pytest.raises(Conflict):
+        ledger.grade("bob", "I.2/comment", base=old, rubric=[typo.id], adjustment=0, comment="", grader="t")
+    with pytest.raises(Conflict):  # deleted already (another tab)
+        ledger.delete_item("I.2/comment", typo.id, base=typo.revision)
+    # a new item takes the freed key, never the deleted id (an old tab's box would apply it)
+    new = ledger.item("I.2/comment", None, base=0, text="cites the paper", points=1)
+    assert new.id not in (kept.id, typo.id) and new.key == typo.key
+    ledger.grade("bob", "I.2/comment", base=grades["bob"].revision, rubric=[typo.id, new.id], adjustment=0,
+                 comment="", grader="t")  # a stale page's box for the deleted item counts for nothing
+    assert read_book(results, "td5").grades["bob"]["I.2/comment"].rubric == [new.id]
+
+
 def test_grades_and_overrides_go_into_the_report_once_and_come_out_again(results):
     ledger = Ledger(results, "td5")
     grade = ledger.grade("bob", "I.2/comment", base=0, rubric=[], adjustment=1.5, comment="Right idea.", grader="t")

@@ -115,6 +115,24 @@ def test_the_api_saves_grades_items_and_overrides_and_refuses_bad_ones(results):
     assert read_book(results, "td5").overrides["bob"]["I.2/glorot_sigma"].reason == "the sheet's typo"
     student = c.get(f"/student/{n}")
     assert "the sheet&#x27;s typo" in student.text
+    # deleting an item: the page asks first, saying how many answers have it; stale and bad requests refused
+    page = c.get(f"/grade/0/{n}").text  # bob's answer has it: the page asks with it, or (its box unticked) without
+    assert 'data-confirm="Delete this item? No answer has it." data-confirm-here="Delete this item? It is ' \
+           'applied to 1 answer, which is scored again without it."' in page
+    assert 'data-confirm="Delete this item? It is applied to 1 answer' in c.get(f"/grade/0/{state.by_id('alice').number}").text
+    current = read_book(results, "td5").rubrics["I.2/comment"][0]
+    for bad in ({"item": 0, "id": current.id}, {"item": 0, "id": current.id, "base": current.revision, "extra": 1},
+                {"item": 0, "id": None, "base": current.revision}, {"item": 0, "id": "x" * 21, "base": 0}):
+        assert c.post("/api/item/delete", json=bad).status_code == 400, bad
+    assert c.post("/api/item/delete", json={"item": 7, "id": current.id, "base": current.revision}).status_code == 404
+    assert c.post("/api/item/delete", json={"item": 0, "id": "r99", "base": 1}).status_code == 409
+    assert _client(app).post("/api/item/delete", json={"item": 0, "id": current.id, "base": current.revision}).status_code == 403
+    deleted = c.post("/api/item/delete", json={"item": 0, "id": current.id, "base": current.revision})
+    assert deleted.status_code == 200 and deleted.json() == {"answers": 1}
+    book = read_book(results, "td5")
+    assert book.rubrics["I.2/comment"] == [] and book.grades["bob"]["I.2/comment"].rubric == []
+    assert book.score("I.2/comment", book.grades["bob"]["I.2/comment"], 2) == 0.5
+    assert "Delete this item" not in c.get(f"/grade/0/{n}").text
 
 
 def test_the_page_speaks_the_report_language_and_hides_names_until_asked(results):

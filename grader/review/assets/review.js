@@ -69,6 +69,15 @@
   if (newItem) newItem.addEventListener("submit", function (ev) { ev.preventDefault(); postItem(newItem, null, 0); });
   Array.prototype.forEach.call(document.querySelectorAll("form.edit-item"), function (f) {
     f.addEventListener("submit", function (ev) { ev.preventDefault(); postItem(f, f.dataset.id, +f.dataset.base); });
+    var del = f.querySelector("button.delete-item");
+    if (del) del.addEventListener("click", function () {
+      var here = form && Array.prototype.some.call(form.querySelectorAll("input[name=rubric]:checked"),
+                                                     function (b) { return b.value === f.dataset.id; });
+      if (!window.confirm(here ? del.dataset.confirmHere : del.dataset.confirm)) return;
+      post("/api/item/delete", {item: +document.getElementById("new-item").dataset.item, id: f.dataset.id,
+                                base: +f.dataset.base})
+        .then(function (r) { if (r.status === 200 || r.status === 409) { location.reload(); } else { say(r.body.error, "error"); } });
+    });
   });
 
   Array.prototype.forEach.call(document.querySelectorAll("form.override"), function (f) {
