@@ -24,22 +24,49 @@ def _snapshot(*roots: Path) -> dict[str, str]:
     return out
 
 
+def _status(pid: int) -> dict[str, str]:
+    """A process's /proc status fields and its command line (empty when it is gone)."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return {}
+    fields = dict(line.split(":", 1) for line in lines if ":" in line)
+    return {k: v.strip() for k, v in fields.items()} | {"cmdline": cmdline.decode(errors="replace")}
+
+
+def _is_sandbox(status: dict[str, str]) -> bool:
+    """Run by a sandbox: its own uid (>= 1,000,000), or the child entry point."""
+    return int(status["Uid"].split()[0]) >= 1_000_000 or "child/main.py" in status["cmdline"]
+
+
 def sandbox_processes() -> list[int]:
-    """Processes left over by a sandbox: its own uids (>= 1,000,000) or the child entry point."""
-    found = []
+    """Processes left over by a sandbox of this test run.
+
+    A sandbox process whose ancestors are all sandbox processes up to init was left behind (its
+    grading is over), and so is one below this process. One below another live grading process
+    (another test run on the machine, CI beside a developer's run) is that run's, and not counted.
+    """
+    me, found = os.getpid(), []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
-        try:
-            status = Path(f"/proc/{entry}/status").read_text()
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-        except OSError:
+        status = _status(int(entry))
+        if not status or status.get("State", "").startswith("Z") or not _is_sandbox(status):
             continue
-        uid = int(next(l for l in status.splitlines() if l.startswith("Uid:")).split()[1])
-        state = next((l.split()[1] for l in status.splitlines() if l.startswith("State:")), "")
-        if state == "Z":
-            continue
-        if uid >= 1_000_000 or b"child/main.py" in cmdline:
+        ours, parent, seen = True, int(status.get("PPid", "0")), set()
+        while parent > 1 and parent not in seen:
+            seen.add(parent)
+            if parent == me:
+                ours = True
+                break
+            above = _status(parent)
+            if not above:
+                break  # gone while we looked: as if reparented
+            if not _is_sandbox(above):
+                ours = False  # held by a grading process: ours only if it is below us (walk on)
+            parent = int(above.get("PPid", "0"))
+        if ours:
             found.append(int(entry))
     return found
 
