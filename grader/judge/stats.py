@@ -42,11 +42,27 @@ def _phi_table() -> tuple[np.ndarray, np.ndarray]:
     return grid, np.array([0.5 * math.erfc(-g / math.sqrt(2.0)) for g in grid.tolist()])
 
 
+@functools.lru_cache(maxsize=None)
+def _phi_steps() -> tuple[np.ndarray, np.ndarray]:
+    """Each grid interval's start value and slope (per grid step) in ``_phi_table``."""
+    _, values = _phi_table()
+    return values[:-1].copy(), np.diff(values)
+
+
 def _normal_cdf(x: np.ndarray) -> np.ndarray:
-    """Phi(x), vectorised: one interpolation in ``_phi_table`` (within CDF_ERROR of Phi; about three
-    times cheaper than a rational approximation of erf on a 50,000-value sample)."""
-    grid, values = _phi_table()
-    return np.interp(x, grid, values)
+    """Phi(x), vectorised: linear interpolation in ``_phi_table`` (within CDF_ERROR of Phi; about three
+    times cheaper than a rational approximation of erf on a 50,000-value sample). The grid is even,
+    so each value's interval is found by one division, not by ``np.interp``'s binary search (half
+    the time); beyond the grid, the end values, as ``np.interp`` gives them."""
+    starts, slopes = _phi_steps()
+    u = np.array(x, dtype=float)  # a copy (0-d for a number), changed in place below
+    u += _GRID_LIMIT
+    u *= (_GRID_POINTS - 1) / (2 * _GRID_LIMIT)
+    np.clip(u, 0.0, _GRID_POINTS - 1.0, out=u)
+    i = u.astype(np.intp)
+    np.minimum(i, _GRID_POINTS - 2, out=i)
+    u -= i
+    return starts.take(i) + u * slopes.take(i)
 
 
 @functools.lru_cache(maxsize=64)  # a check's alpha is the same for all its samples
