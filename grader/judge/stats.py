@@ -58,11 +58,17 @@ def _normal_cdf(x: np.ndarray) -> np.ndarray:
     u = np.array(x, dtype=float)  # a copy (0-d for a number), changed in place below
     u += _GRID_LIMIT
     u *= (_GRID_POINTS - 1) / (2 * _GRID_LIMIT)
+    nan = np.isnan(u)
     np.clip(u, 0.0, _GRID_POINTS - 1.0, out=u)
+    if nan.any():  # NaN in, NaN out (as ``np.interp``), and never a NaN cast to an index
+        u[nan] = 0.0
     i = u.astype(np.intp)
     np.minimum(i, _GRID_POINTS - 2, out=i)
     u -= i
-    return starts.take(i) + u * slopes.take(i)
+    out = starts.take(i) + u * slopes.take(i)
+    if nan.any():
+        out = np.where(nan, np.nan, out)
+    return out
 
 
 @functools.lru_cache(maxsize=64)  # a check's alpha is the same for all its samples
@@ -147,8 +153,9 @@ def _shape_right(xs: np.ndarray, law: str, threshold: float) -> bool:
     rescaled to its own mean and spread: then only the centre or the spread is wrong, and saying
     that the values "do not follow a normal law" would mislead. (It decides a message only: the
     sample fails anyway, on its centre or spread.)"""
-    centre, spread = float(xs.mean()), float(xs.std())
-    if not spread > 0:
+    with np.errstate(over="ignore", invalid="ignore"):  # values near the float limit: inf, then no
+        centre, spread = float(xs.mean()), float(xs.std())
+    if not (spread > 0 and math.isfinite(spread) and math.isfinite(centre)):
         return False
     scale = spread if law == "normal" else spread * math.sqrt(3.0)
     return ks_distance(xs, _cdf(xs, law, centre, scale)) <= threshold

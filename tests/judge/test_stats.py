@@ -94,3 +94,19 @@ def test_a_wrong_law_is_still_said_with_or_without_a_wrong_scale():
     assert same_spread.problems == [p for p in same_spread.problems if "do not follow a normal law" in english(p)] != []
     wider = check_sample(rng.uniform(-3, 3, 20_000), "normal", 1.0, 1e-7)
     assert any("spread is wrong" in english(p) for p in wider.problems) and any("do not follow" in english(p) for p in wider.problems)
+
+
+def test_a_sample_at_the_float_limit_fails_plainly_and_phi_keeps_nan_and_its_input():
+    """Huge finite values overflow the mean and spread (inf, then NaN once rescaled): a plain
+    failure, never an exception in the grading process."""
+    from grader.judge.stats import _normal_cdf, check_sample
+
+    for sample in (np.full(1000, 1e308), np.array([1e308, -1e308] * 500), np.full(10, -1.7e308)):
+        with np.errstate(all="ignore"):
+            verdict = check_sample(sample, "normal", 1.0, 1e-6)
+        assert not verdict.ok and verdict.problems
+    x = np.array([np.nan, -np.inf, np.inf, 0.0, 1e300])
+    kept = x.copy()
+    assert np.allclose(_normal_cdf(x), [np.nan, 0.0, 1.0, 0.5, 1.0], rtol=0, atol=1e-16, equal_nan=True)
+    assert np.array_equal(x, kept, equal_nan=True)
+    assert abs(_normal_cdf(0.0) - 0.5) < 1e-15 and np.ndim(_normal_cdf(np.float64(1.0))) == 0
