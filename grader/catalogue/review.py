@@ -41,6 +41,11 @@ define("review.delete_item", "delete")
 define_plural("review.delete_item_confirm",
               "Delete this item? It is applied to {n} answer, which is scored again without it.",
               "Delete this item? It is applied to {n} answers, which are scored again without it.")
+define_plural("review.delete_item_confirm_ungraded",
+              "Delete this item? Answers that have it: {answers}. They are scored again without it, and {n} "
+              "that has nothing else goes back to the answers to grade.",
+              "Delete this item? Answers that have it: {answers}. They are scored again without it, and {n} "
+              "that have nothing else go back to the answers to grade.")
 define("review.delete_item_unused", "Delete this item? No answer has it.")
 define("review.rubric_edit", "Rubric items: add, change points, delete (every answer that has the item is scored again)")
 define("review.item_text", "e.g. mentions the variance of the backward pass")

@@ -189,7 +189,8 @@ class Ledger:
         with self.locked():
             old = read_book(self.folder, self.worksheet_id)
             book = change(old, old.revision + 1)
-            book = book.model_copy(update={"revision": old.revision + 1})
+            # the next revision, or more when the change asks (see ``delete_item``)
+            book = book.model_copy(update={"revision": max(old.revision + 1, book.revision)})
             write_book(self.folder, book)
             return book
 
@@ -207,7 +208,9 @@ class Ledger:
             if (current.revision if current else 0) != base:
                 raise Conflict(msg("manual.conflict"))
             known = {item.id for item in book.rubrics.get(check_id, [])}
-            grade = Grade(rubric=[i for i in dict.fromkeys(rubric) if i in known], adjustment=adjustment,
+            if not set(rubric) <= known:  # an item deleted since the page showed it (ids are never given again)
+                raise Conflict(msg("manual.conflict"))
+            grade = Grade(rubric=list(dict.fromkeys(rubric)), adjustment=adjustment,
                           comment=comment, grader=grader, when=now(), answer_sha256=answer_sha256, revision=revision)
             made.append(grade)
             grades = {**book.grades, student: {**book.grades.get(student, {}), check_id: grade}}
@@ -253,34 +256,45 @@ class Ledger:
         self._change(change)
         return made[0]
 
-    def delete_item(self, check_id: str, item_id: str, *, base: int) -> int:
+    def delete_item(self, check_id: str, item_id: str, *, base: int) -> tuple[int, int]:
         """Delete a rubric item seen on revision ``base``, and take it off every answer it was
-        applied to (their scores change; each such grade takes a new revision, so a tab still
-        showing it reloads rather than saving it back). Returns how many answers had it.
+        applied to: they are scored again without it, and those left with nothing (no other item,
+        no points, no comment) are graded no more, so they are found again among the answers to
+        grade rather than kept at 0. Each grade it changes takes a new revision, so a tab still
+        showing it reloads rather than saving it back. Returns how many answers had it, and how
+        many of them are graded no more.
 
         Raises:
             Conflict: the item is gone, or changed since ``base``.
         """
-        removed: list[int] = []
+        counts: list[tuple[int, int]] = []
 
         def change(book: Book, revision: int) -> Book:
             items = book.rubrics.get(check_id, [])
             if not any(i.id == item_id and i.revision == base for i in items):
                 raise Conflict(msg("manual.conflict"))
-            grades = {}
+            # the book's revision passes the item's number, so no later item is given its id
+            revision = max(revision, int(item_id[1:]) if item_id[1:].isdigit() else 0)
+            grades, had, emptied = {}, 0, 0
             for student, mine in book.grades.items():
                 grade = mine.get(check_id)
                 if grade is not None and item_id in grade.rubric:
+                    had += 1
                     grade = grade.model_copy(update={"rubric": [i for i in grade.rubric if i != item_id],
-                                                     "revision": revision})
-                    mine = {**mine, check_id: grade}
-                    removed.append(1)
-                grades[student] = mine
+                                                     "revision": revision, "when": now()})
+                    if not grade.rubric and not grade.adjustment and not grade.comment.strip():
+                        emptied += 1
+                        mine = {k: v for k, v in mine.items() if k != check_id}
+                    else:
+                        mine = {**mine, check_id: grade}
+                if mine:
+                    grades[student] = mine
+            counts.append((had, emptied))
             rubrics = {**book.rubrics, check_id: [i for i in items if i.id != item_id]}
-            return book.model_copy(update={"rubrics": rubrics, "grades": grades})
+            return book.model_copy(update={"rubrics": rubrics, "grades": grades, "revision": revision})
 
         self._change(change)
-        return len(removed)
+        return counts[0]
 
     def override(self, student: str, check_id: str, *, base: int, points: Optional[float], reason: str,
                  grader: str) -> Optional[Override]:

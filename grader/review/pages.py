@@ -164,14 +164,19 @@ def grade(state: ReviewState, book: Book, item: Item, student: Student, names: b
 
 
 def _delete_questions(p: Page, book: Book, check_id: str, item_id: str, student_id: str) -> str:
-    """What the page asks before deleting an item: how many answers it is taken off, as two data
-    attributes, the count with this answer and without it (its box may change before the click)."""
-    others = sum(1 for sid, mine in book.grades.items()
-                 if sid != student_id and item_id in getattr(mine.get(check_id), "rubric", ()))
+    """What the page asks before deleting an item: how many answers have it, and how many of them
+    go back to the answers to grade (nothing else given). As three data attributes: without this
+    answer, with it, and with it left with nothing; the page picks one as its form is at the click."""
+    having = [g for sid, mine in book.grades.items() if sid != student_id
+              for g in [mine.get(check_id)] if g is not None and item_id in g.rubric]
+    emptied = sum(1 for g in having if len(set(g.rubric)) == 1 and not g.adjustment and not g.comment.strip())
 
-    def question(n: int) -> str:
-        return e(text(msg("review.delete_item_confirm", n=n) if n else msg("review.delete_item_unused"), p.lang))
-    return f'data-confirm="{question(others)}" data-confirm-here="{question(others + 1)}"'
+    def question(n: int, m: int) -> str:
+        said = msg("review.delete_item_unused") if not n else msg("review.delete_item_confirm", n=n) if not m \
+            else msg("review.delete_item_confirm_ungraded", answers=n, n=m)
+        return e(text(said, p.lang))
+    return (f'data-confirm="{question(len(having), emptied)}" data-confirm-here="{question(len(having) + 1, emptied)}" '
+            f'data-confirm-emptied="{question(len(having) + 1, emptied + 1)}"')
 
 
 def _link(href: str, label: str, key: str) -> str:

@@ -214,7 +214,8 @@ def make_app(state: ReviewState, token: str, port: int, grader: str = "") -> Any
         item = state.item(given.item)
         if item is None:
             raise gone()
-        return {"answers": state.ledger.delete_item(item.id, given.id, base=given.base)}
+        had, ungraded = state.ledger.delete_item(item.id, given.id, base=given.base)
+        return {"answers": had, "ungraded": ungraded}
 
     def override_it(given: OverrideIn) -> dict:
         student = state.student(given.n)

@@ -190,6 +190,7 @@ def test_grading_two_questions_from_the_keyboard(server, browser, results):
 
 def test_a_mistyped_item_is_deleted_once_the_page_has_asked(server, browser, results):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     from grader.classroom.manual import read_book
 
@@ -205,7 +206,8 @@ def test_a_mistyped_item_is_deleted_once_the_page_has_asked(server, browser, res
         old = d.find_element(By.TAG_NAME, "html")
         d.find_element(By.CSS_SELECTOR, "form.edit-item button.delete-item").click()
         alert = _wait(d, lambda dd: dd.switch_to.alert, "the page asks first")
-        assert alert.text == "Delete this item? It is applied to 1 answer, which is scored again without it."
+        assert alert.text == ("Delete this item? Answers that have it: 1. They are scored again without it, and 1 "
+                              "that has nothing else goes back to the answers to grade.")  # this one, as it is now
         if not accept:
             alert.dismiss()
             return
@@ -217,11 +219,24 @@ def test_a_mistyped_item_is_deleted_once_the_page_has_asked(server, browser, res
     d.refresh()
     delete(accept=True)
     assert not d.find_elements(By.CSS_SELECTOR, "input[name=rubric]")
-    assert d.find_element(By.ID, "score").text == "0"
+    assert d.find_element(By.ID, "score").text == "–"  # nothing else was given: to be graded again
     book = read_book(results, "td5")
-    grade = next(iter(book.grades.values()))["I.2/comment"]
-    assert book.rubrics["I.2/comment"] == [] and grade.rubric == []
+    assert book.rubrics["I.2/comment"] == [] and book.grades == {}
     # the next item takes the freed key
     _add_item(d, "mentions the variance", 1)
     _saved_after(d, lambda: _key(d, "1"), "the new item applied with the same key")
     assert d.find_element(By.ID, "score").text == "1"
+    # an answer with a comment besides keeps its grade, without the item
+    _key(d, "c")
+    _saved_after(d, lambda: (d.switch_to.active_element.send_keys("See the course notes."), _key(d, Keys.ESCAPE)),
+                 "comment")
+    d.find_element(By.CSS_SELECTOR, "details.rubric-edit summary").click()
+    old = d.find_element(By.TAG_NAME, "html")
+    d.find_element(By.CSS_SELECTOR, "form.edit-item button.delete-item").click()
+    alert = _wait(d, lambda dd: dd.switch_to.alert, "the page asks first")
+    assert alert.text == "Delete this item? It is applied to 1 answer, which is scored again without it."
+    alert.accept()
+    _wait(d, lambda dd: old != dd.find_element(By.TAG_NAME, "html"), "the page shows the rubric without it")
+    assert d.find_element(By.ID, "score").text == "0"
+    grade = next(iter(read_book(results, "td5").grades.values()))["I.2/comment"]
+    assert (grade.rubric, grade.comment) == ([], "See the course notes.")

@@ -73,31 +73,47 @@ def test_deleting_an_item_takes_it_off_every_answer_and_its_id_is_never_given_ag
     ledger = Ledger(results, "td5")
     kept = ledger.item("I.2/comment", None, base=0, text="mentions the backward variance", points=1)
     typo = ledger.item("I.2/comment", None, base=0, text="mentoins teh varaince", points=0.5)
-    for sid, rubric in (("alice", [kept.id, typo.id]), ("bob", [typo.id]), ("carol", [kept.id])):
-        ledger.grade(sid, "I.2/comment", base=0, rubric=rubric, adjustment=0.25, comment=sid, grader="t")
+    for sid, rubric, adjustment in (("alice", [kept.id, typo.id], 0.25), ("bob", [typo.id], 0.25),
+                                    ("carol", [kept.id], 0.25), ("dana", [typo.id], 0)):
+        ledger.grade(sid, "I.2/comment", base=0, rubric=rubric, adjustment=adjustment,
+                     comment=sid if sid != "dana" else "", grader="t")
     before = read_book(results, "td5")
     with pytest.raises(Conflict):  # a tab that saw the item before it was re-worded
         ledger.delete_item("I.2/comment", typo.id, base=typo.revision - 1)
-    assert ledger.delete_item("I.2/comment", typo.id, base=typo.revision) == 2  # alice's and bob's
+    assert ledger.delete_item("I.2/comment", typo.id, base=typo.revision) == (3, 1)  # alice's, bob's, dana's
     book = read_book(results, "td5")
     assert [i.id for i in book.rubrics["I.2/comment"]] == [kept.id]
     grades = {s: book.grades[s]["I.2/comment"] for s in ("alice", "bob", "carol")}
     assert (grades["alice"].rubric, grades["bob"].rubric, grades["carol"].rubric) == ([kept.id], [], [kept.id])
     assert [book.score("I.2/comment", grades[s], 2) for s in ("alice", "bob", "carol")] == [1.25, 0.25, 1.25]
     assert grades["alice"].comment == "alice" and grades["carol"] == before.grades["carol"]["I.2/comment"]
+    # dana's answer had nothing but the item: it is to be graded again, not kept at 0
+    assert "dana" not in book.grades
     # the answers that had it changed: a tab still showing one of them reloads instead of saving it back
     old = before.grades["bob"]["I.2/comment"].revision
     assert grades["bob"].revision > old
     with pytest.raises(Conflict):
-        ledger.grade("bob", "I.2/comment", base=old, rubric=[typo.id], adjustment=0, comment="", grader="t")
+        ledger.grade("bob", "I.2/comment", base=old, rubric=[], adjustment=0, comment="", grader="t")
     with pytest.raises(Conflict):  # deleted already (another tab)
         ledger.delete_item("I.2/comment", typo.id, base=typo.revision)
     # a new item takes the freed key, never the deleted id (an old tab's box would apply it)
     new = ledger.item("I.2/comment", None, base=0, text="cites the paper", points=1)
     assert new.id not in (kept.id, typo.id) and new.key == typo.key
-    ledger.grade("bob", "I.2/comment", base=grades["bob"].revision, rubric=[typo.id, new.id], adjustment=0,
-                 comment="", grader="t")  # a stale page's box for the deleted item counts for nothing
-    assert read_book(results, "td5").grades["bob"]["I.2/comment"].rubric == [new.id]
+    with pytest.raises(Conflict):  # a page still showing the deleted item's box: it reloads, nothing is lost
+        ledger.grade("bob", "I.2/comment", base=grades["bob"].revision, rubric=[typo.id, new.id], adjustment=0,
+                     comment="", grader="t")
+    assert read_book(results, "td5").grades["bob"]["I.2/comment"] == grades["bob"]
+
+
+def test_an_item_deleted_from_an_older_book_never_gives_its_id_again(results):
+    """Books written before revisions were kept start at revision 0, below their items' numbers."""
+    items = [{"id": f"r{k}", "text": f"item {k}", "points": 1, "key": str(k), "revision": 1} for k in (1, 2, 3)]
+    (results / "manual.json").write_text(json.dumps({"format": "grader-manual", "version": 1, "worksheet": "td5",
+                                                     "rubrics": {"I.2/comment": items}}))
+    ledger = Ledger(results, "td5")
+    assert ledger.delete_item("I.2/comment", "r3", base=1) == (0, 0)
+    new = ledger.item("I.2/comment", None, base=0, text="another", points=1)
+    assert new.id not in ("r1", "r2", "r3") and new.key == "3"
 
 
 def test_grades_and_overrides_go_into_the_report_once_and_come_out_again(results):

@@ -94,7 +94,10 @@ def test_the_api_saves_grades_items_and_overrides_and_refuses_bad_ones(results):
     item = c.post("/api/item", json={"item": 0, "id": None, "base": 0, "text": "mentions the variance", "points": 1}).json()
     assert item["key"] == "1"
     n = state.by_id("bob").number
-    saved = c.post("/api/grade", json={"item": 0, "n": n, "base": 0, "rubric": [item["id"], "r99"], "adjustment": 0.5,
+    unknown = c.post("/api/grade", json={"item": 0, "n": n, "base": 0, "rubric": [item["id"], "r99"], "adjustment": 0.5,
+                                         "comment": "ok"})
+    assert unknown.status_code == 409  # an item the book does not have (deleted in another tab): the page reloads
+    saved = c.post("/api/grade", json={"item": 0, "n": n, "base": 0, "rubric": [item["id"]], "adjustment": 0.5,
                                        "comment": "ok"})
     assert saved.status_code == 200 and saved.json()["score"] == 1.5 and saved.json()["revision"] == 2  # the item had 1
     stale = c.post("/api/grade", json={"item": 0, "n": n, "base": 0, "rubric": [], "adjustment": 0, "comment": "lost?"})
@@ -118,7 +121,9 @@ def test_the_api_saves_grades_items_and_overrides_and_refuses_bad_ones(results):
     # deleting an item: the page asks first, saying how many answers have it; stale and bad requests refused
     page = c.get(f"/grade/0/{n}").text  # bob's answer has it: the page asks with it, or (its box unticked) without
     assert 'data-confirm="Delete this item? No answer has it." data-confirm-here="Delete this item? It is ' \
-           'applied to 1 answer, which is scored again without it."' in page
+           'applied to 1 answer, which is scored again without it." data-confirm-emptied="Delete this item? ' \
+           'Answers that have it: 1. They are scored again without it, and 1 that has nothing else goes back to ' \
+           'the answers to grade."' in page
     assert 'data-confirm="Delete this item? It is applied to 1 answer' in c.get(f"/grade/0/{state.by_id('alice').number}").text
     current = read_book(results, "td5").rubrics["I.2/comment"][0]
     for bad in ({"item": 0, "id": current.id}, {"item": 0, "id": current.id, "base": current.revision, "extra": 1},
@@ -128,7 +133,7 @@ def test_the_api_saves_grades_items_and_overrides_and_refuses_bad_ones(results):
     assert c.post("/api/item/delete", json={"item": 0, "id": "r99", "base": 1}).status_code == 409
     assert _client(app).post("/api/item/delete", json={"item": 0, "id": current.id, "base": current.revision}).status_code == 403
     deleted = c.post("/api/item/delete", json={"item": 0, "id": current.id, "base": current.revision})
-    assert deleted.status_code == 200 and deleted.json() == {"answers": 1}
+    assert deleted.status_code == 200 and deleted.json() == {"answers": 1, "ungraded": 0}  # bob's has points too
     book = read_book(results, "td5")
     assert book.rubrics["I.2/comment"] == [] and book.grades["bob"]["I.2/comment"].rubric == []
     assert book.score("I.2/comment", book.grades["bob"]["I.2/comment"], 2) == 0.5

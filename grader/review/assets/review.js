@@ -71,9 +71,12 @@
     f.addEventListener("submit", function (ev) { ev.preventDefault(); postItem(f, f.dataset.id, +f.dataset.base); });
     var del = f.querySelector("button.delete-item");
     if (del) del.addEventListener("click", function () {
-      var here = form && Array.prototype.some.call(form.querySelectorAll("input[name=rubric]:checked"),
-                                                     function (b) { return b.value === f.dataset.id; });
-      if (!window.confirm(here ? del.dataset.confirmHere : del.dataset.confirm)) return;
+      // this answer as its form is now: has it the item, and anything else?
+      var ticked = form ? Array.prototype.map.call(form.querySelectorAll("input[name=rubric]:checked"),
+                                                   function (b) { return b.value; }) : [];
+      var here = ticked.indexOf(f.dataset.id) >= 0;
+      var alone = here && ticked.length === 1 && !(parseFloat(form.adjustment.value) || 0) && !form.comment.value.trim();
+      if (!window.confirm(alone ? del.dataset.confirmEmptied : here ? del.dataset.confirmHere : del.dataset.confirm)) return;
       post("/api/item/delete", {item: +document.getElementById("new-item").dataset.item, id: f.dataset.id,
                                 base: +f.dataset.base})
         .then(function (r) { if (r.status === 200 || r.status === 409) { location.reload(); } else { say(r.body.error, "error"); } });
