@@ -6,6 +6,7 @@ import hashlib
 import os
 import socket
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -40,33 +41,41 @@ def _is_sandbox(status: dict[str, str]) -> bool:
     return int(status["Uid"].split()[0]) >= 1_000_000 or "child/main.py" in status["cmdline"]
 
 
+def _holder(pid: int) -> tuple[list[int], Optional[int]]:
+    """The ancestors of a process, nearest first, and the nearest of them that is not a sandbox
+    process (None: only sandbox processes up to init)."""
+    chain, holder = [], None
+    parent = int(_status(pid).get("PPid", "0"))
+    while parent > 1 and parent not in chain:
+        chain.append(parent)
+        above = _status(parent)
+        if not above:
+            break  # gone while we looked: as if reparented
+        if holder is None and not _is_sandbox(above):
+            holder = parent
+        parent = int(above.get("PPid", "0"))
+    return chain, holder
+
+
 def sandbox_processes() -> list[int]:
     """Processes left over by a sandbox of this test run.
 
-    A sandbox process whose ancestors are all sandbox processes up to init was left behind (its
-    grading is over), and so is one below this process. One below another live grading process
-    (another test run on the machine, CI beside a developer's run) is that run's, and not counted.
+    Left over: below this process, or held by no grading process (only sandbox processes up to
+    init), or by one of this process's own ancestors (an orphan goes to the nearest subreaper above
+    the process that died, which is then above us too). One held by another live grading process
+    (another test run on the machine, CI beside a developer's run) is that run's, not counted.
     """
-    me, found = os.getpid(), []
+    me = os.getpid()
+    mine = {me, *_holder(me)[0]}
+    found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         status = _status(int(entry))
         if not status or status.get("State", "").startswith("Z") or not _is_sandbox(status):
             continue
-        ours, parent, seen = True, int(status.get("PPid", "0")), set()
-        while parent > 1 and parent not in seen:
-            seen.add(parent)
-            if parent == me:
-                ours = True
-                break
-            above = _status(parent)
-            if not above:
-                break  # gone while we looked: as if reparented
-            if not _is_sandbox(above):
-                ours = False  # held by a grading process: ours only if it is below us (walk on)
-            parent = int(above.get("PPid", "0"))
-        if ours:
+        chain, holder = _holder(int(entry))
+        if me in chain or holder is None or holder in mine:
             found.append(int(entry))
     return found
 
