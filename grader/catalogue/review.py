@@ -46,6 +46,9 @@ define_plural("review.delete_item_confirm_ungraded",
               "that has nothing else goes back to the answers to grade.",
               "Delete this item? Answers that have it: {answers}. They are scored again without it, and {n} "
               "that have nothing else go back to the answers to grade.")
+define_plural("review.delete_item_confirm_all_ungraded",
+              "Delete this item? It is all that {n} answer was given: it goes back to the answers to grade.",
+              "Delete this item? It is all that {n} answers were given: they go back to the answers to grade.")
 define("review.delete_item_unused", "Delete this item? No answer has it.")
 define("review.rubric_edit", "Rubric items: add, change points, delete (every answer that has the item is scored again)")
 define("review.item_text", "e.g. mentions the variance of the backward pass")

@@ -173,6 +173,7 @@ def _delete_questions(p: Page, book: Book, check_id: str, item_id: str, student_
 
     def question(n: int, m: int) -> str:
         said = msg("review.delete_item_unused") if not n else msg("review.delete_item_confirm", n=n) if not m \
+            else msg("review.delete_item_confirm_all_ungraded", n=n) if m == n \
             else msg("review.delete_item_confirm_ungraded", answers=n, n=m)
         return e(text(said, p.lang))
     return (f'data-confirm="{question(len(having), emptied)}" data-confirm-here="{question(len(having) + 1, emptied)}" '

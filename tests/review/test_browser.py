@@ -206,8 +206,8 @@ def test_a_mistyped_item_is_deleted_once_the_page_has_asked(server, browser, res
         old = d.find_element(By.TAG_NAME, "html")
         d.find_element(By.CSS_SELECTOR, "form.edit-item button.delete-item").click()
         alert = _wait(d, lambda dd: dd.switch_to.alert, "the page asks first")
-        assert alert.text == ("Delete this item? Answers that have it: 1. They are scored again without it, and 1 "
-                              "that has nothing else goes back to the answers to grade.")  # this one, as it is now
+        assert alert.text == ("Delete this item? It is all that 1 answer was given: it goes back to the answers "
+                              "to grade.")  # this one, as it is now
         if not accept:
             alert.dismiss()
             return

@@ -122,10 +122,14 @@ def test_the_api_saves_grades_items_and_overrides_and_refuses_bad_ones(results):
     page = c.get(f"/grade/0/{n}").text  # bob's answer has it: the page asks with it, or (its box unticked) without
     assert 'data-confirm="Delete this item? No answer has it." data-confirm-here="Delete this item? It is ' \
            'applied to 1 answer, which is scored again without it." data-confirm-emptied="Delete this item? ' \
-           'Answers that have it: 1. They are scored again without it, and 1 that has nothing else goes back to ' \
-           'the answers to grade."' in page
+           'It is all that 1 answer was given: it goes back to the answers to grade."' in page
     assert 'data-confirm="Delete this item? It is applied to 1 answer' in c.get(f"/grade/0/{state.by_id('alice').number}").text
     current = read_book(results, "td5").rubrics["I.2/comment"][0]
+    alice = state.by_id("alice").number  # an answer given the item alone: it would go back to be graded
+    assert c.post("/api/grade", json={"item": 0, "n": alice, "base": 0, "rubric": [current.id], "adjustment": 0,
+                                      "comment": ""}).status_code == 200
+    assert ('data-confirm="Delete this item? Answers that have it: 2. They are scored again without it, and 1 that '
+            'has nothing else goes back to the answers to grade."') in c.get(f"/grade/0/{state.by_id('carol').number}").text
     for bad in ({"item": 0, "id": current.id}, {"item": 0, "id": current.id, "base": current.revision, "extra": 1},
                 {"item": 0, "id": None, "base": current.revision}, {"item": 0, "id": "x" * 21, "base": 0}):
         assert c.post("/api/item/delete", json=bad).status_code == 400, bad
@@ -133,9 +137,10 @@ def test_the_api_saves_grades_items_and_overrides_and_refuses_bad_ones(results):
     assert c.post("/api/item/delete", json={"item": 0, "id": "r99", "base": 1}).status_code == 409
     assert _client(app).post("/api/item/delete", json={"item": 0, "id": current.id, "base": current.revision}).status_code == 403
     deleted = c.post("/api/item/delete", json={"item": 0, "id": current.id, "base": current.revision})
-    assert deleted.status_code == 200 and deleted.json() == {"answers": 1, "ungraded": 0}  # bob's has points too
+    assert deleted.status_code == 200 and deleted.json() == {"answers": 2, "ungraded": 1}  # bob's has points too
     book = read_book(results, "td5")
     assert book.rubrics["I.2/comment"] == [] and book.grades["bob"]["I.2/comment"].rubric == []
+    assert "I.2/comment" not in book.grades.get("alice", {})
     assert book.score("I.2/comment", book.grades["bob"]["I.2/comment"], 2) == 0.5
     assert "Delete this item" not in c.get(f"/grade/0/{n}").text
 
