@@ -71,6 +71,11 @@ class Grade(_Frozen):
     answer_sha256: str = Field("", description="the answer graded, to tell when it changed since")
     revision: int = 1
 
+    def only(self, item_id: str) -> bool:
+        """Whether ``item_id`` is all this grade gives (no other item, no points, no comment): without
+        it the answer is graded no more (``Ledger.delete_item``)."""
+        return set(self.rubric) == {item_id} and not self.adjustment and not self.comment.strip()
+
 
 class Override(_Frozen):
     points: float = Field(description="the points given instead of the automatic ones")
@@ -280,13 +285,12 @@ class Ledger:
                 grade = mine.get(check_id)
                 if grade is not None and item_id in grade.rubric:
                     had += 1
-                    grade = grade.model_copy(update={"rubric": [i for i in grade.rubric if i != item_id],
-                                                     "revision": revision, "when": now()})
-                    if not grade.rubric and not grade.adjustment and not grade.comment.strip():
+                    if grade.only(item_id):
                         emptied += 1
                         mine = {k: v for k, v in mine.items() if k != check_id}
                     else:
-                        mine = {**mine, check_id: grade}
+                        mine = {**mine, check_id: grade.model_copy(update={
+                            "rubric": [i for i in grade.rubric if i != item_id], "revision": revision, "when": now()})}
                 if mine:
                     grades[student] = mine
             counts.append((had, emptied))

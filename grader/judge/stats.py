@@ -59,14 +59,15 @@ def _normal_cdf(x: np.ndarray) -> np.ndarray:
     u += _GRID_LIMIT
     u *= (_GRID_POINTS - 1) / (2 * _GRID_LIMIT)
     nan = np.isnan(u)
+    has_nan = bool(nan.any())
     np.clip(u, 0.0, _GRID_POINTS - 1.0, out=u)
-    if nan.any():  # NaN in, NaN out (as ``np.interp``), and never a NaN cast to an index
+    if has_nan:  # NaN in, NaN out (as ``np.interp``), and never a NaN cast to an index
         u[nan] = 0.0
     i = u.astype(np.intp)
     np.minimum(i, _GRID_POINTS - 2, out=i)
     u -= i
     out = starts.take(i) + u * slopes.take(i)
-    if nan.any():
+    if has_nan:
         out = np.where(nan, np.nan, out)
     return out
 

@@ -169,7 +169,7 @@ def _delete_questions(p: Page, book: Book, check_id: str, item_id: str, student_
     answer, with it, and with it left with nothing; the page picks one as its form is at the click."""
     having = [g for sid, mine in book.grades.items() if sid != student_id
               for g in [mine.get(check_id)] if g is not None and item_id in g.rubric]
-    emptied = sum(1 for g in having if len(set(g.rubric)) == 1 and not g.adjustment and not g.comment.strip())
+    emptied = sum(1 for g in having if g.only(item_id))
 
     def question(n: int, m: int) -> str:
         said = msg("review.delete_item_unused") if not n else msg("review.delete_item_confirm", n=n) if not m \
