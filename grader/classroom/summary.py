@@ -199,7 +199,7 @@ def write_plots(summary: dict[str, Any], folder: Path, preloaded: Optional[threa
 def _value(x: Optional[float], lang: str, digits: Optional[int] = None) -> str:
     if x is None:
         return ""
-    return figure(round(x, digits), lang) if digits is None else f"{x:.{digits}f}".replace(".", _decimal(lang))
+    return figure(x, lang) if digits is None else f"{x:.{digits}f}".replace(".", _decimal(lang))
 
 
 def _decimal(lang: str) -> str:

@@ -55,6 +55,8 @@ def cmd_review(argv: Sequence[str], lang: str) -> int:
         print_error(lang, "grade review", exc.message)
         return ExitCode.USAGE
     try:
+        import uvicorn  # noqa: F401 - what serves the page (the server module imports only Starlette)
+
         from ..review.server import serve
     except ImportError:
         print_error(lang, "grade review", msg("cli.review_missing"))

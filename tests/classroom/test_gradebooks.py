@@ -378,3 +378,18 @@ def test_feedback_speaks_the_language_of_the_run():
                 msg("discover.handed_in", files=listed(["rapport.pdf"])), source="moodle")
     assert feedback(empty, lang="fr") == "Rien n'a pu être noté\u202f: aucun fichier .py ou .ipynb\u202f: rendu rapport.pdf."
     assert feedback(empty) == "Nothing could be graded: no .py or .ipynb file: handed in rapport.pdf."
+
+
+def test_the_summary_shows_a_median_between_two_scores_as_it_is(mixed):
+    """A class of an even size has a median halfway between two scores: 16.5, not 16 (nor 16,5 rounded)."""
+    from grader.classroom.summary import to_markdown
+
+    _, out, _ = mixed
+    summary = json.loads((out / "summary.json").read_text())
+    summary["score"] = {**summary["score"], "median": 16.5, "min": 0.25}
+    first = next(iter(summary["questions"]))
+    summary["questions"][first] = {**summary["questions"][first], "median": 1.5}
+    english, french = to_markdown(summary, [], "TD 5"), to_markdown(summary, [], "TD 5", "fr")
+    assert "median 16.5" in english and "0.25" in english and f"| {first} |" in english
+    assert any(line.startswith(f"| {first} |") and "| 1.5 |" in line for line in english.splitlines())
+    assert "16,5" in french and "| 1,5 |" in french

@@ -170,3 +170,15 @@ def test_a_second_session_opens_with_its_own_link_though_the_browser_keeps_the_f
     assert c.get("/?token=another-token").status_code == 303
     assert c.get("/").status_code == 200
     assert old.get("/").status_code == 200  # the first session still works
+
+
+def test_without_the_review_extra_the_command_says_what_to_install(results):
+    """Starlette may be there (another package brought it) and uvicorn not: a clear error, exit 2."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['uvicorn'] = None; from grader.cli import main; "
+            f"sys.exit(main(['review', {str(results)!r}, '-w', {str(TD5)!r}, '--no-browser']))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'grader[review]'" in done.stderr and "Traceback" not in done.stderr
