@@ -15,7 +15,7 @@ from . import __name__ as _package
 from .judge import assemble, formulas
 from .sandbox.hiding import Hiding
 from .judge.checks import judge_check
-from .errors import SpecError, SubmissionError
+from .errors import KitError, SubmissionError
 from .messages import msg, verbatim
 from .report.i18n import localized
 from .judge.plan import Plan, plan_of
@@ -110,14 +110,12 @@ class Grader:
         """The answer table of ``seed``, built once (the last one is kept).
 
         Raises:
-            SpecError: a kit asked for another seed than its own.
+            KitError: a kit asked for another seed than its own.
             InternalError: the reference or a generator fails on a drawn case.
         """
         if seed not in self._tables:
             if self.reference is None:
-                raise SpecError(self.ws.spec_file or self.ws.id,
-                                f"a kit holds the cases of seed {self.default_seed()} only, not {seed} "
-                                f"(grade without --seed, or with the worksheet's folder)")
+                raise KitError(self.ws.spec_file or self.ws.id, msg("kit.seed", seed=self.default_seed(), asked=seed))
             from .worksheet.table import build_table
 
             self._tables = {seed: build_table(self.ws, self.reference, seed, public=seed == self.ws.public_seed)}
@@ -128,8 +126,8 @@ class Grader:
         """The plans (the child's jobs) of a table: the same for every submission graded with it."""
         key = id(table)
         if key not in self._plans:
-            plans = [plan_of(self.ws, q, c, table.checks[f"{q.id}/{c.id}"].cases, self.predicates)
-                     for q in self.ws.questions for c in q.checks]
+            plans = [plan_of(self.ws, q, c, table.checks[f"{q.id}/{c.id}"].cases, self.predicates,
+                             table.checks[f"{q.id}/{c.id}"].lengths) for q in self.ws.questions for c in q.checks]
             jobs = [job for plan in plans for job in plan.jobs]
             if self._has_formulas:  # fetch the submission's formula answers too
                 jobs.append(Job(steps=[{"attribute": formulas.ANSWERS_NAME}], timeout=self.ws.limits.call_timeout))

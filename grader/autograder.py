@@ -118,13 +118,13 @@ def make_autograder(worksheet: Union[str, Path, Worksheet], out: Union[str, Path
     """Write Gradescope's autograder zip for a worksheet (a folder with its reference).
 
     Raises:
-        SpecError: the worksheet is invalid, or a kit (Gradescope grades with the reference).
+        SpecError: the worksheet is invalid; KitError: a kit (Gradescope grades with the reference).
     """
     from .worksheet.loading import open_worksheet
-    from .errors import SpecError
+    from .errors import KitError
 
     if str(worksheet).endswith(".kit"):
-        raise SpecError(worksheet, msg("gradescope.kit"))
+        raise KitError(worksheet, msg("gradescope.kit"))
     ws = open_worksheet(worksheet)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,8 @@ exception past the sandbox. The tree::
 
     GraderError
     ├── SpecError(ValueError)        the worksheet spec is invalid; names the file and key path
+    │   ├── NoWorksheet              there is no worksheet where, or of the name, the user gave
+    │   └── KitError                 a kit file that cannot be used: damaged, not a kit, another format
     ├── SubmissionError(ValueError)  the submission file cannot be read (missing, not text, bad notebook)
     ├── OutputError(OSError)         a report or results folder cannot be written where asked
     ├── SandboxError(RuntimeError)   the child process could not be started or spoke nonsense
@@ -35,6 +37,23 @@ class SpecError(GraderError, ValueError):
         items = [problems] if isinstance(problems, (str, Msg)) else list(problems)
         self.problems = [p if isinstance(p, Msg) else verbatim(str(p)) for p in items]
         super().__init__(msg("error.spec", path=self.path, problems=joined(self.problems, "bullet")))
+
+
+class NoWorksheet(SpecError):
+    """No worksheet at the path, or of the name, the user gave: not an invalid one, a missing one."""
+
+    def __init__(self, path: object, problem: Union[str, Msg]) -> None:
+        super().__init__(path, problem)
+        GraderError.__init__(self, msg("error.no_worksheet", path=self.path, problem=self.problems[0]))
+
+
+class KitError(SpecError):
+    """A kit that cannot be used (truncated, corrupt, not a kit, of another format): a student
+    holds kits, so what is wrong is said in their language."""
+
+    def __init__(self, path: object, problem: Msg) -> None:
+        super().__init__(path, problem)
+        GraderError.__init__(self, msg("error.kit", path=self.path, problem=problem))
 
 
 class SubmissionError(GraderError, ValueError):

@@ -44,7 +44,7 @@ define_plural("bulk.foreign", "{n} report of the worksheet '{worksheet}' in {out
 define("bulk.unknown_gradebook", "unknown gradebook '{name}' (choose among {known})")
 define("bulk.kit", "a kit is what students grade with (its public seed only): grade a class with the worksheet's "
                    "folder, e.g. -w exercises/td5")
-define("bulk.no_worksheet", "no worksheet folder exercises/{name} here nor beside the grader: give its folder with "
+define("bulk.no_worksheet", "no folder exercises/{name} here nor beside the grader: give the worksheet's folder with "
                             "-w (the one with worksheet.toml and its reference)")
 define("bulk.in_the_way", "a file of that name is in the way (the results go in a folder)")
 define("bulk.workers_stopped", "the grading workers stopped ({error}); the {n} reports written so far are kept, and "
@@ -162,7 +162,7 @@ define_plural("bulk.manual_waiting", "{n} student still has answers to grade by 
               "gradebooks lack those points until `grade review {out}` gives them")
 define_plural("summary.by_hand", "Graded by hand: {complete} of the {n} student with answers to grade (mean of those: {mean}).",
               "Graded by hand: {complete} of the {n} students with answers to grade (mean of those: {mean}).")
-define("summary.similarity", "Submissions much more alike than the class's usual")
+define("summary.similarity", "Submissions unusually alike")
 define_plural("summary.similarity_text", "{n} pair of the {compared} submissions compared is at least {threshold} alike "
               "(the class's usual pair: {median}), once renamed variables, reordered functions, comments and the code "
               "most of the class shares are set aside. A pointer for a human to look at, never a verdict: "

@@ -132,8 +132,8 @@ define("cli.new", "Create a worksheet that works as created (its spec, reference
 define("cli.new_name", "the worksheet's name (letters, digits, _): exercises/NAME, reference/NAME")
 define("cli.new_title", "its title (default: its name)")
 define("cli.new_root", "the folder to create it in (default: the current folder)")
-define("cli.new_written", "worksheet {name} created. Prove it sound: grade check-spec {spec}; grade the example: "
-                          "grade {example} -w {spec}")
+define("cli.new_created", "worksheet {name} created:")
+define("cli.new_next", "Prove it sound: grade check-spec {spec}\nGrade the example: grade {example} -w {spec}")
 define("new.bad_name", "{name} cannot name a worksheet: use letters, digits and _ (not first), e.g. softmax or td6")
 define("new.exists", "exists already: grade new overwrites nothing (choose another name, or remove it)")
 define("cli.kit_written", "kit written to {path} ({size} KiB): students run grade FILE -w {name}")

@@ -31,6 +31,8 @@ define("value.array_head", "array of shape {shape}: {head}, ...]")
 define("noitem.no_length", "returned {type}, which has no item [{index}]")
 define_plural("noitem.out_of_range", "returned a {type} of {n} item, so it has no item [{index}]",
               "returned a {type} of {n} items, so it has no item [{index}]")
+define_plural("noitem.too_many", "returned more than {n} item, where {n} is expected",
+              "returned more than {n} items, where {n} are expected")
 define("noitem.undefined", "not defined")
 define("noitem.incomplete", "the child sent back an incomplete result")
 
@@ -185,6 +187,22 @@ define("sep.bullet", "\n  - ")
 
 # ---------------------------------------------------------------- errors (the command shows them)
 define("error.spec", "invalid worksheet spec {path}:\n  - {problems}")
+define("error.no_worksheet", "no worksheet {path}: {problem}")
+define("worksheet.not_found", "no such worksheet file, folder or kit, nor a bundled kit of that name (bundled: {known})")
+define("error.kit", "cannot use the kit {path}: {problem}")
+define("kit.too_large", "not a kit: larger than {mib} MiB")
+define("kit.parts_missing", "not a kit: kit.json, table.json or arrays.bin is missing")
+define("kit.unreadable", "cannot read it: {error}")
+define("kit.damaged", "not a readable kit (truncated or corrupt?): {error}")
+define("kit.not_grader", "not a kit (kit.json is not a grader kit's)")
+define("kit.format", "a kit of format version {theirs}: this grader reads version {ours} (install the grader the kit "
+                     "was made for: {grader})")
+define("kit.short", "a corrupt kit: arrays.bin is shorter than kit.json says")
+define("kit.corrupt", "a corrupt kit: {error}")
+define("kit.other_table", "a corrupt kit: its table is not its worksheet's")
+define("kit.seed", "a kit holds the cases of seed {seed} only, not {asked} (grade without --seed, or with the "
+                   "worksheet's folder)")
+define("kit.predicates", "the kit's predicates do not load: {error}")
 define("error.submission", "{path}: {reason}")
 define("error.output", "{path}: cannot write there: {reason}")
 

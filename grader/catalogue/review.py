@@ -15,7 +15,7 @@ define("review.no_items", "This worksheet has no answer to grade by hand; a stud
        "an automatic check's points.")
 define("review.progress", "{done} of {total} graded")
 define("review.students", "Students (automatic report, overrides)")
-define("review.similar", "Submissions much more alike than the class's usual")
+define("review.similar", "Submissions unusually alike")
 define("review.similar_note", "A pointer for you to look at, never a verdict: shared code can have innocent causes "
        "(a hint given in class, the same textbook, working together where it was allowed).")
 define("review.alike", "{percent}% alike")

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
-from ..errors import OutputError, SpecError
+from ..errors import KitError, NoWorksheet, OutputError
 from ..messages import joined, listed, msg, students
 from ..worksheet.models import SPEC_FILENAME, Worksheet
 from .discover import Entry
@@ -24,20 +24,20 @@ def class_worksheet(worksheet: Union[str, Path, Worksheet]) -> Union[str, Path, 
     seed only, which is no way to grade a class.
 
     Raises:
-        SpecError: a kit, or a name with no worksheet folder to be found.
+        KitError: a kit. NoWorksheet: a name with no worksheet folder to be found.
     """
     if isinstance(worksheet, Worksheet):
         return worksheet
     text = str(worksheet)
     if text.endswith(".kit"):
-        raise SpecError(text, msg("bulk.kit"))
+        raise KitError(text, msg("bulk.kit"))
     if Path(text).exists() or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", text):
         return worksheet
     for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
         folder = base / "exercises" / text
         if (folder / SPEC_FILENAME).is_file():
             return folder
-    raise SpecError(text, msg("bulk.no_worksheet", name=text))
+    raise NoWorksheet(text, msg("bulk.no_worksheet", name=text))
 
 
 def previous_similarity(path: Path) -> Optional[dict]:

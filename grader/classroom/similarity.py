@@ -1,5 +1,4 @@
-"""Which submissions of a class are much more alike than the class's usual: a pointer for a
-human, never a verdict.
+"""Which submissions of a class are unusually alike: a pointer for a human, never a verdict.
 
 Winnowing, as MOSS does (Schleimer, Wilkerson and Aiken, SIGMOD 2003): each submission's code is
 cut into Python tokens (comments, blank lines and layout dropped; every name that is not a
@@ -8,7 +7,9 @@ nothing), hashed in overlapping runs of ``K`` tokens, and a
 fingerprint kept per window of ``W`` runs (the smallest hash). Fingerprints are a set, so reordered
 functions share theirs. Fingerprints of the starter code, and those most of the class shares (the
 worksheet's signatures, common idioms), are left out. Two submissions' similarity is the share of
-the smaller one's fingerprints the other has too.
+the smaller one's fingerprints the other has too. A pair is flagged when it is at least
+``THRESHOLD`` alike and ``ABOVE_USUAL`` above the class's median pair, or ``CERTAIN`` alike whatever
+that median (a class where copying is the usual does not hide it).
 
 Not ``copydetect``: its package imports ``matplotlib.pyplot``, ``jinja2`` and ``tqdm`` at import
 (half a second and a plotting stack for every bulk run), and its tokens come from Pygments, a
@@ -164,7 +165,7 @@ def merged(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 
 
 def compare(prints: Sequence[Fingerprints], starter: Optional[str] = None) -> Similarity:
-    """The pairs of ``prints`` much more alike than the class's usual (see the module docstring)."""
+    """The pairs of ``prints`` unusually alike (see the module docstring)."""
     result = Similarity()
     left_out: set[int] = set(fingerprint("", starter).spans) if starter else set()
     counts: dict[int, int] = {}

@@ -40,10 +40,10 @@ def cmd_new(argv: Sequence[str], lang: str) -> int:
     from ..worksheet.scaffold import new_worksheet
 
     written = new_worksheet(args.name, args.root, args.title)
+    print(say(lang, "cli.new_created", name=args.name))
     for path in written:
         print("  " + str(path))
-    spec = written[0].parent
-    print(say(lang, "cli.new_written", name=args.name, spec=str(spec), example=str(written[-1])))
+    print(say(lang, "cli.new_next", spec=str(written[0].parent), example=str(written[-1])))
     return ExitCode.OK
 
 

@@ -11,9 +11,12 @@ from ..report.formats import FORMATS
 from .parsing import ExitCode, Parser, color, lang_option, say, write
 
 
+COMMAND_NAMES = ("bulk", "review", "gradebook", "check-spec", "kit", "new", "serve", "schema")  # as ``cli.commands`` lists them
+
+
 def grade_parser(lang: str) -> Parser:
     parser = Parser(lang, "grade", msg("cli.grade"), msg("cli.commands"),
-                     usage="grade FILE [options]\n       grade {bulk,check-spec,kit,new,schema} ...")
+                     usage=f"grade FILE [options]\n       grade {{{','.join(COMMAND_NAMES)}}} ...")
     parser.add("file", help=msg("cli.file"))
     parser.add("--worksheet", "-w", default="td5", help=msg("cli.worksheet"))
     parser.add("--format", "-f", choices=list(FORMATS), default="terminal", help=msg("cli.format"))

@@ -107,6 +107,11 @@ def judge_case_part(ws: Worksheet, plan: Plan, case: Case, job: Job, outcome: Op
         actual = outcome.outputs[step][slot]
     except (IndexError, TypeError, ValueError):
         actual = NoItem("noitem.incomplete")
+    if step in plan.extra and not isinstance(actual, NoItem):
+        at, n = plan.extra[step]
+        sent = outcome.outputs[step]
+        if job.steps[step]["send"][at:at + 1] == [[n]] and len(sent) > at and not isinstance(sent[at], NoItem):
+            actual = NoItem("noitem.too_many", (("n", n),))  # return a, b, c where a, b is asked
     verdict = plan.kind.judge(plan.check, case, p, actual, ws, plan.helpers)
     return ("passed", None, verdict, actual) if verdict.ok else ("failed", verdict.message, verdict, actual)
 

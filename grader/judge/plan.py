@@ -4,7 +4,7 @@ jobs, once per table; ``checks`` judges what comes back."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from ..wire.jobs import Job
 from ..worksheet.cases import Case, draw_cases
@@ -12,6 +12,7 @@ from ..worksheet.checkbase import Part
 from ..worksheet.models import Check, Question, Worksheet
 from ..worksheet.reference import Reference
 from ..worksheet.steps import Template, parts_of, step_of, template_of
+from ..worksheet.table import output_lengths
 from .kinds import Kind, kind_of
 
 
@@ -28,6 +29,7 @@ class Plan:
     part_steps: list[int] = field(default_factory=list)  # the step whose output each part reads
     template: Template = field(default_factory=list)  # the check's steps, resolved (see template_of)
     part_slots: list[int] = field(default_factory=list)  # where each part is in its step's sent items
+    extra: dict[int, tuple[int, int]] = field(default_factory=dict)  # step -> (slot, n): its item [n] is one too many
 
 
 def job_for(check: Check, inputs: dict[str, Any], sends: list[list[list[int]]], timeout: float,
@@ -50,8 +52,10 @@ def sends_of(check: Check) -> list[list[list[int]]]:
 
 
 def plan_of(ws: Worksheet, question: Question, check: Check, cases: list[Case],
-            predicates: Optional[dict[str, Any]] = None) -> Plan:
-    """A check's plan from its cases (drawn here, or read from an answer table): the child's jobs."""
+            predicates: Optional[dict[str, Any]] = None, lengths: Sequence[Optional[int]] = ()) -> Plan:
+    """A check's plan from its cases (drawn here, or read from an answer table): the child's jobs.
+    ``lengths``: per step, the items of the reference's tuple output; the child is asked for the
+    item just past them too, which a correct output does not have (``checks.judge_case_part``)."""
     full_id = f"{question.id}/{check.id}"
     parts = parts_of(check)
     kind = kind_of(check)
@@ -59,14 +63,20 @@ def plan_of(ws: Worksheet, question: Question, check: Check, cases: list[Case],
         return Plan(question, check, kind, full_id, parts, list(cases), [kind.job(check, ws.limits.call_timeout)])
     template = template_of(check)
     sends = sends_of(check)
+    extra = {}
+    for step, n in enumerate(lengths):
+        if n is not None and step < len(sends) and any(sends[step]):  # a step whose items are read
+            extra[step] = (len(sends[step]), n)
+            sends[step].append([n])
     timeout = check.timeout or ws.limits.call_timeout
     jobs = [job_for(check, case.inputs, sends, timeout, template) for case in cases]
     steps = [step_of(check, p) for p in parts]
     slots = [sends[step].index(list(part.index)) for part, step in zip(parts, steps)]
     return Plan(question, check, kind, full_id, parts, list(cases), jobs, dict(predicates or {}), steps, template,
-                slots)
+                slots, extra)
 
 
 def plan_check(ws: Worksheet, question: Question, check: Check, reference: Reference, seed: int) -> Plan:
     """Draw a check's cases with the reference and plan them (``draw_cases``, then ``plan_of``)."""
-    return plan_of(ws, question, check, draw_cases(ws, question, check, reference, seed), reference.predicates)
+    cases = draw_cases(ws, question, check, reference, seed)
+    return plan_of(ws, question, check, cases, reference.predicates, output_lengths(check, cases, reference))

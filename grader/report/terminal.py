@@ -219,7 +219,12 @@ def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
                       color_system="standard" if color else None, highlight=False, soft_wrap=False)
     ws, sub = report.worksheet, report.submission
-    console.print(Text(f"{ws.shown_title or ws.title}  [{ws.id} {ws.version}]", style="bold"))
+    title, tag = ws.shown_title or ws.title, f"[{ws.id} {ws.version}]"
+    if len(title) + 2 + len(tag) <= width:
+        console.print(Text(f"{title}  {tag}", style="bold"))
+    else:  # the tag on a line of its own rather than cut in two
+        console.print(Text(title, style="bold"))
+        console.print(Text(tag, style="bold"))
     console.print(_hanging(Text(label(lang, "submission")),
                            Text(f"{sub.path}  (sha256 {sub.sha256[:12]}…)  {label(lang, 'seed')} {report.seed}"), 0))
     if not {"net-namespace", "mount-namespace"} <= set(report.isolation):

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Union
 
 from ..wire.codec import CodecError, decode_json, dump, encode
-from ..errors import SpecError
+from ..errors import KitError, SpecError
+from ..messages import msg
 from .formula_table import FormulaCase
 from .cases import Case
 from ..report.results import Hint
@@ -62,7 +63,8 @@ def table_data(table: AnswerTable) -> dict[str, Any]:
         "public": table.public,
         "checks": {cid: {"cases": [_case_data(c) for c in t.cases], "shrink": [_case_data(c) for c in t.shrink],
                          "probe": None if t.probe is None else {"inputs": t.probe.inputs,
-                                                                "reference_output": t.probe.reference_output}}
+                                                                "reference_output": t.probe.reference_output},
+                         "lengths": list(t.lengths)}
                    for cid, t in table.checks.items()},
         "formulas": {key: {"points": f.points, "expected": f.expected, "mistakes": f.mistakes, "names": list(f.names)}
                      for key, f in table.formulas.items()},
@@ -79,8 +81,10 @@ def table_of(data: dict[str, Any]) -> AnswerTable:
     checks = {}
     for cid, t in data["checks"].items():
         probe = t["probe"]
+        lengths = tuple(n if type(n) is int and n >= 0 else None for n in t.get("lengths", ()))  # none in older kits
         checks[cid] = CheckTable([_case(c) for c in t["cases"]], [_case(c) for c in t["shrink"]],
-                                 None if probe is None else ProbeCase(dict(probe["inputs"]), probe["reference_output"]))
+                                 None if probe is None else ProbeCase(dict(probe["inputs"]), probe["reference_output"]),
+                                 lengths)
     formulas = {key: FormulaCase(key, [dict(p) for p in f["points"]], list(f["expected"]), dict(f["mistakes"]),
                                  {m: english[m] for m in f["mistakes"] if m in english}, tuple(f["names"]))
                 for key, f in data["formulas"].items()}
@@ -132,48 +136,49 @@ def read_kit(path: Union[str, Path]) -> Kit:
     """Read a kit file.
 
     Raises:
-        SpecError: not a kit, a kit of another format version, truncated or corrupt (the file and
+        KitError: not a kit, a kit of another format version, truncated or corrupt (the file and
             what is wrong).
     """
     path = Path(path)
     try:
         if path.stat().st_size > MAX_KIT_BYTES:
-            raise SpecError(path, f"not a kit: larger than {MAX_KIT_BYTES // 2**20} MiB")
+            raise KitError(path, msg("kit.too_large", mib=MAX_KIT_BYTES // 2**20))
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             if not {"kit.json", "table.json", "arrays.bin"} <= names:
-                raise SpecError(path, "not a kit: kit.json, table.json or arrays.bin is missing")
+                raise KitError(path, msg("kit.parts_missing"))
             manifest_bytes = zf.read("kit.json")
             table_bytes = zf.read("table.json")
             arrays = zf.read("arrays.bin")
             predicates_source = zf.read("predicates.py").decode() if "predicates.py" in names else ""
+    except KitError:
+        raise
     except OSError as exc:
-        raise SpecError(path, f"cannot read the kit: {exc.strerror or exc}") from None
+        raise KitError(path, msg("kit.unreadable", error=exc.strerror or str(exc))) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
-        raise SpecError(path, f"not a readable kit (truncated or corrupt?): {exc}") from None
+        raise KitError(path, msg("kit.damaged", error=str(exc))) from None
     try:
         manifest = json.loads(manifest_bytes)
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise SpecError(path, "not a kit (kit.json is not a grader kit's)")
+            raise KitError(path, msg("kit.not_grader"))
         if manifest.get("format_version") != FORMAT_VERSION:
-            raise SpecError(path, f"a kit of format version {manifest.get('format_version')!r}: this grader reads "
-                                  f"version {FORMAT_VERSION} (install the grader the kit was made for: "
-                                  f"{manifest.get('grader_version', '?')})")
+            raise KitError(path, msg("kit.format", theirs=repr(manifest.get("format_version")), ours=FORMAT_VERSION,
+                                        grader=str(manifest.get("grader_version", "?"))))
         sizes, blobs, offset = manifest["arrays"], [], 0
         for size in sizes:
             if not isinstance(size, int) or size < 0 or offset + size > len(arrays):
-                raise SpecError(path, "a corrupt kit: arrays.bin is shorter than kit.json says")
+                raise KitError(path, msg("kit.short"))
             blobs.append(arrays[offset:offset + size])
             offset += size
         data = decode_json(table_bytes, blobs)  # the wire codec's strict reader: data, never code
         ws = Worksheet.model_validate(manifest["worksheet"])
         table = table_of(data)
-    except SpecError:
+    except KitError:
         raise
     except (CodecError, KeyError, TypeError, ValueError, IndexError) as exc:  # pydantic's errors are ValueErrors
-        raise SpecError(path, f"a corrupt kit: {str(exc).splitlines()[0][:200]}") from None
+        raise KitError(path, msg("kit.corrupt", error=(str(exc).splitlines() or [""])[0][:200])) from None
     if (table.worksheet_id, table.worksheet_version) != (ws.id, ws.version):
-        raise SpecError(path, "a corrupt kit: its table is not its worksheet's")
+        raise KitError(path, msg("kit.other_table"))
     return Kit(path, ws.model_copy(update={"base_dir": str(path.parent), "spec_file": str(path)}), table,
                _predicates(predicates_source, path, ws.id), str(manifest.get("grader_version", "")))
 
@@ -188,7 +193,7 @@ def _predicates(source: str, path: Path, worksheet_id: str) -> dict[str, Any]:
     try:
         exec(compile(source, module.__file__, "exec"), module.__dict__)
     except Exception as exc:
-        raise SpecError(path, f"the kit's predicates do not load: {type(exc).__name__}: {exc}") from None
+        raise KitError(path, msg("kit.predicates", error=f"{type(exc).__name__}: {exc}")) from None
     return {k: v for k, v in vars(module).items() if callable(v) and not k.startswith("_")
             and getattr(v, "__module__", None) == module.__name__}
 

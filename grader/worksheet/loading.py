@@ -12,7 +12,8 @@ from typing import Any, Union
 
 from pydantic import ValidationError
 
-from ..errors import SpecError
+from ..errors import NoWorksheet, SpecError
+from ..messages import msg
 from ..judge.kinds import Defined, kind_of
 from .checkbase import IDENT
 from .models import SCHEMA_VERSION, SPEC_FILENAME, Worksheet
@@ -230,7 +231,7 @@ def resolve_worksheet(name_or_path: str) -> Path:
     or from the name of a bundled kit (``td5``).
 
     Raises:
-        SpecError: no such file, folder or bundled kit (the bundled ones are listed).
+        NoWorksheet: no such file, folder or bundled kit (the bundled ones are listed).
     """
     candidate = Path(name_or_path)
     if candidate.exists():
@@ -239,5 +240,4 @@ def resolve_worksheet(name_or_path: str) -> Path:
     if re.match(IDENT, name_or_path) and bundled.is_file():
         return bundled
     known = sorted(p.stem for p in bundled_kits().glob(f"*{KIT_SUFFIX}")) if bundled_kits().is_dir() else []
-    raise SpecError(name_or_path, f"no such worksheet file, folder or kit, nor a bundled kit "
-                                  f"(bundled: {', '.join(known) or 'none'})")
+    raise NoWorksheet(name_or_path, msg("worksheet.not_found", known=", ".join(known) or "-"))

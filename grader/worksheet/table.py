@@ -68,6 +68,7 @@ class CheckTable:
     cases: list[Case]
     shrink: list[Case] = field(default_factory=list)  # candidates, smallest first
     probe: Optional[ProbeCase] = None
+    lengths: tuple[Optional[int], ...] = ()  # per step, the items of the reference's tuple output (``Kind.lengths``)
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,12 @@ def _probe(check: Check, full_id: str, reference: Reference, seed: int) -> Optio
     return ProbeCase(inputs, plain(pick(outputs[names.index(spec.forward)], [spec.output])))
 
 
+def output_lengths(check: Check, cases: list[Case], reference: Reference) -> tuple[Optional[int], ...]:
+    """``Kind.lengths`` on a check's first case (a tuple of results has the same length on every
+    input); none when there is no case."""
+    return kind_of(check).lengths(check, cases[0].inputs, reference) if cases else ()
+
+
 def build_table(ws: Worksheet, reference: Reference, seed: int, *, public: bool = False) -> AnswerTable:
     """The answer table of ``ws`` for ``seed`` (``public``: the worksheet's public seed, for a kit;
     otherwise only the edge cases are public).
@@ -166,7 +173,8 @@ def build_table(ws: Worksheet, reference: Reference, seed: int, *, public: bool 
             cases = [_plain_case(_with_mistakes(check, c, reference.mistakes, reference, steps), True if public else None)
                      for c in cases]
             shrink = [_plain_case(c) for c in _shrink_cases(ws, full_id, check, reference, seed, len(cases), public)]
-            checks[full_id] = CheckTable(cases, shrink, _probe(check, full_id, reference, seed))
+            checks[full_id] = CheckTable(cases, shrink, _probe(check, full_id, reference, seed),
+                                         output_lengths(check, cases, reference))
     try:
         formulas = build_formula_table(ws, reference, seed)
     except Exception as exc:  # noqa: BLE001 - a formula the worksheet cannot evaluate is its bug
@@ -175,4 +183,4 @@ def build_table(ws: Worksheet, reference: Reference, seed: int, *, public: bool 
                        {lang: list(pairs) for lang, pairs in reference.translations.items()})
 
 
-__all__ = ["AnswerTable", "CheckTable", "MistakeInfo", "ProbeCase", "build_table"]
+__all__ = ["AnswerTable", "CheckTable", "MistakeInfo", "ProbeCase", "build_table", "output_lengths"]

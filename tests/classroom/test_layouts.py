@@ -166,6 +166,11 @@ def test_grade_help_lists_the_commands(capsys):
     for command, words in (("grade bulk", "grade a class"), ("grade check-spec", "prove a worksheet sound"),
                            ("grade schema", "JSON Schema")):
         assert command in text and words in text
+    from grader.cli import COMMANDS
+
+    usage = text.split("\n\n")[0]  # the usage line names every command, as the list below it does
+    assert set(COMMANDS) == set(usage.split("{")[1].split("}")[0].split(","))
+    assert all(f"grade {command} " in text for command in COMMANDS)
 
 
 def test_a_zip_that_wrote_utf8_names_without_saying_so_keeps_them(tmp_path):

@@ -93,14 +93,15 @@ def test_a_class_run_returns_when_every_process_it_started_has_ended(tmp_path, h
     klass.mkdir()
     for i in range(16):
         (klass / f"s{i:02}.py").write_text(BASE)
+    import functools
+
+    import grader.classroom.bulk
+    from grader.classroom.pools import Pools
+
+    # with the hanging one, every submission in flight counts as stalled at once: the spare pool
+    # starts whatever the speed; without, none ever does, however loaded the machine
+    monkeypatch.setattr(grader.classroom.bulk, "Pools", functools.partial(Pools, stall=0.0 if hanging else 1e6))
     if hanging:  # one that waits out its time limit: the spare workers start (a spawned pool)
-        import functools
-
-        import grader.classroom.bulk
-        from grader.classroom.pools import Pools
-
-        # every submission in flight counts as stalled at once: the spare pool starts whatever the speed
-        monkeypatch.setattr(grader.classroom.bulk, "Pools", functools.partial(Pools, stall=0.0))
         (klass / "a_hang.py").write_text(BASE.replace("def good_sigma(d):\n", "def good_sigma(d):\n    while True:\n"
                                                     "        pass\n", 1))
     before = _processes()

@@ -100,11 +100,28 @@ def test_bad_worksheet_is_a_usage_error(tmp_path, capsys):
     assert str(bad) in err and "title" in err
 
 
+def test_a_worksheet_that_is_not_there_is_said_missing_not_invalid(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no exercises/td9 here, nor beside the grader
+    for argv, words in (([str(EXAMPLES / "perfect.py"), "-w", "td9"], "(bundled: softmax_ce, td5)"),
+                        ([str(EXAMPLES / "perfect.py"), "-w", str(tmp_path / "gone")], "nor a bundled kit"),
+                        (["bulk", str(EXAMPLES), "-w", "td9", "--out", str(tmp_path / "out")], "no folder exercises/td9 here")):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert f"no worksheet {argv[argv.index('-w') + 1]}: " in err and words in err
+        assert "invalid" not in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()  # nothing written for a class with no worksheet
+    assert main(["bulk", str(EXAMPLES), "-w", "td9", "--out", str(tmp_path / "out"), "--lang", "fr"]) == 2
+    assert "pas de fiche td9 : pas de dossier exercises/td9" in capsys.readouterr().err.replace("\u202f", " ")
+
+
 def test_french_report_of_partial_has_no_english_message():
     result = run(str(EXAMPLES / "partial.py"), "--lang", "fr")
     assert result.returncode == 0
     text = result.stdout
     assert "Note\u202f: 16,5 / 28 (58,93\u00a0%)" in text
+    lines = text.splitlines()  # the French title leaves no room for the worksheet's tag: it goes below, whole
+    assert lines[0].startswith("TD 5 — initialisation, normalisation par batch") and lines[1] == "[td5 2026.1]"
+    assert max(len(line) for line in lines) <= 80
     assert "indice" in text and "Ce qui ne va pas" in text
     english = ["expected", "got ", "differ", "values", "What went wrong", "Score", "hint", "graded by hand",
                "random case", "edge case", "the sample", "spread", "law", "Reproduce", "You used", "This is the"]

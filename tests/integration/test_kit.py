@@ -156,8 +156,14 @@ def test_a_kit_grades_its_own_seed_only(kit_path):
         Grader(kit_path).grade(EXAMPLES / "perfect.py", seed=7)
 
 
-@pytest.mark.parametrize("damage", ["truncated", "not a zip", "no table", "bad arrays", "other format", "bad json"])
-def test_a_damaged_kit_is_a_clear_error(kit_path, tmp_path, damage, capsys):
+@pytest.mark.parametrize("damage, english, french", [
+    ("truncated", "not a readable kit (truncated or corrupt?)", "kit illisible (tronqué ou abîmé"),
+    ("not a zip", "not a readable kit (truncated or corrupt?)", "kit illisible (tronqué ou abîmé"),
+    ("no table", "not a kit: kit.json, table.json or arrays.bin is missing", "pas un kit : kit.json, table.json"),
+    ("bad arrays", "a corrupt kit: arrays.bin is shorter than kit.json says", "kit abîmé : arrays.bin est plus court"),
+    ("other format", "a kit of format version 9: this grader reads version 2", "un kit au format de version 9 : ce"),
+    ("bad json", "a corrupt kit: ", "kit abîmé : ")])
+def test_a_damaged_kit_is_a_clear_error(kit_path, tmp_path, damage, english, french, capsys):
     bad = tmp_path / "bad.kit"
     data = kit_path.read_bytes()
     if damage == "truncated":
@@ -184,6 +190,10 @@ def test_a_damaged_kit_is_a_clear_error(kit_path, tmp_path, damage, capsys):
     assert main([str(EXAMPLES / "perfect.py"), "-w", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "bad.kit" in err and "Traceback" not in err
+    assert f"cannot use the kit {bad}: {english}" in err and "invalid worksheet spec" not in err
+    assert main([str(EXAMPLES / "perfect.py"), "-w", str(bad), "--lang", "fr"]) == 2  # a student's language
+    err = capsys.readouterr().err.replace("\u202f", " ")
+    assert f"kit inutilisable {bad} : {french}" in err and "Traceback" not in err
 
 
 def test_grade_kit_writes_the_kit_and_refuses_what_is_not_a_worksheet(tmp_path, capsys, kit_path):

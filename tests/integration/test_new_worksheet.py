@@ -92,3 +92,15 @@ def test_check_spec_notes_the_hints_a_language_lacks(tmp_path):
     notes = [f for f in result.findings if f.what.code == "spec.hint_language"]
     assert [n.what.params["lang"] for n in notes] == ["fr"]
     assert notes[0].detail.params["n"] == 1 and "rows-wrong-axis" in str(notes[0].detail.params["ids"])
+
+
+def test_grade_new_says_what_it_made_then_the_files_then_what_to_run(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "steps"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "worksheet steps created:"
+    assert [line.strip() for line in lines[1:5]] == ["exercises/steps/worksheet.toml", "reference/steps/solution.py",
+                                                      "reference/steps/mistakes.py", "submissions_example/steps/perfect.py"]
+    assert lines[5:] == ["Prove it sound: grade check-spec exercises/steps",
+                         "Grade the example: grade submissions_example/steps/perfect.py -w exercises/steps"]
+    assert all((tmp_path / line.strip()).is_file() for line in lines[1:5])

@@ -6,7 +6,7 @@ what differs. One instance per kind, in its module's ``KIND``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar
+from typing import Any, Callable, ClassVar, Optional
 
 from ...messages import Msg
 from ...worksheet.checkbase import BaseCheck, CalledCheck, Tolerance
@@ -41,6 +41,14 @@ class Kind:
         parts): here, the reference's outputs on its inputs."""
         return expected_parts(check, steps.parts, run_steps(check, inputs, reference.call, steps.template),
                               steps.part_steps)
+
+    def lengths(self, check: CalledCheck, inputs: dict[str, Any], reference: Any) -> tuple[Optional[int], ...]:
+        """Per step, how many items the reference returns when it returns a tuple (several values,
+        ``return mean, var``): a student's output with more is wrong even where the items a check
+        reads are right. Empty when this kind compares no reference value."""
+        if not self.shows_expected:
+            return ()
+        return tuple(len(o) if type(o) is tuple else None for o in run_steps(check, inputs, reference.call))
 
     def mistake_values(self, check: CalledCheck, mistake: Any, inputs: dict[str, Any], reference: Any,
                        steps: Any) -> Any:
