@@ -150,3 +150,29 @@ def test_answers_sent_in_batches_never_exceed_the_result_limit(make_submission, 
     check = next(c for c in report.checks() if c.id == "III.3/gd_iterate")
     assert check.status == "error" and "too large" in check.message.text
     assert failing(report) == {"III.3/gd_iterate"}
+
+
+def test_a_tuple_with_more_items_than_asked_fails_however_right_the_items_read(make_submission, grade, tmp_path):
+    """``preactivation_stats`` returns ``(mean, variance)``: a third item breaks ``m, v = ...`` in the
+    student's own code, so the check fails, with the reason, though items [0] and [1] are right;
+    as many items (in a list, or an array) pass. The same with the bundled kit, and in a pipeline."""
+    from grader.api import Grader
+
+    extra = make_submission({
+        "preactivation_stats": "def preactivation_stats(d, sigma):\n    return 0.0, d * sigma ** 2, 'and more'",
+        "bn_backward": "def bn_backward(dout, cache):\n    x_hat, gamma, std = cache\n    g = dout * gamma\n"
+                       "    dx = (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) / std\n"
+                       "    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0), None"})
+    for report in (grade(extra), Grader("td5").grade(extra)):
+        checks = {c.id: c for c in report.checks()}
+        assert failing(report) == {"I.1/preactivation_stats", "II.1/bn_backward_params", "II.2/bn_backward_dx"}
+        stats = checks["I.1/preactivation_stats"]
+        assert [p.status for p in stats.parts] == ["failed", "failed"] and stats.points == 0
+        assert "mean: returned more than 2 items, where 2 are expected" in stats.message.text
+        assert "returned more than 3 items" in checks["II.2/bn_backward_dx"].message.text
+    for body in ("return [0.0, d * sigma ** 2]", "return np.array([0.0, d * sigma ** 2])"):
+        same = grade(make_submission({"preactivation_stats": f"def preactivation_stats(d, sigma):\n    {body}"}))
+        assert failing(same) == set(), body
+    french = grade(extra, lang="fr")
+    assert "a renvoyé plus de 2 éléments, quand 2 sont attendus" in {c.id: c for c in french.checks()}[
+        "I.1/preactivation_stats"].message.text
