@@ -250,7 +250,8 @@ def findings_text(result: SpecCheck, lang: str = "en", color: bool = False) -> s
     for f in result.findings:
         table.add_row("✓" if f.ok else "✗", text(f.what, lang), text(f.detail, lang))
     buffer = io.StringIO()
-    console = Console(file=buffer, width=100, no_color=not color, force_terminal=color)
+    console = Console(file=buffer, width=100, no_color=not color, force_terminal=color,
+                      force_jupyter=False)  # text, even where a notebook runs it
     console.print(table)
     console.print(text(msg("spec.sound" if result.ok else "spec.problems"), lang))
     return buffer.getvalue()

@@ -103,7 +103,9 @@ class Result:
         from .report.i18n import titled
 
         warning = titled(self.report.language, "warning")
-        return "\n".join([*(f"{warning} {n}" for n in self.notes), to_text(self.report)])
+        report = self.report if not self.questions else self.report.model_copy(  # its totals are those questions'
+            update={"questions": [q for q in self.report.questions if q.id in self.questions]})
+        return "\n".join([*(f"{warning} {n}" for n in self.notes), to_text(report)])
 
 
 def _parser() -> argparse.ArgumentParser:

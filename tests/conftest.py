@@ -21,6 +21,35 @@ TD5 = ROOT / "exercises" / "td5"
 
 
 
+def grading_processes() -> dict[int, str]:
+    """Live processes a grading run of *this* grader may start and leave behind: its fork servers
+    and sandboxed children (their command names this package's files), and multiprocessing's
+    helpers of this interpreter. Another checkout's, or another venv's, running beside the tests
+    (a developer's grading server, a second test run) are not counted."""
+    import sys
+
+    import grader
+
+    package = str(Path(grader.__file__).resolve().parent)
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            argv = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+            state = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        cmd = b" ".join(argv).decode(errors="replace")
+        if state in "ZX":
+            continue
+        ours = any(f"{package}/sandbox/child/{name}" in cmd for name in ("forkserver.py", "main.py")) or (
+            "multiprocessing" in cmd and argv[0].decode(errors="replace") == sys.executable)
+        if ours:
+            found[int(entry)] = cmd[:160]
+    return found
+
+
 def pytest_configure(config):
     """No test grades through a grading server left running on this machine (a developer's): the
     server's own tests start theirs, in a folder of their own."""

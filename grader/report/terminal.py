@@ -216,7 +216,7 @@ def to_text(report: Report, *, width: int = 80, color: bool = False) -> str:
     """The terminal report: header, per-question table, then what went wrong and why."""
     lang = report.language
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
+    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color, force_jupyter=False,
                       color_system="standard" if color else None, highlight=False, soft_wrap=False)
     ws, sub = report.worksheet, report.submission
     title, tag = ws.shown_title or ws.title, f"[{ws.id} {ws.version}]"

@@ -19,7 +19,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import BASE, EXAMPLES, TD5, replace_functions
+from conftest import BASE, EXAMPLES, TD5, grading_processes, replace_functions
 from grader.messages import english
 from grader.api import hidden_seed
 from grader.classroom.bulk import grade_class
@@ -332,15 +332,7 @@ print(result.graded, result.spare)
 
 
 def _grader_processes() -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and any(w in (entry / "cmdline").read_bytes()
-                                            for w in (b"child/forkserver.py", b"child/main.py", b"multiprocessing")):
-                found.add(int(entry.name))
-        except OSError:
-            continue
-    return found
+    return set(grading_processes())
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists processes in /proc")

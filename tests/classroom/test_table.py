@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASE, TD5, replace_functions
+from conftest import BASE, TD5, grading_processes, replace_functions
 from grader.classroom.bulk import grade_class
 
 WRONG = {"optimal_step": "def optimal_step(H):\n    return 1 / np.linalg.eigvalsh(H)[-1]",
@@ -71,19 +71,14 @@ def test_no_child_of_a_class_run_holds_the_table(tmp_path, monkeypatch):
 
 def _processes() -> dict[int, str]:
     """Processes a run may start: its workers (our children), fork servers, multiprocessing's."""
-    found = {}
+    found = grading_processes()
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
         try:
-            cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split() if entry.isdigit() else ["Z"]
+            if fields[0] not in "ZX" and int(fields[1]) == os.getpid():
+                found[int(entry)] = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:120]
+        except (OSError, ValueError):
             continue
-        if fields[0] in "ZX":
-            continue
-        if "child/forkserver.py" in cmd or "multiprocessing" in cmd or int(fields[1]) == os.getpid():
-            found[int(entry)] = cmd[:120]
     return found
 
 

@@ -109,3 +109,15 @@ def test_its_reference_of_every_key_is_made_from_the_models():
     assert guide == fields["written"](guide), "run: python docs/fields.py --write"
     for key in ("`input_mutation`", "`public_seed`", "`translations`", "`max_eig_high`", "`alpha`"):
         assert key in guide
+
+
+def test_the_readme_python_runs_as_written_from_the_checkout():
+    """README's library example (the one a user pastes first) runs from the checkout's root."""
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+              if b.startswith("from grader import")]  # the others: lines typed in Jupyter, an ANSWERS excerpt
+    assert blocks
+    for block in blocks:
+        done = subprocess.run([sys.executable, "-c", block], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, (block, done.stderr[-2000:])
+        if "report.percent" in block:
+            assert done.stdout.splitlines()[0] == "16.5 58.93"

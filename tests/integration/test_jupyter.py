@@ -65,6 +65,12 @@ def test_grade_magic_grades_the_saved_notebook_and_shows_html(kernel):
     assert "II.2" in one["html"] and "I.1" not in one["html"].split("<table>")[1].split("</table>")[0]
     assert "0 / 4" in one["html"] and "bn_backward_dx" in one["html"]
     assert "unsaved" not in one["html"]
+    # a text frontend (terminal IPython, print) shows that question too, with its own total
+    printed = run(client, "import grader\nprint(grader.check('II.2'))")
+    text = printed["stdout"]
+    assert text.strip(), printed
+    assert "II.2" in text and "bn_backward_dx" in text and "I.1 " not in text and "glorot" not in text
+    assert "Score: 0 / 4" in text
 
 
 def test_grade_says_so_when_the_notebook_has_unsaved_changes(kernel):
