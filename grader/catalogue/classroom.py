@@ -193,6 +193,8 @@ define_plural("plot.rates_x", "share of the {n} student with a score who passes 
 # manual.json and grade gradebook
 define("gradebook.no_results", "{folder}: no report of a bulk run here: grade the class into it first "
        "(grade bulk CLASS_FOLDER --out {folder})")
+define("gradebook.other_worksheet", "{folder}: its reports are of worksheet {found}, not {worksheet}: give that "
+       "worksheet's folder with -w")
 define("manual.unreadable", "{file}: cannot be read ({error})")
 define("manual.corrupt", "{file}: damaged, not JSON ({error}); the grades by hand are in it: restore it from a "
        "backup, or move it away to start again")

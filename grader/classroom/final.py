@@ -42,6 +42,9 @@ def write_gradebooks(out: Union[str, Path], worksheet: Union[str, Path] = "td5",
         raise UsageError(msg("gradebook.no_results", folder=str(out)))
     book = read_book(out, ws.id)
     rolled = roll(known, {}, ws.id, ws.version, spec_digest(ws), lambda path, report: settle(path, report, book))
+    if not rolled.rows and rolled.foreign:  # a folder of another worksheet's class
+        raise UsageError(msg("gradebook.other_worksheet", folder=str(out), worksheet=ws.id,
+                             found=", ".join(sorted(rolled.foreign))))
     if not rolled.rows:
         raise UsageError(msg("gradebook.no_results", folder=str(out)))
     result = BatchResult(rows=rolled.rows, kept=len(rolled.rows))

@@ -68,7 +68,7 @@ class ReviewState:
             for c in q.checks:
                 if c.kind == "manual":
                     state.items.append(Item(len(state.items), f"{q.id}/{c.id}", q.id, q.title, c.prompt, c.max_points))
-        found = []
+        found, foreign = [], set()
         for sid, known in scan(folder).items():
             if known.report is None:
                 continue
@@ -77,9 +77,13 @@ class ReviewState:
             except (OSError, ValueError):
                 continue
             if report.worksheet.id != worksheet.id:
+                foreign.add(report.worksheet.id)
                 continue
             name = report.submission.student_name or str((known.record or {}).get("name", "")) or ""
             found.append((sid, name, report))
+        if not found and foreign:  # a folder of another worksheet's class
+            raise UsageError(msg("gradebook.other_worksheet", folder=str(folder), worksheet=worksheet.id,
+                                 found=", ".join(sorted(foreign))))
         if not found:
             raise UsageError(msg("gradebook.no_results", folder=str(folder)))
         salt = _salt(folder)  # (made only in a folder of results)

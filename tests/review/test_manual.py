@@ -305,3 +305,14 @@ def test_a_folder_with_no_bulk_run_is_a_clear_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count(f"{empty}: no report of a bulk run here") == 2 and "grade bulk CLASS_FOLDER --out" in err
     assert list(empty.iterdir()) == []  # nothing written there
+
+
+def test_a_folder_of_another_worksheets_class_says_which_worksheet_it_holds(results, capsys):
+    from grader.cli import main
+
+    other = str(ROOT / "exercises" / "softmax_ce")
+    assert main(["gradebook", str(results), "-w", other]) == 2
+    assert main(["review", str(results), "-w", other, "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert err.count(f"{results}: its reports are of worksheet td5, not softmax_ce: give that worksheet's folder with -w") == 2
+    assert "no report of a bulk run" not in err
