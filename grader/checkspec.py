@@ -93,7 +93,11 @@ def check_mistakes(ws: Worksheet, reference: Reference, seeds: int, out: SpecChe
         out.add(msg("spec.catalogue"), True, msg("spec.no_catalogue"))
         return
     problems = []
+    called = {f for q in ws.questions for c in q.checks for f in c.functions()}
     for mistake in reference.mistakes:
+        if mistake.function not in called:  # a misspelt name: no check could ever catch it
+            problems.append(msg("spec.mistake_uncalled", mistake=mistake.id, function=mistake.function))
+            continue
         for seed in range(seeds):
             missed = _variant_scores_full(ws, reference, mistake, seed)
             if missed:

@@ -27,6 +27,8 @@ define("spec.no_catalogue", "no catalogue")
 define("spec.not_caught", "{mistake} is not caught: full marks on {checks} (seed {seed})")
 define_plural("spec.mistakes_seeds", "{n} known mistake x {seeds} seeds", "{n} known mistakes x {seeds} seeds")
 define("spec.all_caught", "every mistake is caught")
+define("spec.mistake_uncalled", "{mistake} names {function}, which no check calls: nothing can catch it (a misspelt "
+       "function name?)")
 define("spec.sampler_runs", "{check}: reference sampler x {n}")
 define_plural("spec.false_failures", "{n} false failure observed (bound per grading: {alpha})",
               "{n} false failures observed (bound per grading: {alpha})")

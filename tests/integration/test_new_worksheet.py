@@ -12,6 +12,7 @@ from grader.api import grade_submission
 from grader.checkspec import check_spec
 from grader.classroom.bulk import grade_class
 from grader.cli import main
+from grader.messages import english
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +105,21 @@ def test_grade_new_says_what_it_made_then_the_files_then_what_to_run(tmp_path, c
     assert lines[5:] == ["Prove it sound: grade check-spec exercises/steps",
                          "Grade the example: grade submissions_example/steps/perfect.py -w exercises/steps"]
     assert all((tmp_path / line.strip()).is_file() for line in lines[1:5])
+
+
+def test_check_spec_finds_a_mistake_whose_function_no_check_calls(tmp_path, capsys):
+    """A misspelt function name in the catalogue: no check could catch that mistake, so the spec
+    is not sound (it used to say "every mistake is caught")."""
+    assert main(["new", "typo", "--root", str(tmp_path)]) == 0
+    mistakes = tmp_path / "reference" / "typo" / "mistakes.py"
+    text = mistakes.read_text()
+    assert text.count('"function": "normalize_rows"') == 2
+    mistakes.write_text(text.replace('"function": "normalize_rows"', '"function": "normalize_row"', 1))
+    capsys.readouterr()
+    spec = str(tmp_path / "exercises" / "typo")
+    assert main(["check-spec", spec, "--seeds", "2", "--mistake-seeds", "2", "--sampler-runs", "3"]) == 1
+    assert "spec has problems" in capsys.readouterr().out
+    result = check_spec(spec, seeds=2, mistake_seeds=2, sampler_runs=3)
+    catalogue = next(f for f in result.findings if f.what.code == "spec.mistakes_seeds")
+    assert not catalogue.ok and english(catalogue.detail) == (
+        "rows-wrong-axis names normalize_row, which no check calls: nothing can catch it (a misspelt function name?)")
