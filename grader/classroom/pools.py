@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 import sys
 import time
@@ -47,6 +48,16 @@ def _worker(initializer: Callable[..., None], *initargs: Any) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     initializer(*initargs)
     signal.signal(signal.SIGTERM, _stop)
+
+
+def _task(function: Callable[..., Any], *args: Any) -> Any:
+    """One item, in a worker. A SIGTERM while it runs unwinds it (its sandbox killed, its
+    temporary folders removed), then ends the worker: the pool's own loop would catch that
+    ``SystemExit`` as the item's result and go on to the next item queued, a hanging one included."""
+    try:
+        return function(*args)
+    except SystemExit as stop:
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
 
 
 @contextlib.contextmanager
@@ -166,7 +177,7 @@ class Pools:
         function, args = self.call(item)
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # for the workers a submit starts
         try:
-            self.flights[pool.submit(function, *args)] = _Flight(item, now, spare)
+            self.flights[pool.submit(_task, function, *args)] = _Flight(item, now, spare)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 

@@ -364,6 +364,46 @@ def test_ctrl_c_while_spare_workers_run_stops_everything_quietly(tmp_path):
     assert 6 <= len(written) < 30 and all(json.loads(p.read_text()) for p in written)
 
 
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists processes in /proc")
+def test_ctrl_c_stops_a_worker_at_once_not_after_the_next_item_it_holds(tmp_path):
+    """-j 1, no spare workers: once a01 is graded, the worker runs h02 (which hangs) and holds h03
+    (which hangs too) ready. Ctrl-C must end the worker there: the pool's loop used to take the
+    SIGTERM's exit for h02's result and grade h03, waiting out its time limit, writing its report."""
+    klass = tmp_path / "klass"
+    klass.mkdir()
+    sleeper = replace_functions(BASE, {"max_step": "def max_step(H):\n    import time\n    time.sleep(1000)"})
+    (klass / "a01.py").write_text(BASE)
+    for name in ("h02", "h03", "h04"):
+        (klass / f"{name}.py").write_text(sleeper)
+    out = tmp_path / "out"
+    script = tmp_path / "run.py"  # the command, with no spare pool (it would take h03 itself)
+    script.write_text(f"""
+import functools, sys
+import grader.classroom.bulk
+from grader.classroom.pools import Pools
+from grader.cli import main
+grader.classroom.bulk.Pools = functools.partial(Pools, stall=1e6)
+sys.exit(main(["bulk", {str(klass)!r}, "--out", {str(out)!r}, "-j", "1", "-q"]))
+""")
+    before = _grader_processes()
+    proc = subprocess.Popen([sys.executable, str(script)], start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (out / "a01.json").exists():
+        time.sleep(0.05)
+    assert (out / "a01.json").exists()
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and stderr == "grade: interrupted\n"
+    assert sorted(p.name for p in out.glob("*.json")) == ["a01.json"]  # h03 was not graded after Ctrl-C
+    left = _grader_processes() - before
+    if left:
+        from grader.sandbox.reaping import wait_ended
+
+        wait_ended(sorted(left), timeout=10)
+    assert _grader_processes() - before == set()
+
+
 def test_interrupted_run_resumes_to_the_same_gradebook(tmp_path):
     klass = tmp_path / "klass"
     klass.mkdir()
