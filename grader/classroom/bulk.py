@@ -23,7 +23,6 @@ from typing import Any, Callable, Optional, Sequence, Union
 from ..api import grader_version, hidden_seed
 from ..errors import InternalError, OutputError
 from ..messages import Msg, joined, msg
-from ..report.i18n import localized
 from ..report.results import Report
 from ..worksheet.loading import open_worksheet, spec_digest
 from ..worksheet.models import SPEC_FILENAME, Worksheet
@@ -35,7 +34,7 @@ from .archives import ArchiveError
 from .discover import ClassFolderError, Discovery, Entry, discover
 from .files import write_atomic
 from .gradebook import Digest, Row, strip_message_paths
-from .hand_points import has_grades, settle
+from .hand_points import has_grades, in_language, settle
 from .manual import read_book
 from .outputs import UsageError, gradebooks, problem_row, row, write_outputs
 from .pools import Pools
@@ -183,6 +182,7 @@ def grade_class(
         except OSError as exc:  # the disk is full, say: this run's gradebooks still have the row
             result.problems.append(msg("bulk.record_unwritable", student=row.student_id, error=exc.strerror or str(exc)))
 
+    reworded = in_language(lang, reference, book)  # the same verdicts, in this run's language
     todo: list[tuple[Entry, int, str]] = []
     for entry in entries:
         if entry.problem:
@@ -200,12 +200,7 @@ def grade_class(
         report_path, key_path = out / f"{entry.student_id}.json", out / CACHE / f"{entry.student_id}.key"
         if not force and not only and report_path.is_file() and key_path.is_file() and key_path.read_text() == key:
             try:
-                report = Report.model_validate_json(report_path.read_text())
-                if report.language != lang:  # the same verdicts, worded in this run's language
-                    report = localized(report, lang, extra=dict(reference.translations.get(lang, ())),
-                                       hints=reference.hint_texts())
-                    write_atomic(report_path, report.model_dump_json(indent=2))
-                report = settle(report_path, report, book)
+                report = reworded(report_path, Report.model_validate_json(report_path.read_text()))
                 record(row(entry, Digest.of(report), report_path.stat().st_mtime))
                 result.cached += 1
                 continue
@@ -294,7 +289,7 @@ def grade_class(
                 graded = result.graded + result.did_not_load
                 raise InternalError(msg("bulk.workers_stopped", error=str(broken), n=graded))
         result.spare = pools.spare_used
-    rolled = roll(known, rows, ws.id, ws.version, spec, lambda path, report: settle(path, report, book))
+    rolled = roll(known, rows, ws.id, ws.version, spec, reworded)
     result.rows = rolled.rows
     result.kept = sum(1 for r in rolled.rows if r.kept)
     in_root = {e.student_id for e in found.entries}

@@ -5,23 +5,38 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import Iterable, Optional, Sequence, Union
 
 from ..messages import msg
 from ..worksheet.loading import open_worksheet, spec_digest
+from ..worksheet.reference import load_reference
 from .bulk import BatchResult, class_worksheet
-from .classroll import roll, scan
-from .hand_points import settle
+from .classroll import Known, roll, scan
+from .hand_points import in_language
 from .manual import read_book
 from .outputs import UsageError, gradebooks, write_outputs
 from .roster import CanvasRoster, read_roster
 
 
-def write_gradebooks(out: Union[str, Path], worksheet: Union[str, Path] = "td5", *, lang: str = "en",
+def _graded_language(known: Iterable[Known]) -> str:
+    """The language a class's reports were written in (the first one readable; English if none)."""
+    for entry in known:
+        try:
+            language = json.loads(entry.report.read_text(encoding="utf-8")).get("language") if entry.report else None
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(language, str) and language:
+            return language
+    return "en"
+
+
+def write_gradebooks(out: Union[str, Path], worksheet: Union[str, Path] = "td5", *, lang: Optional[str] = None,
                      gradebook: Union[str, Sequence[str], None] = (), roster: Union[str, Path, None] = None,
                      assignment: Optional[str] = None) -> BatchResult:
     """Every student ``out`` knows, their reports given the book's points, and the gradebooks,
     the summary and its plots written from them (a later ``grade bulk`` on the folder does the same).
+    ``lang``: the language of all of it, reports included (worded again where graded in another);
+    by default the one the class was graded in.
 
     Raises:
         UsageError: ``out`` is no folder of a bulk run.
@@ -41,7 +56,8 @@ def write_gradebooks(out: Union[str, Path], worksheet: Union[str, Path] = "td5",
     if not known:
         raise UsageError(msg("gradebook.no_results", folder=str(out)))
     book = read_book(out, ws.id)
-    rolled = roll(known, {}, ws.id, ws.version, spec_digest(ws), lambda path, report: settle(path, report, book))
+    lang = lang or _graded_language(known.values())
+    rolled = roll(known, {}, ws.id, ws.version, spec_digest(ws), in_language(lang, load_reference(ws), book))
     if not rolled.rows and rolled.foreign:  # a folder of another worksheet's class
         raise UsageError(msg("gradebook.other_worksheet", folder=str(out), worksheet=ws.id,
                              found=", ".join(sorted(rolled.foreign))))

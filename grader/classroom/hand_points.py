@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any, Callable
 
 from ..report.results import ManualGrade, Override as Overridden, Report
 from .manual import Book
@@ -70,6 +71,23 @@ def settle(path: Path, report: Report, book: Book) -> Report:
         if scope.is_file():
             write_atomic(scope, to_gradescope(new))
     return new
+
+
+def in_language(lang: str, reference: Any, book: Book) -> Callable[[Path, Report], Report]:
+    """What a report read from a results folder becomes before its row is made: worded in ``lang``
+    when it was graded in another (the same verdicts: a class's outputs speak one language), with
+    the book's grades in; written back where that changes it (``settle``)."""
+    from ..report.i18n import localized
+    from .files import write_atomic
+
+    def reworded(path: Path, report: Report) -> Report:
+        if report.language != lang:
+            report = localized(report, lang, extra=dict(reference.translations.get(lang, ())),
+                               hints=reference.hint_texts())
+            write_atomic(path, report.model_dump_json(indent=2))
+        return settle(path, report, book)
+
+    return reworded
 
 
 def has_grades(book: Book, student_id: str) -> bool:

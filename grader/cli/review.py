@@ -86,7 +86,7 @@ def cmd_gradebook(argv: Sequence[str], lang: str) -> int:
     from ..classroom.roster import RosterError
 
     try:
-        result = write_gradebooks(args.folder, args.worksheet, lang=lang, gradebook=args.gradebook,
+        result = write_gradebooks(args.folder, args.worksheet, lang=args.lang, gradebook=args.gradebook,
                                   roster=args.roster, assignment=args.assignment)
     except (BookError, RosterError, UsageError) as exc:
         print_error(lang, "grade gradebook", exc.message)

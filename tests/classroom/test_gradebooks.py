@@ -393,3 +393,30 @@ def test_the_summary_shows_a_median_between_two_scores_as_it_is(mixed):
     assert "median 16.5" in english and "0.25" in english and f"| {first} |" in english
     assert any(line.startswith(f"| {first} |") and "| 1.5 |" in line for line in english.splitlines())
     assert "16,5" in french and "| 1,5 |" in french
+
+
+def test_grade_gradebook_speaks_the_language_the_class_was_graded_in_or_the_one_asked(tmp_path, capsys):
+    """After a French run, ``grade gradebook`` without --lang writes French feedback (it wrote an
+    English sentence around the French hint); with --lang en every report and file is worded again,
+    the same verdicts."""
+    klass, out = tmp_path / "klass", tmp_path / "out"
+    klass.mkdir()
+    (klass / "Dana Smith_12345_assignsubmission_file_td5.py").write_text(TYPO)
+    (klass / "Eli Roe_12346_assignsubmission_file_td5.py").write_text(BASE)
+    assert main(["bulk", str(klass), "--out", str(out), "--gradebook", "moodle", "--lang", "fr", "-q"]) == 0
+
+    def dana() -> tuple[str, dict]:
+        row = next(r for r in read_csv(out / "gradebook-moodle.csv") if r["Identifier"] == "Participant 12345")
+        return row["Feedback comments"], json.loads((out / "12345.json").read_text())
+
+    before, report = dana()
+    assert before.startswith("Vérifications automatiques") and "Indice (I.2 glorot_sigma)" in before
+    assert main(["gradebook", str(out), "--gradebook", "moodle"]) == 0
+    again, report = dana()
+    assert again == before and report["language"] == "fr"
+    assert main(["gradebook", str(out), "--gradebook", "moodle", "--lang", "en"]) == 0
+    english_text, report = dana()
+    assert english_text.startswith("Automatic checks:") and "Hint (I.2 glorot_sigma): " in english_text
+    assert not re.search(r"[àéèêç]", english_text) and report["language"] == "en"
+    assert json.loads((out / "12346.json").read_text())["language"] == "en"
+    assert "# TD 5" in (out / "summary.md").read_text()
