@@ -38,7 +38,8 @@ define("bulk.report_unreadable", "its report {student}.json cannot be read ({err
 define("bulk.edited", "{file} was edited since it was written: kept as {kept}")
 define("bulk.no_plots", "no plots: {why}")
 define("bulk.plots_missing", "matplotlib is not installed: pip install 'grader[plots]' to draw them")
-define("bulk.older", "{students} graded with an older version of the worksheet (see summary.md): {command}")
+define_plural("bulk.older", "{students} graded with an older version of the worksheet (see summary.md): {command}",
+              "{students} graded with an older version of the worksheet (see summary.md): {command}")
 define_plural("bulk.foreign", "{n} report of the worksheet '{worksheet}' in {out} left out of the gradebooks",
               "{n} reports of the worksheet '{worksheet}' in {out} left out of the gradebooks")
 define("bulk.unknown_gradebook", "unknown gradebook '{name}' (choose among {known})")
@@ -73,20 +74,32 @@ define("bulk.progress", "grading {student}")
 define("gradebook.canvas_no_id", "gradebook-canvas.csv: the assignment column '{column}' has no Canvas id, so an "
                                  "upload would make a new assignment: pass --roster with your exported gradebook "
                                  "(or --assignment 'Name (id)')")
-define("gradebook.canvas_left_out", "gradebook-canvas.csv: {students} not from a Canvas download, with no Canvas ID "
-                                    "({who}): left out (pass --roster to match them by SIS id)")
+define_plural("gradebook.canvas_left_out", "gradebook-canvas.csv: {students} not from a Canvas download, with no Canvas ID "
+              "({who}): left out (pass --roster to match them by SIS id)",
+              "gradebook-canvas.csv: {students} not from a Canvas download, with no Canvas ID "
+              "({who}): left out (pass --roster to match them by SIS id)")
 define("gradebook.canvas_points", "Canvas gives '{column}' {possible} points possible, the automatic maximum is "
                                   "{max}: the scores uploaded are out of {max}")
-define("gradebook.canvas_replaced", "gradebook-canvas.csv: {students} already had a score in Canvas, which an upload "
-                                    "replaces: {who}")
-define("gradebook.canvas_missing", "gradebook-canvas.csv: {students} of the roster handed in nothing: a blank score "
-                                   "({who})")
-define("gradebook.canvas_unmatched", "gradebook-canvas.csv: {students} not in {roster} ({who}): left out")
-define("gradebook.moodle_left_out", "gradebook-moodle.csv: {students} not from a Moodle download, with no "
-                                    "participant number ({who}): left out")
-define("gradebook.moodle_failed", "gradebook-moodle.csv: {students} not graded, left out ({who})")
-define("gradebook.moodle_replaced", "gradebook-moodle.csv: {students} already had a grade in Moodle, which the "
-                                    "upload replaces: {who}")
+define_plural("gradebook.canvas_replaced", "gradebook-canvas.csv: {students} already had a score in Canvas, which an upload "
+              "replaces: {who}",
+              "gradebook-canvas.csv: {students} already had a score in Canvas, which an upload "
+              "replaces: {who}")
+define_plural("gradebook.canvas_missing", "gradebook-canvas.csv: {students} of the roster handed in nothing: a blank score "
+              "({who})",
+              "gradebook-canvas.csv: {students} of the roster handed in nothing: a blank score "
+              "({who})")
+define_plural("gradebook.canvas_unmatched", "gradebook-canvas.csv: {students} not in {roster} ({who}): left out",
+              "gradebook-canvas.csv: {students} not in {roster} ({who}): left out")
+define_plural("gradebook.moodle_left_out", "gradebook-moodle.csv: {students} not from a Moodle download, with no "
+              "participant number ({who}): left out",
+              "gradebook-moodle.csv: {students} not from a Moodle download, with no "
+              "participant number ({who}): left out")
+define_plural("gradebook.moodle_failed", "gradebook-moodle.csv: {students} not graded, left out ({who})",
+              "gradebook-moodle.csv: {students} not graded, left out ({who})")
+define_plural("gradebook.moodle_replaced", "gradebook-moodle.csv: {students} already had a grade in Moodle, which the "
+              "upload replaces: {who}",
+              "gradebook-moodle.csv: {students} already had a grade in Moodle, which the "
+              "upload replaces: {who}")
 define("gradebook.moodle_no_feedback", "{roster} has no 'Feedback comments' column: grades only (enable feedback "
                                        "comments in the assignment's settings and download the worksheet again)")
 define("gradebook.moodle_maximum", "Moodle's maximum grade for this assignment is {value}, the automatic maximum is "
@@ -126,11 +139,10 @@ define("roster.what_moodle", "participant number")
 
 # ---------------------------------------------------------------- the class summary
 define("summary.title", "{title}: class summary")
-define_plural("summary.counts", "{n} student: {graded} graded, {did_not_load} did not load (scored 0), {unreadable} "
-                                "unreadable (no score), {not_graded} not graded (no score); each student is in one "
-                                "of these.",
-              "{n} students: {graded} graded, {did_not_load} did not load (scored 0), {unreadable} unreadable (no "
-              "score), {not_graded} not graded (no score); each student is in one of these.")
+define_plural("summary.counts", "{n} student: {graded}, {did_not_load} (scored 0), {unreadable} (no score), "
+                                "{not_graded} (no score); each student is in one of these.",
+              "{n} students: {graded}, {did_not_load} (scored 0), {unreadable} (no score), {not_graded} (no score); "
+              "each student is in one of these.")
 define("summary.late", "Handed in late: {ids}.")
 define_plural("summary.score", "Automatic score of the {n} student with one, out of {max}{hand}: mean {mean}, median "
                                "{median}, min {min}, max {top}.",
@@ -148,8 +160,10 @@ define("summary.mistakes_head", "| mistake | students | hint |")
 define("summary.inputs", "Inputs that could not be used")
 define("summary.errors", "Not graded: the worksheet or the grader failed")
 define("summary.older", "Graded with an older version of the worksheet")
-define("summary.older_text", "{students} graded with an older version of the worksheet or its reference, and kept as "
-                             "they were: {ids}. To regrade them: `{command}`.")
+define_plural("summary.older_text", "{students} graded with an older version of the worksheet or its reference, and kept as "
+              "they were: {ids}. To regrade them: `{command}`.",
+              "{students} graded with an older version of the worksheet or its reference, and kept as "
+              "they were: {ids}. To regrade them: `{command}`.")
 define("summary.foreign", "Left out: reports of another worksheet")
 define_plural("summary.foreign_text", "{n} report in this folder was graded with the worksheet '{worksheet}' and is "
                                       "not in this summary nor in the gradebooks: {ids}.",

@@ -49,7 +49,7 @@ def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
         if not re.search(r"\(\d+\)\s*$", assignment):
             notes.append(msg("gradebook.canvas_no_id", column=assignment))
         if left_out:
-            notes.append(msg("gradebook.canvas_left_out", students=students(len(left_out)), who=listed(left_out)))
+            notes.append(msg("gradebook.canvas_left_out", n=len(left_out), students=students(len(left_out)), who=listed(left_out)))
         return buffer.getvalue(), notes
     column = roster.header.index(assignment)
     writer.writerow(roster.identity + [assignment])
@@ -74,13 +74,13 @@ def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
                 if s.line in matched and s.value(column) and score(matched[s.line]) != ""
                 and not _same(s.value(column), score(matched[s.line]))]
     if replaced:
-        notes.append(msg("gradebook.canvas_replaced", students=students(len(replaced)), who=listed(replaced)))
+        notes.append(msg("gradebook.canvas_replaced", n=len(replaced), students=students(len(replaced)), who=listed(replaced)))
     missing = [s.student for s in roster.students if s.line not in matched]
     if missing:
-        notes.append(msg("gradebook.canvas_missing", students=students(len(missing)), who=listed(missing)))
+        notes.append(msg("gradebook.canvas_missing", n=len(missing), students=students(len(missing)), who=listed(missing)))
     unmatched = [row.student_id for row in rows if roster.find(row.student_id) is None]
     if unmatched:
-        notes.append(msg("gradebook.canvas_unmatched", students=students(len(unmatched)), roster=roster.path.name,
+        notes.append(msg("gradebook.canvas_unmatched", n=len(unmatched), students=students(len(unmatched)), roster=roster.path.name,
                          who=listed(unmatched)))
     return buffer.getvalue(), notes
 
@@ -124,9 +124,9 @@ def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster
                 writer.writerow([f"{MOODLE_PARTICIPANT}{row.student_id}", row.name, number(score(row)),
                                  f"{maximum:g}", _moodle_time(row.when), _moodle_feedback(row, lang)])
         if left_out:
-            notes.append(msg("gradebook.moodle_left_out", students=students(len(left_out)), who=listed(left_out)))
+            notes.append(msg("gradebook.moodle_left_out", n=len(left_out), students=students(len(left_out)), who=listed(left_out)))
         if failed:
-            notes.append(msg("gradebook.moodle_failed", students=students(len(failed)), who=listed(failed)))
+            notes.append(msg("gradebook.moodle_failed", n=len(failed), students=students(len(failed)), who=listed(failed)))
         return buffer.getvalue(), notes
     writer.writerow(roster.header)
     graded = {}
@@ -150,7 +150,7 @@ def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster
                 for s in roster.students if s.line in graded and s.value(roster.grade)
                 and score(graded[s.line]) != "" and not _same(s.value(roster.grade), score(graded[s.line]))]
     if replaced:
-        notes.append(msg("gradebook.moodle_replaced", students=students(len(replaced)), who=listed(replaced)))
+        notes.append(msg("gradebook.moodle_replaced", n=len(replaced), students=students(len(replaced)), who=listed(replaced)))
     if roster.feedback is None:
         notes.append(msg("gradebook.moodle_no_feedback", roster=roster.path.name))
     for value in {s.value(roster.maximum) for s in roster.students} if roster.maximum is not None else ():

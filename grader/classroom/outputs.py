@@ -105,7 +105,7 @@ def write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, b
         summary["plots_missing"] = as_json(missing, lang)
         notes.append(msg("bulk.no_plots", why=missing))
     if rolled.older:
-        notes.append(msg("bulk.older", students=students(len(rolled.older)), command=regrade))
+        notes.append(msg("bulk.older", n=len(rolled.older), students=students(len(rolled.older)), command=regrade))
     for other, ids in rolled.foreign.items():
         notes.append(msg("bulk.foreign", n=len(ids), worksheet=other, out=str(out)))
     written.write("summary.json", json.dumps(summary, indent=2))

@@ -217,9 +217,11 @@ def to_markdown(summary: dict[str, Any], plots: list[str], title: str, lang: str
 
     score, counts = summary["score"], summary.get("counts", {})
     lines = [f"# {say('summary.title', title=title)}", "",
-             say("summary.counts", n=summary["students"], graded=counts.get("graded", summary["graded"]),
-                 did_not_load=summary["did_not_load"], unreadable=len(summary["unreadable"]),
-                 not_graded=len(summary["not_graded"])), ""]
+             say("summary.counts", n=summary["students"],  # each count a message: its words agree with it
+                 graded=msg("bulk.graded", n=counts.get("graded", summary["graded"])),
+                 did_not_load=msg("bulk.did_not_load", n=summary["did_not_load"]),
+                 unreadable=msg("bulk.unreadable", n=len(summary["unreadable"])),
+                 not_graded=msg("bulk.not_graded_count", n=len(summary["not_graded"]))), ""]
     if summary.get("late"):
         lines += [say("summary.late", ids=joined(summary["late"], "comma")), ""]
     if score["mean"] is not None:
@@ -247,7 +249,7 @@ def to_markdown(summary: dict[str, Any], plots: list[str], title: str, lang: str
     if summary.get("older_version"):
         older = summary["older_version"]
         lines += ["", f"## {say('summary.older')}", "",
-                  say("summary.older_text", students=students(len(older["students"])),
+                  say("summary.older_text", n=len(older["students"]), students=students(len(older["students"])),
                       ids=joined(older["students"], "comma"), command=older["regrade"])]
     if summary.get("other_worksheets"):
         lines += ["", f"## {say('summary.foreign')}", ""]

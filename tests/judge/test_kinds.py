@@ -41,7 +41,12 @@ def _answered(plan, function):
 
 
 def _pick(value, path):
+    """As the child picks an item: none past the end (the probe for one item too many)."""
+    from grader.wire.codec import NoItem
+
     for i in path:
+        if i >= len(value):
+            return NoItem("noitem.out_of_range", (("type", type(value).__name__), ("n", len(value)), ("index", str(i))))
         value = value[i]
     return value
 

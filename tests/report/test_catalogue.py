@@ -162,3 +162,23 @@ def test_json_form_round_trips_and_paths_can_be_taken_out():
     stripped = map_strings(message, lambda s: s.replace("/home/t/class/", ""))
     assert english(stripped) == "not graded: a.py: x"
     assert text(listed(list("abcdefg"), 3), "fr") == "a, b, c et 4 de plus"
+
+
+def test_a_message_about_some_students_lets_the_verb_agree_with_their_count():
+    """French verbs agree with the count ("1 élève avait", "2 élèves avaient"): every message that
+    names ``{students}`` has a plural form, picked by the same count, and the summary's counts are
+    each a counted message (it said "1 illisibles")."""
+    from grader.messages import students
+
+    about = [code for code, (singular, _) in ENGLISH.items() if "{students}" in singular
+             and code != "cli.gradebook_done"]  # "{students}: gradebooks written": no verb of theirs
+    assert about and all(ENGLISH[code][1] is not None for code in about), about
+    one = text(msg("gradebook.moodle_replaced", n=1, students=students(1), who="Dana"), "fr")
+    two = text(msg("gradebook.moodle_replaced", n=2, students=students(2), who="Dana, Eli"), "fr")
+    assert "1 élève avait déjà une note" in one and "2 élèves avaient déjà une note" in two
+    assert "1 élève de la liste n'a rien rendu" in text(
+        msg("gradebook.canvas_missing", n=1, students=students(1), who="Dana"), "fr")
+    counts = msg("summary.counts", n=5, graded=msg("bulk.graded", n=3), did_not_load=msg("bulk.did_not_load", n=1),
+                 unreadable=msg("bulk.unreadable", n=1), not_graded=msg("bulk.not_graded_count", n=0))
+    assert "3 notés, 1 ne se charge pas (note 0), 1 illisible (sans note), 0 non noté (sans note)" in text(counts, "fr")
+    assert english(counts).startswith("5 students: 3 graded, 1 did not load (scored 0), 1 unreadable (no score)")
