@@ -17,7 +17,7 @@ import html
 import io
 import re
 from datetime import datetime
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 from ..messages import Msg, listed, msg, students
 from .gradebook import Row, feedback, number, score
@@ -25,6 +25,11 @@ from .roster import CanvasRoster, MoodleRoster
 
 MOODLE_COLUMNS = ("Identifier", "Full name", "Grade", "Maximum Grade", "Last modified (grade)", "Feedback comments")
 MOODLE_PARTICIPANT = "Participant "  # Moodle's 'hiddenuser' string, before the participant number
+
+
+def _about(code: str, ids: Sequence[str], **params: Any) -> Msg:
+    """A note about some students, named: its words agree with how many (``n``)."""
+    return msg(code, n=len(ids), students=students(len(ids)), who=listed(ids), **params)
 
 
 def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
@@ -49,7 +54,7 @@ def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
         if not re.search(r"\(\d+\)\s*$", assignment):
             notes.append(msg("gradebook.canvas_no_id", column=assignment))
         if left_out:
-            notes.append(msg("gradebook.canvas_left_out", n=len(left_out), students=students(len(left_out)), who=listed(left_out)))
+            notes.append(_about("gradebook.canvas_left_out", left_out))
         return buffer.getvalue(), notes
     column = roster.header.index(assignment)
     writer.writerow(roster.identity + [assignment])
@@ -74,14 +79,13 @@ def to_canvas(rows: Sequence[Row], assignment: str, maximum: float,
                 if s.line in matched and s.value(column) and score(matched[s.line]) != ""
                 and not _same(s.value(column), score(matched[s.line]))]
     if replaced:
-        notes.append(msg("gradebook.canvas_replaced", n=len(replaced), students=students(len(replaced)), who=listed(replaced)))
+        notes.append(_about("gradebook.canvas_replaced", replaced))
     missing = [s.student for s in roster.students if s.line not in matched]
     if missing:
-        notes.append(msg("gradebook.canvas_missing", n=len(missing), students=students(len(missing)), who=listed(missing)))
+        notes.append(_about("gradebook.canvas_missing", missing))
     unmatched = [row.student_id for row in rows if roster.find(row.student_id) is None]
     if unmatched:
-        notes.append(msg("gradebook.canvas_unmatched", n=len(unmatched), students=students(len(unmatched)), roster=roster.path.name,
-                         who=listed(unmatched)))
+        notes.append(_about("gradebook.canvas_unmatched", unmatched, roster=roster.path.name))
     return buffer.getvalue(), notes
 
 
@@ -124,9 +128,9 @@ def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster
                 writer.writerow([f"{MOODLE_PARTICIPANT}{row.student_id}", row.name, number(score(row)),
                                  f"{maximum:g}", _moodle_time(row.when), _moodle_feedback(row, lang)])
         if left_out:
-            notes.append(msg("gradebook.moodle_left_out", n=len(left_out), students=students(len(left_out)), who=listed(left_out)))
+            notes.append(_about("gradebook.moodle_left_out", left_out))
         if failed:
-            notes.append(msg("gradebook.moodle_failed", n=len(failed), students=students(len(failed)), who=listed(failed)))
+            notes.append(_about("gradebook.moodle_failed", failed))
         return buffer.getvalue(), notes
     writer.writerow(roster.header)
     graded = {}
@@ -150,7 +154,7 @@ def to_moodle(rows: Sequence[Row], maximum: float, roster: Optional[MoodleRoster
                 for s in roster.students if s.line in graded and s.value(roster.grade)
                 and score(graded[s.line]) != "" and not _same(s.value(roster.grade), score(graded[s.line]))]
     if replaced:
-        notes.append(msg("gradebook.moodle_replaced", n=len(replaced), students=students(len(replaced)), who=listed(replaced)))
+        notes.append(_about("gradebook.moodle_replaced", replaced))
     if roster.feedback is None:
         notes.append(msg("gradebook.moodle_no_feedback", roster=roster.path.name))
     for value in {s.value(roster.maximum) for s in roster.students} if roster.maximum is not None else ():

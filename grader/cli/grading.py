@@ -11,7 +11,8 @@ from ..report.formats import FORMATS
 from .parsing import ExitCode, Parser, color, lang_option, say, write
 
 
-COMMAND_NAMES = ("bulk", "review", "gradebook", "check-spec", "kit", "new", "serve", "schema")  # as ``cli.commands`` lists them
+# the commands, in the order ``cli.commands`` lists them
+COMMAND_NAMES = ("bulk", "review", "gradebook", "check-spec", "kit", "new", "serve", "schema")
 
 
 def grade_parser(lang: str) -> Parser:
