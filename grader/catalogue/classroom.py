@@ -78,8 +78,8 @@ define_plural("gradebook.canvas_left_out", "gradebook-canvas.csv: {students} not
               "({who}): left out (pass --roster to match them by SIS id)",
               "gradebook-canvas.csv: {students} not from a Canvas download, with no Canvas ID "
               "({who}): left out (pass --roster to match them by SIS id)")
-define("gradebook.canvas_points", "Canvas gives '{column}' {possible} points possible, the automatic maximum is "
-                                  "{max}: the scores uploaded are out of {max}")
+define("gradebook.canvas_points", "Canvas gives '{column}' {possible} points possible, but the scores uploaded are "
+                                  "out of {max}")
 define_plural("gradebook.canvas_replaced", "gradebook-canvas.csv: {students} already had a score in Canvas, which an upload "
               "replaces: {who}",
               "gradebook-canvas.csv: {students} already had a score in Canvas, which an upload "
@@ -102,7 +102,7 @@ define_plural("gradebook.moodle_replaced", "gradebook-moodle.csv: {students} alr
               "upload replaces: {who}")
 define("gradebook.moodle_no_feedback", "{roster} has no 'Feedback comments' column: grades only (enable feedback "
                                        "comments in the assignment's settings and download the worksheet again)")
-define("gradebook.moodle_maximum", "Moodle's maximum grade for this assignment is {value}, the automatic maximum is "
+define("gradebook.moodle_maximum", "Moodle's maximum grade for this assignment is {value}, but the grades are out of "
                                    "{max}: Moodle skips grades above its maximum, so set it to at least {max}")
 define("gradebook.replaced", "{student} ({before} -> {after})")
 

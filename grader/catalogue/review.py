@@ -23,7 +23,7 @@ define("review.then", "Every change is saved at once in manual.json. Then write 
        "given by hand: grade gradebook {folder}")
 define("review.hint", "hint: {text}")
 define("review.all_passed", "Every automatic check passed.")
-define("review.report", "Automatic report: {score} / {max}")
+define("review.report", "Report: {score} / {max}")
 define("review.full_report", "the whole report, and overriding its points")
 define("review.saving", "saving…")
 define("review.saved", "saved")

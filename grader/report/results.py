@@ -277,11 +277,13 @@ class Report(_Model):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def score(self) -> float:
+        """Points earned: the automatic checks', and those given by hand so far."""
         return round(sum(q.score for q in self.questions), 6)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def max_score(self) -> float:
+        """The worksheet's whole maximum: its automatic points and those graded by hand, given yet or not."""
         return round(sum(q.max_score for q in self.questions), 6)
 
     @computed_field  # type: ignore[prop-decorator]
@@ -293,6 +295,7 @@ class Report(_Model):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def percent(self) -> float:
+        """``score`` out of the points graded so far (``max_score - manual_pending``), in percent."""
         auto = self.max_score - self.manual_pending
         return round(100.0 * self.score / auto, 2) if auto > 0 else 0.0
 
