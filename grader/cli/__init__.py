@@ -1,8 +1,8 @@
 """The ``grade`` command: arguments -> library call -> renderer -> exit code. The only module that prints.
 
 Everything it says (its help, its errors, its last line) is a message of the catalogue, worded in
-the language of ``--lang`` or of the locale; argparse's own few words (``usage:``, ``error:``) are
-given in it too, the messages argparse makes itself stay as argparse writes them.
+the language of ``--lang`` or of the locale; argparse's own words (``usage:``, ``error:``, and its
+error sentences, ``parsing.ARGPARSE_ERRORS``) are given in it too.
 """
 
 from __future__ import annotations
@@ -37,6 +37,16 @@ COMMANDS = {"schema": cmd_schema, "bulk": cmd_bulk, "check-spec": cmd_check_spec
             "review": cmd_review, "gradebook": cmd_gradebook, "serve": cmd_serve}
 
 
+def _near_command(word: str) -> Optional[str]:
+    """The command ``word`` is a slip of, when it names no file and has no suffix of one."""
+    import difflib
+
+    if word.startswith("-") or os.path.splitext(word)[1] or os.path.exists(word):
+        return None
+    close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     _one_blas_thread()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -45,6 +55,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     def run() -> int:
         if argv and argv[0] in COMMANDS:
             return COMMANDS[argv[0]](argv[1:], lang)
+        near = _near_command(argv[0]) if argv else None
+        if near is not None:  # grade bulkk CLASS: a mistyped command, not a missing file
+            print_error(lang, "grade", msg("cli.unknown_command", word=argv[0], command=near))
+            return ExitCode.USAGE
         archive = grade_parser(lang).parse_known_args(argv)[0].file
         if archive.lower().endswith(".zip"):
             print_error(lang, "grade", msg("cli.zip", path=archive))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 from ..errors import GraderError, OutputError, SpecError, SubmissionError
-from ..messages import Msg, msg
+from ..messages import Msg, msg, verbatim
 
 
 class ExitCode(IntEnum):
@@ -32,6 +32,31 @@ def print_error(lang: str, prog: str, message: Msg, code: str = "cli.error") -> 
     from ..report.i18n import text
 
     print(say(lang, code, prog=prog, message=text(message, lang)), file=sys.stderr)
+
+
+# argparse's own error sentences (Python 3.10 to 3.13), and the catalogue's code for each: worded in
+# the user's language like every other message (argparse offers only gettext's global domain)
+ARGPARSE_ERRORS = (
+    (r"unrecognized arguments: (?P<args>.*)", "argparse.unrecognized"),
+    (r"the following arguments are required: (?P<args>.*)", "argparse.required"),
+    (r"argument (?P<arg>[^:]+): invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)", "argparse.choice"),
+    (r"argument (?P<arg>[^:]+): expected one argument", "argparse.one"),
+    (r"argument (?P<arg>[^:]+): expected at least one argument", "argparse.at_least_one"),
+    (r"argument (?P<arg>[^:]+): invalid (?P<type>\w+) value: (?P<value>.*)", "argparse.invalid_value"),
+    (r"argument (?P<arg>[^:]+): not allowed with argument (?P<other>.*)", "argparse.not_allowed"),
+    (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.*)", "argparse.ambiguous"),
+)
+
+
+def argparse_message(message: str) -> Msg:
+    """One of argparse's error sentences as a message of the catalogue (an unknown one as it is)."""
+    import re
+
+    for pattern, code in ARGPARSE_ERRORS:
+        found = re.fullmatch(pattern, message)
+        if found:
+            return msg(code, **found.groupdict())
+    return verbatim(message)
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):
@@ -64,7 +89,8 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(ExitCode.USAGE, say(self.lang, "cli.error", prog=self.prog, message=message) + "\n")
+        self.exit(ExitCode.USAGE, say(self.lang, "cli.error", prog=self.prog,
+                                      message=text_of(argparse_message(message), self.lang)) + "\n")
 
 
 def text_of(message: Optional[Msg], lang: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -190,6 +191,29 @@ def test_the_command_caps_blas_threads_before_numpy_loads():
     out = subprocess.run([sys.executable, "-c", code], env={**env, "OPENBLAS_NUM_THREADS": "3"},
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.splitlines()[-1] == "3 1 1"
+
+
+@pytest.mark.parametrize("argv, english, french", [
+    (["perfect.py", "--formt", "json"], "unrecognized arguments: --formt json", "arguments non reconnus : --formt json"),
+    (["perfect.py", "-f", "xml"], "argument --format/-f: invalid choice: 'xml' (choose from 'terminal'",
+     "argument --format/-f : choix invalide : 'xml' (choisir parmi 'terminal'"),
+    (["perfect.py", "--seed", "abc"], "argument --seed: invalid int value: 'abc'",
+     "argument --seed : valeur int invalide : 'abc'"),
+    (["bulk", "x", "--only"], "argument --only: expected at least one argument",
+     "argument --only : au moins une valeur attendue"),
+    (["bulk"], "the following arguments are required: folder", "arguments obligatoires manquants : folder"),
+    (["bulkk", "x"], "bulkk is neither a command nor a file: did you mean grade bulk?",
+     "bulkk n'est ni une commande ni un fichier : vouliez-vous dire grade bulk ?"),
+])
+def test_argparse_errors_and_a_mistyped_command_speak_the_users_language(argv, english, french, capsys, monkeypatch):
+    monkeypatch.chdir(EXAMPLES)
+    with pytest.raises(SystemExit) if argv[0] != "bulkk" else contextlib.nullcontext():
+        assert main(argv) == 2
+    assert english in capsys.readouterr().err
+    with pytest.raises(SystemExit) if argv[0] != "bulkk" else contextlib.nullcontext():
+        assert main([*argv, "--lang", "fr"]) == 2
+    err = capsys.readouterr().err.replace("\u202f", " ")
+    assert french in err and english not in err
 
 
 def test_the_command_speaks_french_help_errors_and_last_lines(tmp_path, capsys):
