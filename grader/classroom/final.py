@@ -57,7 +57,8 @@ def write_gradebooks(out: Union[str, Path], worksheet: Union[str, Path] = "td5",
         raise UsageError(msg("gradebook.no_results", folder=str(out)))
     book = read_book(out, ws.id)
     lang = lang or _graded_language(known.values())
-    rolled = roll(known, {}, ws.id, ws.version, spec_digest(ws), in_language(lang, load_reference(ws), book))
+    reference = load_reference(ws)
+    rolled = roll(known, {}, ws.id, ws.version, spec_digest(ws), in_language(lang, reference, book))
     if not rolled.rows and rolled.foreign:  # a folder of another worksheet's class
         raise UsageError(msg("gradebook.other_worksheet", folder=str(out), worksheet=ws.id,
                              found=", ".join(sorted(rolled.foreign))))

@@ -65,6 +65,8 @@ def row(entry: Entry, digest: Digest, when: float) -> Row:
 def write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, books: list[str], lang: str,
                    preloaded: Optional[threading.Thread], the_roster: Union[CanvasRoster, MoodleRoster, None],
                    column: str, regrade: str, similar: Optional[dict] = None) -> None:
+    """The folder's gradebooks, summary and plots, in ``lang`` (the worksheet's title too, where it
+    translates it)."""
     rows = result.rows
     automatic, manual, questions = maxima(ws)
     by_hand = any(r.report is not None and r.report.manual_max > r.report.manual_pending for r in rows)
@@ -109,7 +111,8 @@ def write_outputs(out: Path, ws: Worksheet, result: BatchResult, rolled: Roll, b
     for other, ids in rolled.foreign.items():
         notes.append(msg("bulk.foreign", n=len(ids), worksheet=other, out=str(out)))
     written.write("summary.json", json.dumps(summary, indent=2))
-    written.write("summary.md", to_markdown(summary, plots, ws.title, lang))
+    title = ws.translations.get(lang, {}).get(ws.title, ws.title)
+    written.write("summary.md", to_markdown(summary, plots, title, lang))
     written.save()
     result.notes = notes
     result.summary = summary

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..messages import msg
-from .i18n import label, text, titled, words
+from .i18n import figure, label, text, titled, words
 from .results import Report, report_schema
 from .formats import renderer
 
@@ -44,10 +44,11 @@ def to_gradescope(report: Report) -> str:
                       "output": "\n".join(l for l in lines if l), "tags": [check.id.split("/")[0]],
                       "visibility": "visible"})
     manual = report.manual_pending
-    shown = dict(title=report.worksheet.title, score=f"{report.score:g}", max=f"{report.max_score - manual:g}")
+    shown = dict(title=report.worksheet.shown_title or report.worksheet.title, score=figure(report.score, lang),
+                 max=figure(report.max_score - manual, lang))
     by_hand = any(c.graded_by_hand is not None or c.override is not None for c in report.checks())
-    output = text(msg("gradescope.summary_manual", manual=f"{manual:g}", **shown) if manual and not by_hand
-                  else msg("gradescope.summary_graded", manual=f"{manual:g}", **shown) if manual
+    output = text(msg("gradescope.summary_manual", manual=figure(manual, lang), **shown) if manual and not by_hand
+                  else msg("gradescope.summary_graded", manual=figure(manual, lang), **shown) if manual
                   else msg("gradescope.summary_all" if by_hand else "gradescope.summary", **shown), lang)
     if not report.load.ok:
         output += f"\n{words(report.load.message)}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASE, replace_functions
+from conftest import BASE, EXAMPLES, replace_functions
 from grader.messages import english, listed, msg
 from grader.classroom.bulk import grade_class
 from grader.cli import main
@@ -420,3 +420,18 @@ def test_grade_gradebook_speaks_the_language_the_class_was_graded_in_or_the_one_
     assert not re.search(r"[àéèêç]", english_text) and report["language"] == "en"
     assert json.loads((out / "12346.json").read_text())["language"] == "en"
     assert "# TD 5" in (out / "summary.md").read_text()
+
+
+def test_french_outputs_use_the_worksheets_french_title_and_french_numbers(tmp_path):
+    from grader.api import grade_submission
+    from grader.report.render import to_gradescope
+
+    klass, out = tmp_path / "klass", tmp_path / "out"
+    klass.mkdir()
+    (klass / "dana.py").write_text(TYPO)
+    grade_class(klass, "td5", out, lang="fr")
+    assert (out / "summary.md").read_text().splitlines()[0] == (
+        "# TD 5 — initialisation, normalisation par batch, descente de gradient\u202f: bilan de la classe")
+    report = grade_submission(EXAMPLES / "partial.py", "td5", lang="fr")
+    assert json.loads(to_gradescope(report))["output"].startswith(
+        "TD 5 — initialisation, normalisation par batch, descente de gradient\u202f: 16,5 / 28 points automatiques")
