@@ -55,6 +55,7 @@ define("compare.nonfinite_values",
 define("compare.failed", "could not compare the values ({error})")
 define("compare.not_plain_data", "returned a {type}, which is not plain data")
 define("compare.not_plain_data_detail", "returned a {type}, which is not plain data: {detail}")
+define("compare.long_string", "returned a string of more than {max} characters: too long to compare")
 define("compare.expected_none", "expected None, got {what}")
 define("compare.expected_text", "expected the text {text}, got {what}")
 define("compare.returned_none", "returned None (is a return statement missing?)")
@@ -85,6 +86,8 @@ define("outcome.undefined", "function {function}() is not defined")
 define("outcome.not_callable", "{function} is a {type}, not a function")
 define("outcome.too_large", "the result is too large ({size} MiB; the limit is {limit} MiB)")
 define("outcome.unencodable", "the result could not be encoded ({error})")
+define("outcome.out_of_memory", "the result is too large to send back: encoding it ran out of the memory the "
+                                "submission may use")
 define("outcome.unreadable", "the result could not be read")
 define("outcome.garbled", "the child sent an unreadable result ({error})")
 define("outcome.not_run_again", "not run again: {function}() failed on an earlier case ({inner})")
@@ -179,6 +182,8 @@ define("diagnosis.both_right", "{forward} is right and {backward} is its gradien
 define("load.failed", "the submission does not load: {reason}")
 define("load.raised_line", "{exception}: {text} ({where}, line {line})")
 define("load.raised", "{exception}: {text} ({where})")
+define("load.out_of_memory", "{where} ran out of the memory a submission may use as it loaded (a file too large to "
+                             "compile, or top-level code that holds too much)")
 define("cell.interrupted", "stopped after {seconds} s (the cell time limit); the next cells still ran")
 define("cell.interrupted_within",
        "stopped after {seconds} s (the cell time limit), while in {function}() ({cell}, line {line}); the next cells "

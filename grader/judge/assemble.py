@@ -48,6 +48,8 @@ def load_result(result: SandboxResult, path: str) -> LoadResult:
         first = errors[-1]
         shown = dict(exception=first.exception, text=first.message.data(), where=place(first.where))
         reason = msg("load.raised_line", line=first.line, **shown) if first.line else msg("load.raised", **shown)
+        if first.exception == "MemoryError" and shown["text"] == verbatim(""):  # not one the code raised itself
+            reason = msg("load.out_of_memory", where=place(first.where))
     else:
         reason = result.load_message or msg("crash.never_answered")
     message = msg("load.failed", reason=reason)

@@ -13,7 +13,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..messages import Msg, msg
-from ..wire.codec import NoItem, RngSeed, SympyText, Unsupported
+from ..wire.codec import MAX_STR, NoItem, RngSeed, SympyText, Unsupported
 from ..worksheet.checkbase import Tolerance
 
 
@@ -228,6 +228,8 @@ def _compare(expected: Any, actual: Any, tol: Tolerance, brief: bool = False) ->
     if isinstance(actual, NoItem):
         return Verdict(False, no_item(actual))
     if isinstance(actual, Unsupported):
+        if actual.type_name == "str":  # plain data, but beyond what the child sends (``codec.MAX_STR``)
+            return Verdict(False, msg("compare.long_string", max=MAX_STR))
         if actual.text:
             return Verdict(False, msg("compare.not_plain_data_detail", type=actual.type_name, detail=actual.text))
         return Verdict(False, msg("compare.not_plain_data", type=actual.type_name))

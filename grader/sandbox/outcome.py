@@ -80,6 +80,8 @@ def read_outcome(data: Any, job: Job) -> JobOutcome:
             if data.get("kind") == "not_callable" else msg("outcome.undefined", function=text("function", 200))
     elif data.get("reason") == "too_large" and type(data.get("size")) is int and type(data.get("limit")) is int:
         message = msg("outcome.too_large", size=f"{data['size'] / 2**20:.1f}", limit=f"{data['limit'] / 2**20:g}")
+    elif data.get("reason") == "unencodable" and text("error", 200) == "MemoryError":
+        message = msg("outcome.out_of_memory")
     elif data.get("reason") == "unencodable":
         message = msg("outcome.unencodable", error=text("error", 200))
     else:

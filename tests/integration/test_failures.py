@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import failing, statuses
+from conftest import BASE, failing, statuses
 
 
 def test_segfault_in_one_function(make_submission, grade):
@@ -176,3 +176,25 @@ def test_a_tuple_with_more_items_than_asked_fails_however_right_the_items_read(m
     french = grade(extra, lang="fr")
     assert "a renvoyé plus de 2 éléments, quand 2 sont attendus" in {c.id: c for c in french.checks()}[
         "I.1/preactivation_stats"].message.text
+
+
+def test_results_and_files_too_large_say_so(make_submission, grade, tmp_path):
+    """A string past what the child sends, an array whose encoding exhausts the memory limit, top
+    level code that does: each said for what it is (not "not plain data", not a bare "MemoryError")."""
+    report = grade(make_submission({
+        "quadratic_value": "def quadratic_value(w, w_star, H, c_star):\n    return 'x' * 10**8",
+        "optimal_step": "def optimal_step(H):\n    return np.zeros(10**8)",  # 800 MB, twice over the 1 GiB limit to send
+    }))
+    checks = {c.id: c for c in report.checks()}
+    assert checks["III.2/quadratic_value"].message.text == \
+        "returned a string of more than 10000 characters: too long to compare"
+    assert checks["III.4/optimal_step"].status == "error"
+    assert checks["III.4/optimal_step"].message.text == (
+        "the result is too large to send back: encoding it ran out of the memory the submission may use")
+    big = tmp_path / "big.py"
+    big.write_text(BASE + "\ntable = bytearray(2**31)\n")  # 2 GiB at the top level, over the 1 GiB limit
+    loaded = grade(big)
+    assert not loaded.load.ok and "big.py ran out of the memory a submission may use as it loaded" in loaded.load.message.text
+    raised = tmp_path / "raised.py"  # a MemoryError the code raises itself is shown as it is
+    raised.write_text(BASE + "\nraise MemoryError('my own words')\n")
+    assert "MemoryError: my own words" in grade(raised).load.message.text
