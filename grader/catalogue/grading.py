@@ -31,8 +31,8 @@ define("value.array_head", "array of shape {shape}: {head}, ...]")
 define("noitem.no_length", "returned {type}, which has no item [{index}]")
 define_plural("noitem.out_of_range", "returned a {type} of {n} item, so it has no item [{index}]",
               "returned a {type} of {n} items, so it has no item [{index}]")
-define_plural("noitem.too_many", "returned more than {n} item, where {n} is expected",
-              "returned more than {n} items, where {n} are expected")
+define_plural("noitem.too_many", "returned {got} items, where {n} is expected",
+              "returned {got} items, where {n} are expected")
 define("noitem.undefined", "not defined")
 define("noitem.incomplete", "the child sent back an incomplete result")
 

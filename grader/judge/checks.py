@@ -110,8 +110,9 @@ def judge_case_part(ws: Worksheet, plan: Plan, case: Case, job: Job, outcome: Op
     if step in plan.extra and not isinstance(actual, NoItem):
         at, n = plan.extra[step]
         sent = outcome.outputs[step]
-        if job.steps[step]["send"][at:at + 1] == [[n]] and len(sent) > at and not isinstance(sent[at], NoItem):
-            actual = NoItem("noitem.too_many", (("n", n),))  # return a, b, c where a, b is asked
+        if job.steps[step]["send"][at:at + 1] == ["len"] and len(sent) > at and type(sent[at]) is int \
+                and sent[at] > n:
+            actual = NoItem("noitem.too_many", (("n", n), ("got", sent[at])))  # return a, b, c for a, b
     verdict = plan.kind.judge(plan.check, case, p, actual, ws, plan.helpers)
     return ("passed", None, verdict, actual) if verdict.ok else ("failed", verdict.message, verdict, actual)
 

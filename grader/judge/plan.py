@@ -29,7 +29,7 @@ class Plan:
     part_steps: list[int] = field(default_factory=list)  # the step whose output each part reads
     template: Template = field(default_factory=list)  # the check's steps, resolved (see template_of)
     part_slots: list[int] = field(default_factory=list)  # where each part is in its step's sent items
-    extra: dict[int, tuple[int, int]] = field(default_factory=dict)  # step -> (slot, n): its item [n] is one too many
+    extra: dict[int, tuple[int, int]] = field(default_factory=dict)  # step -> (slot of its item count, n expected)
 
 
 def job_for(check: Check, inputs: dict[str, Any], sends: list[list[list[int]]], timeout: float,
@@ -54,8 +54,8 @@ def sends_of(check: Check) -> list[list[list[int]]]:
 def plan_of(ws: Worksheet, question: Question, check: Check, cases: list[Case],
             predicates: Optional[dict[str, Any]] = None, lengths: Sequence[Optional[int]] = ()) -> Plan:
     """A check's plan from its cases (drawn here, or read from an answer table): the child's jobs.
-    ``lengths``: per step, the items of the reference's tuple output; the child is asked for the
-    item just past them too, which a correct output does not have (``checks.judge_case_part``)."""
+    ``lengths``: per step, the items of the reference's tuple output; the child is asked how many
+    the student's has too (the send path ``"len"``), which more is wrong (``checks.judge_case_part``)."""
     full_id = f"{question.id}/{check.id}"
     parts = parts_of(check)
     kind = kind_of(check)
@@ -67,7 +67,7 @@ def plan_of(ws: Worksheet, question: Question, check: Check, cases: list[Case],
     for step, n in enumerate(lengths):
         if n is not None and step < len(sends) and any(sends[step]):  # a step whose items are read
             extra[step] = (len(sends[step]), n)
-            sends[step].append([n])
+            sends[step].append("len")
     timeout = check.timeout or ws.limits.call_timeout
     jobs = [job_for(check, case.inputs, sends, timeout, template) for case in cases]
     steps = [step_of(check, p) for p in parts]

@@ -276,6 +276,14 @@ def _pick(value, path):
     return value
 
 
+def _count(value):
+    """How many items ``value`` has (a send path ``"len"``), None when it has no length."""
+    try:
+        return len(value)
+    except BaseException:
+        return None
+
+
 def _watch(step_args, args):
     """The grader's own array arguments of a call (not earlier outputs), with their shape and
     bytes: a call that changes them in place changes its caller's data (``x -= mu``)."""
@@ -320,7 +328,8 @@ def _run_job(job_index, job, namespace, filenames, progress):
             mutated += [[step_index, i] for i in _changed(watched)]
         outputs.append(result)
         send = step.get("send")
-        sent.append([result] if send is None else [_pick(result, path) for path in send])
+        sent.append([result] if send is None else [_pick(result, path) if type(path) is list else _count(result)
+                                                   for path in send])
     if mutated:
         return {"status": "ok", "outputs": sent, "mutated": mutated}
     return {"status": "ok", "outputs": sent}
