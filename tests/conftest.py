@@ -21,16 +21,18 @@ TD5 = ROOT / "exercises" / "td5"
 
 
 
-def grading_processes() -> dict[int, str]:
+def grading_processes(*commands: str) -> dict[int, str]:
     """Live processes a grading run of *this* grader may start and leave behind: its fork servers
-    and sandboxed children (their command names this package's files), and multiprocessing's
-    helpers of this interpreter. Another checkout's, or another venv's, running beside the tests
-    (a developer's grading server, a second test run) are not counted."""
+    and sandboxed children (their command names this package's files), multiprocessing's helpers
+    of this interpreter, and those whose command holds one of ``commands`` (a run's workers have
+    its command line). Another checkout's, or another venv's, running beside the tests (a
+    developer's grading server, a second test run) are not counted."""
     import sys
 
     import grader
 
-    package = str(Path(grader.__file__).resolve().parent)
+    here = Path(grader.__file__).parent
+    packages = {str(here), str(here.resolve())}  # as the launcher names them, and resolved
     found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -43,8 +45,10 @@ def grading_processes() -> dict[int, str]:
         cmd = b" ".join(argv).decode(errors="replace")
         if state in "ZX":
             continue
-        ours = any(f"{package}/sandbox/child/{name}" in cmd for name in ("forkserver.py", "main.py")) or (
-            "multiprocessing" in cmd and argv[0].decode(errors="replace") == sys.executable)
+        ours = any(f"{package}/sandbox/child/{name}" in cmd for package in packages
+                   for name in ("forkserver.py", "main.py")) or (
+            "multiprocessing" in cmd and argv[0].decode(errors="replace") == sys.executable) or (
+            int(entry) != os.getpid() and any(c in cmd for c in commands))
         if ours:
             found[int(entry)] = cmd[:160]
     return found

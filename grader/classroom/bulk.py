@@ -182,7 +182,7 @@ def grade_class(
         except OSError as exc:  # the disk is full, say: this run's gradebooks still have the row
             result.problems.append(msg("bulk.record_unwritable", student=row.student_id, error=exc.strerror or str(exc)))
 
-    reworded = in_language(lang, reference, book)  # the same verdicts, in this run's language
+    reworded = in_language(lang, lambda: reference, book)  # the same verdicts, in this run's language
     todo: list[tuple[Entry, int, str]] = []
     for entry in entries:
         if entry.problem:

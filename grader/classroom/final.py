@@ -3,6 +3,7 @@ again with the points given by hand since (``manual.json``), without grading any
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Union
@@ -57,7 +58,7 @@ def write_gradebooks(out: Union[str, Path], worksheet: Union[str, Path] = "td5",
         raise UsageError(msg("gradebook.no_results", folder=str(out)))
     book = read_book(out, ws.id)
     lang = lang or _graded_language(known.values())
-    reference = load_reference(ws)
+    reference = functools.cache(lambda: load_reference(ws))  # only for reports to word again
     rolled = roll(known, {}, ws.id, ws.version, spec_digest(ws), in_language(lang, reference, book))
     if not rolled.rows and rolled.foreign:  # a folder of another worksheet's class
         raise UsageError(msg("gradebook.other_worksheet", folder=str(out), worksheet=ws.id,

@@ -5,6 +5,7 @@ them, so that giving them twice changes nothing."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -73,18 +74,22 @@ def settle(path: Path, report: Report, book: Book) -> Report:
     return new
 
 
-def in_language(lang: str, reference: Any, book: Book) -> Callable[[Path, Report], Report]:
+def in_language(lang: str, reference: Callable[[], Any], book: Book) -> Callable[[Path, Report], Report]:
     """What a report read from a results folder becomes before its row is made: worded in ``lang``
     when it was graded in another (the same verdicts: a class's outputs speak one language), with
-    the book's grades in; written back where that changes it (``settle``)."""
+    the book's grades in; written back where that changes it (``settle``), its time kept (when it
+    was graded, as the LMS files say). ``reference()``: the worksheet's, for its hints in every
+    language; asked for only when a report needs wording again."""
     from ..report.i18n import localized
     from .files import write_atomic
 
     def reworded(path: Path, report: Report) -> Report:
         if report.language != lang:
-            report = localized(report, lang, extra=dict(reference.translations.get(lang, ())),
-                               hints=reference.hint_texts())
+            ref = reference()
+            report = localized(report, lang, extra=dict(ref.translations.get(lang, ())), hints=ref.hint_texts())
+            graded = path.stat()
             write_atomic(path, report.model_dump_json(indent=2))
+            os.utime(path, ns=(graded.st_atime_ns, graded.st_mtime_ns))
         return settle(path, report, book)
 
     return reworded

@@ -38,6 +38,9 @@ STALL = 0.5  # seconds in flight after which a submission is taken to be waiting
 
 
 def _stop(signum: int, frame: Any) -> None:
+    """SIGTERM in a worker: unwind (its sandbox killed, its folders removed), deaf to another one
+    meanwhile (the pool sends one to every worker once one has ended)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(128 + signum)
 
 
@@ -57,6 +60,9 @@ def _task(function: Callable[..., Any], *args: Any) -> Any:
     try:
         return function(*args)
     except SystemExit as stop:
+        from multiprocessing import util
+
+        getattr(util, "_exit_function", lambda: None)()  # what a worker's exit runs: its fork server closed
         os._exit(stop.code if isinstance(stop.code, int) else 1)
 
 

@@ -107,14 +107,24 @@ def judge_case_part(ws: Worksheet, plan: Plan, case: Case, job: Job, outcome: Op
         actual = outcome.outputs[step][slot]
     except (IndexError, TypeError, ValueError):
         actual = NoItem("noitem.incomplete")
-    if step in plan.extra and not isinstance(actual, NoItem):
-        at, n = plan.extra[step]
-        sent = outcome.outputs[step]
-        if job.steps[step]["send"][at:at + 1] == ["len"] and len(sent) > at and type(sent[at]) is int \
-                and sent[at] > n:
-            actual = NoItem("noitem.too_many", (("n", n), ("got", sent[at])))  # return a, b, c for a, b
     verdict = plan.kind.judge(plan.check, case, p, actual, ws, plan.helpers)
-    return ("passed", None, verdict, actual) if verdict.ok else ("failed", verdict.message, verdict, actual)
+    if not verdict.ok:
+        return "failed", verdict.message, verdict, actual
+    extra = _too_many(plan, job, outcome, step)
+    if extra is not None:  # the items read are right, but there are more: ``m, v = f(...)`` would fail
+        return "failed", extra, None, actual
+    return "passed", None, verdict, actual
+
+
+def _too_many(plan: Plan, job: Job, outcome: JobOutcome, step: int) -> Optional[Msg]:
+    """Why the output of ``step`` has too many items (the reference's is a tuple of fewer), if it has."""
+    if step not in plan.extra:
+        return None
+    at, n = plan.extra[step]
+    sent = outcome.outputs[step]
+    if job.steps[step]["send"][at:at + 1] == ["len"] and len(sent) > at and type(sent[at]) is int and sent[at] > n:
+        return msg("noitem.too_many", n=n, got=sent[at])
+    return None
 
 
 def judge_check(ws: Worksheet, plan: Plan, outcomes: list[Optional[JobOutcome]], *,

@@ -12,7 +12,6 @@ from ..worksheet.checkbase import Part
 from ..worksheet.models import Check, Question, Worksheet
 from ..worksheet.reference import Reference
 from ..worksheet.steps import Template, parts_of, step_of, template_of
-from ..worksheet.table import output_lengths
 from .kinds import Kind, kind_of
 
 
@@ -77,6 +76,6 @@ def plan_of(ws: Worksheet, question: Question, check: Check, cases: list[Case],
 
 
 def plan_check(ws: Worksheet, question: Question, check: Check, reference: Reference, seed: int) -> Plan:
-    """Draw a check's cases with the reference and plan them (``draw_cases``, then ``plan_of``)."""
-    cases = draw_cases(ws, question, check, reference, seed)
-    return plan_of(ws, question, check, cases, reference.predicates, output_lengths(check, cases, reference))
+    """Draw a check's cases with the reference and plan them (``draw_cases``, then ``plan_of``), for
+    check-spec, which compares values only: no item count (``output_lengths``)."""
+    return plan_of(ws, question, check, draw_cases(ws, question, check, reference, seed), reference.predicates)

@@ -167,13 +167,17 @@ def load_worksheet(path: str | Path) -> Worksheet:
     """Load and validate a worksheet from a spec file or a folder holding ``worksheet.toml``.
 
     Raises:
-        SpecError: the file is missing, not TOML, or not a valid spec (file, key path, reason).
+        NoWorksheet: no such file (a folder without ``worksheet.toml``).
+        SpecError: the file cannot be read, is not TOML, or not a valid spec (file, key path, reason).
     """
     path = Path(path)
     if path.is_dir():
         path = path / SPEC_FILENAME
     try:
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:  # a folder with no worksheet.toml: no worksheet there, not an invalid one
+        raise NoWorksheet(path.parent if path.name == SPEC_FILENAME else path,
+                          msg("worksheet.no_spec", file=SPEC_FILENAME)) from None
     except OSError as exc:
         raise SpecError(path, f"cannot read the spec: {exc.strerror or exc}") from None
     try:

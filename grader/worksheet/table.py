@@ -149,9 +149,16 @@ def _probe(check: Check, full_id: str, reference: Reference, seed: int) -> Optio
 
 
 def output_lengths(check: Check, cases: list[Case], reference: Reference) -> tuple[Optional[int], ...]:
-    """``Kind.lengths`` on a check's first case (a tuple of results has the same length on every
-    input); none when there is no case."""
-    return kind_of(check).lengths(check, cases[0].inputs, reference) if cases else ()
+    """``Kind.lengths`` of a check's cases: per step, the number of items of the reference's tuple
+    where it is the same on every case (None where it varies with the inputs, or is no tuple)."""
+    kind = kind_of(check)
+    try:
+        found = [kind.lengths(check, case.inputs, reference) for case in cases]
+    except Exception:  # noqa: BLE001 - the reference ran on these inputs already: no count, the grading stands
+        return ()
+    if not found:
+        return ()
+    return tuple(n if all(f[step] == n for f in found) else None for step, n in enumerate(found[0]))
 
 
 def build_table(ws: Worksheet, reference: Reference, seed: int, *, public: bool = False) -> AnswerTable:

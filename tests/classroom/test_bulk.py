@@ -331,8 +331,8 @@ print(result.graded, result.spare)
     assert runs.read_text() == "run\n"
 
 
-def _grader_processes() -> set[int]:
-    return set(grading_processes())
+def _grader_processes(*commands: str) -> set[int]:
+    return set(grading_processes(*commands))
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="lists processes in /proc")
@@ -344,7 +344,7 @@ def test_ctrl_c_while_spare_workers_run_stops_everything_quietly(tmp_path):
     sleeper = replace_functions(BASE, {"max_step": "def max_step(H):\n    import time\n    time.sleep(1000)"})
     for i in range(1, 31):
         (klass / f"s{i:02d}.py").write_text(sleeper if i == 4 else BASE)
-    before = _grader_processes()
+    before = _grader_processes(str(klass))
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "grader", "bulk", str(klass), "--out", str(out), "-j", "1", "-q"],
                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -354,12 +354,12 @@ def test_ctrl_c_while_spare_workers_run_stops_everything_quietly(tmp_path):
     os.killpg(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130 and stderr == "grade: interrupted\n"
-    left = _grader_processes() - before
+    left = _grader_processes(str(klass)) - before
     if left:  # the command has returned: what it started is ending, wait for that (not for a time)
         from grader.sandbox.reaping import wait_ended
 
         wait_ended(sorted(left), timeout=10)
-    assert _grader_processes() - before == set()
+    assert _grader_processes(str(klass)) - before == set()
     written = list(out.glob("s*.json"))
     assert 6 <= len(written) < 30 and all(json.loads(p.read_text()) for p in written)
 
@@ -385,7 +385,7 @@ from grader.cli import main
 grader.classroom.bulk.Pools = functools.partial(Pools, stall=1e6)
 sys.exit(main(["bulk", {str(klass)!r}, "--out", {str(out)!r}, "-j", "1", "-q"]))
 """)
-    before = _grader_processes()
+    before = _grader_processes(str(klass))
     proc = subprocess.Popen([sys.executable, str(script)], start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -396,12 +396,12 @@ sys.exit(main(["bulk", {str(klass)!r}, "--out", {str(out)!r}, "-j", "1", "-q"]))
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130 and stderr == "grade: interrupted\n"
     assert sorted(p.name for p in out.glob("*.json")) == ["a01.json"]  # h03 was not graded after Ctrl-C
-    left = _grader_processes() - before
+    left = _grader_processes(str(klass)) - before
     if left:
         from grader.sandbox.reaping import wait_ended
 
         wait_ended(sorted(left), timeout=10)
-    assert _grader_processes() - before == set()
+    assert _grader_processes(str(klass)) - before == set()
 
 
 def test_interrupted_run_resumes_to_the_same_gradebook(tmp_path):

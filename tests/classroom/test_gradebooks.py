@@ -414,7 +414,9 @@ def test_grade_gradebook_speaks_the_language_the_class_was_graded_in_or_the_one_
     assert main(["gradebook", str(out), "--gradebook", "moodle"]) == 0
     again, report = dana()
     assert again == before and report["language"] == "fr"
+    graded = (out / "12345.json").stat().st_mtime_ns
     assert main(["gradebook", str(out), "--gradebook", "moodle", "--lang", "en"]) == 0
+    assert (out / "12345.json").stat().st_mtime_ns == graded  # worded again, still graded when it was
     english_text, report = dana()
     assert english_text.startswith("Automatic checks:") and "Hint (I.2 glorot_sigma): " in english_text
     assert not re.search(r"[àéèêç]", english_text) and report["language"] == "en"

@@ -103,7 +103,11 @@ def test_bad_worksheet_is_a_usage_error(tmp_path, capsys):
 
 def test_a_worksheet_that_is_not_there_is_said_missing_not_invalid(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no exercises/td9 here, nor beside the grader
+    (tmp_path / "empty").mkdir()
     for argv, words in (([str(EXAMPLES / "perfect.py"), "-w", "td9"], "(bundled: softmax_ce, td5)"),
+                        ([str(EXAMPLES / "perfect.py"), "-w", str(tmp_path / "empty")], "no worksheet.toml there"),
+                        (["bulk", str(EXAMPLES), "-w", str(tmp_path / "empty"), "--out", str(tmp_path / "out")],
+                         "no worksheet.toml there"),
                         ([str(EXAMPLES / "perfect.py"), "-w", str(tmp_path / "gone")], "nor a bundled kit"),
                         (["bulk", str(EXAMPLES), "-w", "td9", "--out", str(tmp_path / "out")], "no folder exercises/td9 here")):
         assert main(argv) == 2

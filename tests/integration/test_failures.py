@@ -173,6 +173,14 @@ def test_a_tuple_with_more_items_than_asked_fails_however_right_the_items_read(m
     for body in ("return [0.0, d * sigma ** 2]", "return np.array([0.0, d * sigma ** 2])"):
         same = grade(make_submission({"preactivation_stats": f"def preactivation_stats(d, sigma):\n    {body}"}))
         assert failing(same) == set(), body
+    # an item wrong as well: judged as ever, with its hint (sigma for sigma**2); a dict: no item [0]
+    both = grade(make_submission({"preactivation_stats": "def preactivation_stats(d, sigma):\n    return 0.0, d * sigma, None"}))
+    part = {c.id: c for c in both.checks()}["I.1/preactivation_stats"].parts[1]
+    assert part.status == "failed" and [h.id for h in part.hints] == ["preact-sigma-not-squared"]
+    named = grade(make_submission({"preactivation_stats": "def preactivation_stats(d, sigma):\n"
+                                                          "    return {'mean': 0.0, 'var': d * sigma ** 2}"}))
+    stats = {c.id: c for c in named.checks()}["I.1/preactivation_stats"]
+    assert stats.status == "failed" and "returned dict, which has no item [0]" in stats.message.text
     french = grade(extra, lang="fr")
     assert "a renvoyé 3 éléments, quand 2 sont attendus" in {c.id: c for c in french.checks()}[
         "I.1/preactivation_stats"].message.text

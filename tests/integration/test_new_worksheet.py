@@ -123,3 +123,20 @@ def test_check_spec_finds_a_mistake_whose_function_no_check_calls(tmp_path, caps
     catalogue = next(f for f in result.findings if f.what.code == "spec.mistakes_seeds")
     assert not catalogue.ok and english(catalogue.detail) == (
         "rows-wrong-axis names normalize_row, which no check calls: nothing can catch it (a misspelt function name?)")
+
+
+def test_a_reference_whose_tuple_length_varies_with_the_inputs_counts_no_items(tmp_path):
+    """The rows as a tuple: m items, m drawn per case. No item count holds on every case, so none
+    is checked, and the reference itself (as a student's file) keeps full marks (it failed every
+    case whose m was not the first case's)."""
+    assert main(["new", "rows", "--root", str(tmp_path)]) == 0
+    spec = tmp_path / "exercises" / "rows" / "worksheet.toml"
+    spec.write_text(spec.read_text().replace('args = ["x"]          # the inputs', 'parts = [{ name = "first", index = [0], '
+                                             'points = 2 }]\nargs = ["x"]          # the inputs').replace(
+        "points = 2\ncases = 10", "cases = 10"))
+    solution = tmp_path / "reference" / "rows" / "solution.py"
+    solution.write_text(solution.read_text().replace("    return x / np.sqrt(", "    return tuple(x / np.sqrt(") + ")\n")
+    as_student = tmp_path / "as_student.py"
+    as_student.write_text(solution.read_text())
+    report = grade_submission(as_student, spec.parent, seed=3)
+    assert report.score == 2 and report.checks()[0].cases_passed == report.checks()[0].cases_run

@@ -272,7 +272,10 @@ def _pick(value, path):
         if not isinstance(i, int) or not -n <= i < n:
             return codec.NoItem("noitem.out_of_range", (("type", _text(type(value).__name__, 200)), ("n", n),
                                                         ("index", _text(i, 40))))
-        value = value[i]
+        try:
+            value = value[i]
+        except BaseException:  # a dict (its keys are no positions), or an object's own __getitem__
+            return codec.NoItem("noitem.no_length", (("type", _text(type(value).__name__, 200)), ("index", _text(i, 40))))
     return value
 
 
