@@ -175,9 +175,10 @@ def load_worksheet(path: str | Path) -> Worksheet:
         path = path / SPEC_FILENAME
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:  # a folder with no worksheet.toml: no worksheet there, not an invalid one
-        raise NoWorksheet(path.parent if path.name == SPEC_FILENAME else path,
-                          msg("worksheet.no_spec", file=SPEC_FILENAME)) from None
+    except FileNotFoundError:  # no worksheet there, rather than an invalid one
+        if path.name == SPEC_FILENAME and path.parent.is_dir():  # a folder without its spec
+            raise NoWorksheet(path.parent, msg("worksheet.no_spec", file=SPEC_FILENAME)) from None
+        raise NoWorksheet(path, msg("worksheet.no_file")) from None
     except OSError as exc:
         raise SpecError(path, f"cannot read the spec: {exc.strerror or exc}") from None
     try:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import TD5, edited_td5
-from grader.errors import SpecError
+from grader.errors import NoWorksheet, SpecError
 from grader.worksheet.models import Worksheet
 from grader.worksheet.loading import load_worksheet, resolve_worksheet
 
@@ -80,7 +80,7 @@ def test_not_toml_and_missing_file(tmp_path):
     bad.write_text("[[questions]\n")
     with pytest.raises(SpecError, match="not valid TOML"):
         load_worksheet(bad)
-    with pytest.raises(SpecError, match="cannot read"):
+    with pytest.raises(NoWorksheet, match="absent.toml: no such file"):  # a SpecError too
         load_worksheet(tmp_path / "absent.toml")
 
 
