@@ -10,7 +10,7 @@ import time
 from typing import Any, Optional, Sequence
 
 from .address import key, socket_path
-from .protocol import ProtocolError, receive, send
+from .protocol import TAKEN, TAKEN_SECONDS, ProtocolError, receive, send
 
 OFF = "GRADER_SERVER"  # GRADER_SERVER=0: never ask a server, never start one
 
@@ -19,17 +19,23 @@ def enabled() -> bool:
     return os.environ.get(OFF, "1") != "0"
 
 
-def ask(message: dict, timeout: Optional[float] = None, the_key: Optional[str] = None) -> Optional[Any]:
-    """The server's answer to ``message``, or None when no server of this grader answers."""
+def ask(message: dict, timeout: Optional[float] = None, the_key: Optional[str] = None,
+        taken: float = TAKEN_SECONDS) -> Optional[Any]:
+    """The server's answer to ``message``, or None when no server of this grader answers, or it
+    does not take the request at once (busy with another grade, or stopped): the caller then does
+    without it. ``taken``: how long it may take to take it; ``timeout``: for the answer then (None:
+    as long as it takes)."""
     path = socket_path(the_key or key())
     if path is None or not path.exists():
         return None
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
-        sock.settimeout(2.0)
+        sock.settimeout(taken)
         sock.connect(str(path))
-        sock.settimeout(timeout)
         send(sock, message)
+        if receive(sock) != TAKEN:
+            return None
+        sock.settimeout(timeout)
         return receive(sock, limit=1 << 30)
     except (OSError, ProtocolError):
         return None
@@ -89,13 +95,13 @@ def start_in_background(idle: Optional[float] = None, wait: float = 0.0) -> Opti
 
 
 def status() -> Optional[dict]:
-    answer = ask({"status": True})
+    answer = ask({"status": True}, timeout=5, taken=5)  # a server busy with one grade answers after it
     return answer if isinstance(answer, dict) else None
 
 
 def stop() -> Optional[int]:
     """Stop this grader's server; its pid, or None if none ran."""
-    answer = ask({"stop": True}, timeout=30)
+    answer = ask({"stop": True}, timeout=30, taken=30)
     return int(answer["pid"]) if isinstance(answer, dict) and "pid" in answer else None
 
 

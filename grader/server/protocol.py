@@ -1,4 +1,5 @@
-"""One message each way on the server's socket: a 4-byte length, then that many bytes of JSON."""
+"""Messages on the server's socket, each a 4-byte length then that many bytes of JSON: the request;
+``TAKEN`` as soon as the server reads it; then its answer."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import struct
 from typing import Any
 
 from .address import MAX_REQUEST
+
+
+TAKEN = {"taken": True}
+TAKEN_SECONDS = 0.5  # a server that has not taken a request by then is busy or stuck: grade without it
 
 
 class ProtocolError(Exception):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from ..wire.codec import CodecError, decode_json, dump, encode
-from ..errors import KitError, SpecError
+from ..errors import KitError, OutputError, SpecError
 from ..messages import msg
 from .formula_table import FormulaCase
 from .cases import Case
@@ -206,6 +206,7 @@ def make_kit(worksheet: Union[str, Path, Worksheet], out: Union[str, Path]) -> P
         SpecError: the worksheet is invalid, or cannot make a kit (a property check or a mistake
             known by its output whose predicate is not in the predicates module).
         InternalError: the reference or a generator fails on a public case.
+        OutputError: the kit cannot be written where asked.
     """
     from .. import __version__
     from .loading import open_worksheet
@@ -221,8 +222,11 @@ def make_kit(worksheet: Union[str, Path, Worksheet], out: Union[str, Path]) -> P
     source = ws.path_of(ws.predicates).read_text(encoding="utf-8") if ws.predicates else ""
     out = Path(out)
     target = out if out.suffix == SUFFIX else out / f"{ws.id}{SUFFIX}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return write_kit(ws, table, source, __version__, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return write_kit(ws, table, source, __version__, target)
+    except OSError as exc:  # a read-only place, a file where the folder should be
+        raise OutputError(target, exc) from None
 
 
 def _kit_problems(ws: Worksheet, reference: Any) -> list[str]:

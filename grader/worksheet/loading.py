@@ -12,7 +12,7 @@ from typing import Any, Union
 
 from pydantic import ValidationError
 
-from ..errors import NoWorksheet, SpecError
+from ..errors import KitError, NoWorksheet, SpecError
 from ..messages import msg
 from ..judge.kinds import Defined, kind_of
 from .checkbase import IDENT
@@ -174,7 +174,12 @@ def load_worksheet(path: str | Path) -> Worksheet:
     if path.is_dir():
         path = path / SPEC_FILENAME
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        if raw[:4] == b"PK\x03\x04":  # a zip: a kit named otherwise, or given where a worksheet is asked
+            raise KitError(path, msg("kit.not_a_spec") if path.suffix == ".kit" else msg("kit.no_suffix"))
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SpecError(path, msg("worksheet.not_text")) from None
     except FileNotFoundError:  # no worksheet there, rather than an invalid one
         if path.name == SPEC_FILENAME and path.parent.is_dir():  # a folder without its spec
             raise NoWorksheet(path.parent, msg("worksheet.no_spec", file=SPEC_FILENAME)) from None

@@ -158,3 +158,18 @@ def test_a_request_from_another_grader_or_of_no_kind_is_refused():
     assert server.answer({"key": server.key, "what": 1})[0] == {"refused": "no such request"}
     assert server.answer(["not", "a", "dict"])[0] == {"refused": "another grader"}
     assert server.answer({"key": server.key, "stop": True}) == ({"pid": os.getpid()}, True)
+
+
+def test_a_server_that_does_not_take_the_request_at_once_is_done_without(env):
+    """A stopped server (or one busy with another grade) does not take a request: ``grade FILE``
+    grades by itself instead of waiting for it (it hung, with nothing said)."""
+    assert grade(env, "serve", "--idle", "120").returncode == 0
+    pid = _pid(env)
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        done = grade(env, EXAMPLES / "perfect.py", "-f", "json")
+        assert done.returncode == 0 and json.loads(done.stdout)["score"] == 28
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert served(env) == 0  # graded here, not by the server
+    assert grade(env, "serve", "--stop").returncode == 0 and _gone(pid)

@@ -204,4 +204,14 @@ def test_grade_kit_writes_the_kit_and_refuses_what_is_not_a_worksheet(tmp_path, 
     assert "not a kit: give its folder" in capsys.readouterr().err
     assert main(["kit", str(tmp_path / "nowhere")]) == 2
     assert "nowhere" in capsys.readouterr().err
+    (tmp_path / "afile").write_text("")
+    assert main(["kit", str(TD5), "--out", str(tmp_path / "afile" / "sub")]) == 2  # no folder can be made there
+    assert "afile/sub/td5.kit: cannot write there" in capsys.readouterr().err
+    assert main(["kit", str(kit_path), "--out", str(tmp_path / "again")]) == 2  # a kit is made from a folder
+    assert "a kit, where a worksheet's folder is asked" in capsys.readouterr().err
+    renamed = tmp_path / "td5-kit"  # a kit whose name lost its .kit
+    renamed.write_bytes(kit_path.read_bytes())
+    assert main([str(EXAMPLES / "perfect.py"), "-w", str(renamed)]) == 2
+    err = capsys.readouterr().err
+    assert "a kit whose name does not end in .kit: rename it so" in err and "Traceback" not in err
     assert main([str(EXAMPLES / "perfect.py"), "-w", str(tmp_path / "dist" / "td5.kit")]) == 0
