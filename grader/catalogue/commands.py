@@ -168,4 +168,6 @@ define_plural("jupyter.unsaved", "{file} has unsaved changes this grade cannot s
               "file): save the notebook, then grade again")
 define_plural("jupyter.no_question", "no question {ids} in this worksheet (its questions: {known})",
               "no questions {ids} in this worksheet (its questions: {known})")
+define("gradescope.hidden_case", "fails on a hidden case: its inputs and the values expected are not shown (the "
+                                 "public cases, in the worksheet's kit, are)")
 define("gradescope.kit", "Gradescope grades with the worksheet and its reference, not a kit: give its folder")

@@ -25,14 +25,18 @@ def to_gradescope(report: Report) -> str:
     lang = report.language
     tests = []
     for number, check in enumerate((c for c in report.checks() if not c.pending), start=1):
-        lines = [words(check.message)] if check.message and check.graded_by_hand is None else []
+        # students read this: a failure on a hidden case says so, without its inputs or the values
+        # its message quotes (the expected one among them); the public cases are in their kit
+        hidden = any(f is not None and not f.public for f in (check.failure, *(p.failure for p in check.parts)))
+        lines = [text(msg("gradescope.hidden_case"), lang) if hidden and check.status == "failed" else words(check.message)] \
+            if check.message and check.graded_by_hand is None else []
         if check.graded_by_hand is not None:
             lines += [*check.graded_by_hand.rubric, check.graded_by_hand.comment]
         if check.override is not None:
             lines.append(f"{titled(lang, 'override')} {check.override.reason}")
         lines += [f"{titled(lang, 'hint')} {h.text}" for h in check.hints]
         lines += [f"{titled(lang, 'warning')} {w.text}" for w in check.warnings]
-        if check.failure is not None and check.failure.expected is not None and not check.hidden:
+        if check.failure is not None and check.failure.expected is not None and not check.hidden and not hidden:
             f = check.failure
             lines += [f"{titled(lang, 'call')} {f.call}",
                       *(f"{label(lang, 'input')} {k} = {v.text}" for k, v in f.inputs.items())]

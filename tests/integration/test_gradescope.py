@@ -86,3 +86,26 @@ def test_setup_installs_the_grader_the_zip_carries_whole(autograder):
     assert report["score"] == 16.5
     texts = json.dumps(report, ensure_ascii=False)
     assert "noté à la main" in texts and "la valeur diffère" in texts  # its French catalogue travelled with it
+
+
+def test_a_failure_on_a_hidden_case_shows_students_neither_its_inputs_nor_its_values(tmp_path):
+    """Gradescope's output is the student's: a check that fails only on hidden cases says so, with
+    no input, no expected value (its message quoted it), so resubmitting cannot collect them; a
+    failure on a public case shows everything, as the kit would."""
+    from grader.api import grade_submission
+    from grader.report.render import to_gradescope
+
+    hidden_only = tmp_path / "hidden_only.py"
+    hidden_only.write_text((EXAMPLES / "perfect.py").read_text() + (
+        "\n_right = glorot_sigma\n\ndef glorot_sigma(d, n_h):  # right on TD 5's three public cases only\n"
+        "    return _right(d, n_h) if d + n_h in (2, 794, 2003) else 0.5\n"))
+    report = grade_submission(hidden_only, TD5, seed=11)
+    check = next(c for c in report.checks() if c.id == "I.2/glorot_sigma")
+    assert check.status == "failed" and not check.failure.public
+    test = next(t for t in json.loads(to_gradescope(report))["tests"] if t["name"].startswith("I.2/glorot_sigma"))
+    assert test["output"] == ("fails on a hidden case: its inputs and the values expected are not shown (the public "
+                              "cases, in the worksheet's kit, are)")
+    assert str(check.failure.inputs["d"].text) not in test["output"] and test["score"] == 0
+    public = grade_submission(EXAMPLES / "partial.py", TD5, seed=11)
+    shown = next(t for t in json.loads(to_gradescope(public))["tests"] if t["name"].startswith("I.2/glorot_sigma"))
+    assert "expected" in shown["output"] and "input d = " in shown["output"] and "hint" in shown["output"]
