@@ -11,6 +11,7 @@ kernel that the saved file does not hold mean unsaved changes, and the report sa
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -112,10 +113,15 @@ def _parser() -> argparse.ArgumentParser:
     from .report.i18n import languages
 
     parser = argparse.ArgumentParser(prog="%grade", description="Grade this notebook as saved on disk.")
-    parser.add_argument("targets", nargs="*", help="questions (II.2) and/or the notebook's path")
+    parser.add_argument("targets", nargs="*", help="questions (II.2) and/or the file's path (.ipynb or .py)")
     parser.add_argument("-w", "--worksheet", default="td5", help="a kit or worksheet (default: the bundled td5)")
     parser.add_argument("--lang", choices=languages())
     return parser
+
+
+def _is_path(target: str) -> bool:
+    """A file to grade (a notebook, a .py, a path), not a question id (II.2)."""
+    return target.endswith((".ipynb", ".py")) or "/" in target or os.path.exists(target)
 
 
 def grade_magic(shell: Any, line: str) -> Any:
@@ -124,8 +130,8 @@ def grade_magic(shell: Any, line: str) -> Any:
         args = _parser().parse_args(shlex.split(line))
     except SystemExit:  # argparse has printed the usage
         return None
-    paths = [t for t in args.targets if t.endswith(".ipynb")]
-    questions = [t for t in args.targets if not t.endswith(".ipynb")]
+    paths = [t for t in args.targets if _is_path(t)]
+    questions = [t for t in args.targets if not _is_path(t)]
     return _graded("%grade", args.lang, paths[0] if paths else None, questions, worksheet=args.worksheet,
                    shell=shell)
 

@@ -71,6 +71,11 @@ def test_grade_magic_grades_the_saved_notebook_and_shows_html(kernel):
     assert text.strip(), printed
     assert "II.2" in text and "bn_backward_dx" in text and "I.1 " not in text and "glorot" not in text
     assert "Score: 0 / 4" in text
+    # a .py file named (it was taken for a question, and the notebook graded instead), a folder
+    py = run(client, f"%grade {EXAMPLES / 'partial.py'} II.1")
+    assert "partial.py" in py["html"] and "bn_forward" in py["html"] and "glorot" not in py["html"]
+    given = run(client, f"%grade {folder}")
+    assert "a folder, not a submission file" in given["stdout"] and not given["error"]
 
 
 def test_grade_says_so_when_the_notebook_has_unsaved_changes(kernel):
