@@ -204,7 +204,8 @@ class Ledger:
         """Save a student's grade on a manual check, made on revision ``base`` (0: new).
 
         Raises:
-            Conflict: the grade's revision is no longer ``base``.
+            Conflict: the grade's revision is no longer ``base``, or one of its items was deleted.
+            ValueError: it names an item no revision ever made.
         """
         made: list[Grade] = []
 
@@ -213,6 +214,10 @@ class Ledger:
             if (current.revision if current else 0) != base:
                 raise Conflict(msg("manual.conflict"))
             known = {item.id for item in book.rubrics.get(check_id, [])}
+            never = [i for i in rubric if i not in known and not (i[:1] == "r" and i[1:].isdigit()
+                                                                  and int(i[1:]) <= book.revision)]
+            if never:  # no item ever had that id: a forged request, not a stale page
+                raise ValueError(f"no rubric item {never[0][:20]!r}")
             if not set(rubric) <= known:  # an item deleted since the page showed it (ids are never given again)
                 raise Conflict(msg("manual.conflict"))
             grade = Grade(rubric=list(dict.fromkeys(rubric)), adjustment=adjustment,

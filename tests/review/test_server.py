@@ -94,12 +94,18 @@ def test_the_api_saves_grades_items_and_overrides_and_refuses_bad_ones(results):
     item = c.post("/api/item", json={"item": 0, "id": None, "base": 0, "text": "mentions the variance", "points": 1}).json()
     assert item["key"] == "1"
     n = state.by_id("bob").number
-    unknown = c.post("/api/grade", json={"item": 0, "n": n, "base": 0, "rubric": [item["id"], "r99"], "adjustment": 0.5,
-                                         "comment": "ok"})
-    assert unknown.status_code == 409  # an item the book does not have (deleted in another tab): the page reloads
+    gone = c.post("/api/item", json={"item": 0, "id": None, "base": 0, "text": "typo", "points": 0}).json()
+    assert c.post("/api/item/delete", json={"item": 0, "id": gone["id"], "base": gone["revision"]}).status_code == 200
+    deleted = c.post("/api/grade", json={"item": 0, "n": n, "base": 0, "rubric": [item["id"], gone["id"]],
+                                         "adjustment": 0.5, "comment": "ok"})
+    assert deleted.status_code == 409  # an item deleted (in another tab) since the page showed it: the page reloads
+    for never in ("r99", "zzz"):  # no item ever had that id: a forged request, said so
+        forged = c.post("/api/grade", json={"item": 0, "n": n, "base": 0, "rubric": [item["id"], never],
+                                            "adjustment": 0.5, "comment": "ok"})
+        assert forged.status_code == 400 and f"no rubric item '{never}'" in forged.json()["error"]
     saved = c.post("/api/grade", json={"item": 0, "n": n, "base": 0, "rubric": [item["id"]], "adjustment": 0.5,
                                        "comment": "ok"})
-    assert saved.status_code == 200 and saved.json()["score"] == 1.5 and saved.json()["revision"] == 2  # the item had 1
+    assert saved.status_code == 200 and saved.json()["score"] == 1.5 and saved.json()["revision"] == 4  # items: 1, 2, deleted 3
     stale = c.post("/api/grade", json={"item": 0, "n": n, "base": 0, "rubric": [], "adjustment": 0, "comment": "lost?"})
     assert stale.status_code == 409 and "another tab" in stale.json()["error"]
     grade = read_book(results, "td5").grades["bob"]["I.2/comment"]
